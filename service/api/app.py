@@ -1,0 +1,37 @@
+"""The FastAPI application factory. No globals: settings and engine are built per app."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from service import __version__
+from service.api import errors, health, summaries
+from service.config import Settings
+from service.engine import Engine
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None, warm: bool = True) -> FastAPI:
+    engine = engine or Engine(settings or Settings())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            # Load the model in the background: /healthz answers at once, /readyz when loaded.
+            threading.Thread(target=engine.warm, name="model-warmup", daemon=True).start()
+        yield
+
+    app = FastAPI(
+        title="summarizer",
+        version=__version__,
+        description="Grounded summaries and attributed claim lists for news articles.",
+        lifespan=lifespan,
+    )
+    app.state.engine = engine
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(summaries.router)
+    return app

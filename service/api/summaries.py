@@ -1,0 +1,128 @@
+"""POST /v1/summaries: one article in, a grounded summary and claim list out."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from service.api.deps import EngineDep
+from service.api.errors import ERROR_RESPONSES
+from service.errors import InputError, UnsupportedMediaType
+from service.inputs import check_text, decode_text
+from service.pipeline.models import SummaryResult
+from service.pipeline.run import ArticleInput
+
+router = APIRouter(prefix="/v1", tags=["summaries"])
+
+
+class SummaryRequest(BaseModel):
+    text: str | None = Field(default=None, description="plain-text article")
+    html: str | None = Field(default=None, description="HTML page; the body is extracted")
+    title: str | None = Field(default=None, max_length=500)
+    url: str | None = Field(default=None, max_length=2000)
+    outlet: str | None = Field(default=None, max_length=200)
+    published_at: date | datetime | None = None
+    max_words: int = Field(default=40, ge=10, le=300)
+
+    @model_validator(mode="after")
+    def _one_body(self) -> SummaryRequest:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of `text` or `html`")
+        return self
+
+
+class InvalidJSON(InputError):
+    code = "invalid_json"
+    status = 400
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    """Read the body but stop at the limit, so a huge upload is refused without buffering it."""
+    from service.errors import InputTooLarge
+
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise InputTooLarge(f"request body is {declared} bytes; the limit is {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise InputTooLarge(f"request body exceeds the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_request(raw: bytes, content_type: str, limit: int, query: dict[str, Any]) -> SummaryRequest:
+    media = content_type.split(";")[0].strip().lower()
+    if media in ("application/json", ""):
+        body = decode_text(raw, limit)
+        try:
+            payload = json.loads(body)
+        except json.JSONDecodeError as exc:
+            raise InvalidJSON(f"request body is not valid JSON: {exc.msg} at {exc.pos}") from exc
+        if not isinstance(payload, dict):
+            raise InvalidJSON("request body must be a JSON object")
+    elif media in ("text/plain", "text/markdown"):
+        payload = {"text": decode_text(raw, limit), **query}
+    elif media in ("text/html", "application/xhtml+xml"):
+        payload = {"html": decode_text(raw, limit), **query}
+    else:
+        raise UnsupportedMediaType(
+            f"content type {media!r} is not supported; send application/json, text/plain or text/html"
+        )
+    try:
+        req = SummaryRequest.model_validate(payload)
+    except ValidationError as exc:
+        from fastapi.exceptions import RequestValidationError
+
+        raise RequestValidationError(exc.errors()) from exc
+    check_text(req.text if req.text is not None else req.html or "", limit)
+    return req
+
+
+_BODY_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": SummaryRequest.model_json_schema()},
+            "text/plain": {"schema": {"type": "string"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post(
+    "/summaries",
+    response_model=SummaryResult,
+    responses=ERROR_RESPONSES,
+    openapi_extra=_BODY_DOC,
+    summary="Summarise one article into grounded, attributed claims",
+)
+async def create_summary(
+    request: Request,
+    engine: EngineDep,
+    max_words: int | None = Query(default=None, ge=10, le=300, description="for text/html bodies"),
+    title: str | None = Query(default=None, max_length=500),
+    url: str | None = Query(default=None, max_length=2000),
+) -> SummaryResult:
+    limit = engine.settings.max_input_bytes
+    raw = await _read_capped(request, limit)
+    query = {k: v for k, v in {"max_words": max_words, "title": title, "url": url}.items() if v is not None}
+    req = parse_request(raw, request.headers.get("content-type", ""), limit, query)
+    article = ArticleInput(
+        text=req.text,
+        html=req.html,
+        title=req.title,
+        url=req.url,
+        outlet=req.outlet,
+        published_at=req.published_at.isoformat() if req.published_at else None,
+        max_words=req.max_words,
+    )
+    return await run_in_threadpool(engine.summarize, article)

@@ -1,0 +1,43 @@
+"""Turning raw bytes from a user into an article, with clear errors. Shared by API and CLI
+so both refuse the same inputs the same way."""
+
+from __future__ import annotations
+
+import re
+
+from service.errors import BinaryContent, EmptyArticle, InputTooLarge, InvalidEncoding
+
+# Control characters other than tab/newline/carriage return/form feed mark binary data.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BINARY_SHARE = 0.01
+
+
+def decode_text(raw: bytes, limit: int) -> str:
+    if len(raw) > limit:
+        raise InputTooLarge(f"input is {len(raw)} bytes; the limit is {limit}")
+    if b"\x00" in raw[:8192]:
+        raise BinaryContent("input looks like binary data (NUL bytes), not an article")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidEncoding(
+            f"input is not valid UTF-8 (byte {exc.start}); convert it to UTF-8 first"
+        ) from exc
+    check_text(text, limit)
+    return text
+
+
+def check_text(text: str, limit: int) -> str:
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limit:
+        raise InputTooLarge(f"input is {size} bytes; the limit is {limit}")
+    if "\x00" in text or len(_CONTROL.findall(text)) > max(8, len(text) * _BINARY_SHARE):
+        raise BinaryContent("input contains control characters typical of binary data")
+    if not text.strip():
+        raise EmptyArticle("the article is empty")
+    return text
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:512].lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|article|p|div)\b", head))

@@ -1,0 +1,104 @@
+"""Stage 2: fit the article into the model's context, and cut it into extraction windows.
+
+An article that does not fit is split on paragraph boundaries into chunks, each processed
+on its own (map) and summarised from the union of their claims (reduce). Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from service.llm.tokens import count_tokens
+from service.pipeline.clean import CleanDoc
+from service.pipeline.segment import Sentence, render
+
+# tiktoken's cl100k is not the local model's tokenizer; leave room for the difference.
+TOKENIZER_MARGIN = 1.2
+
+
+@dataclass(frozen=True)
+class Window:
+    first: int
+    last: int
+
+
+@dataclass
+class Chunk:
+    sentences: list[Sentence]
+    windows: list[Window]
+
+    @property
+    def first(self) -> int:
+        return self.sentences[0].id
+
+    @property
+    def last(self) -> int:
+        return self.sentences[-1].id
+
+
+def estimate_tokens(text: str) -> int:
+    return int(count_tokens(text) * TOKENIZER_MARGIN) + 1
+
+
+def _paragraphs(sentences: list[Sentence]) -> list[list[Sentence]]:
+    return [list(group) for _, group in groupby(sentences, key=lambda s: s.paragraph)]
+
+
+def windows_for(sentences: list[Sentence], size: int) -> list[Window]:
+    """Group sentences into windows of about `size`, never splitting a paragraph needlessly.
+
+    Short paragraphs (quotes, one-liners) are merged; long ones are cut into even parts.
+    """
+    windows: list[Window] = []
+    pending: list[Sentence] = []
+    for para in _paragraphs(sentences):
+        if len(para) > size:
+            if pending:
+                windows.append(Window(pending[0].id, pending[-1].id))
+                pending = []
+            parts = -(-len(para) // size)
+            step = -(-len(para) // parts)
+            for i in range(0, len(para), step):
+                part = para[i : i + step]
+                windows.append(Window(part[0].id, part[-1].id))
+            continue
+        if pending and len(pending) + len(para) > size:
+            windows.append(Window(pending[0].id, pending[-1].id))
+            pending = []
+        pending.extend(para)
+    if pending:
+        if windows and len(pending) <= size // 3:
+            # A one-sentence tail costs a whole task prompt; fold it into its neighbour.
+            windows[-1] = Window(windows[-1].first, pending[-1].id)
+        else:
+            windows.append(Window(pending[0].id, pending[-1].id))
+    return windows
+
+
+def plan_chunks(
+    doc: CleanDoc, sentences: list[Sentence], budget_tokens: int, window_size: int
+) -> list[Chunk]:
+    """Chunks whose rendered text fits `budget_tokens`; paragraphs stay whole when they fit."""
+    if budget_tokens <= 0:
+        raise ValueError("the model context leaves no room for the article")
+    chunks: list[list[Sentence]] = []
+    current: list[Sentence] = []
+    used = 0
+    for para in _paragraphs(sentences):
+        # A paragraph larger than the budget is split between sentences as a last resort.
+        pieces: list[list[Sentence]] = [para]
+        if estimate_tokens(render(doc, para)) > budget_tokens:
+            pieces = [[s] for s in para]
+        for piece in pieces:
+            cost = estimate_tokens(render(doc, piece))
+            if cost > budget_tokens:
+                raise ValueError(f"sentence {piece[0].id} alone exceeds the context budget")
+            if current and used + cost > budget_tokens:
+                chunks.append(current)
+                current, used = [], 0
+            current.extend(piece)
+            used += cost
+    if current:
+        chunks.append(current)
+    return [Chunk(c, windows_for(c, window_size)) for c in chunks]

@@ -1,0 +1,171 @@
+"""Stage 1: article body out of text or HTML, web boilerplate removed and audited.
+
+Kept lines are copied verbatim into the cleaned text, so every cleaned offset maps back to
+the exact same characters of the source (`CleanDoc.to_source`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from service.pipeline.models import Removed
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("read_also", re.compile(r"^(read (also|more)|see also|also read|related( stories)?)\b\s*[:\-–]", re.I)),
+    (
+        "comment_prompt",
+        re.compile(
+            r"^(leave a (reply|comment)|your email address will not be published|"
+            r"required fields are marked|post a comment|join the conversation|comments?$)",
+            re.I,
+        ),
+    ),
+    (
+        "share_prompt",
+        re.compile(
+            r"^(share( this( article| story)?)?( on \w+)?|tweet|connect with us|follow us( on \w+)?|"
+            r"subscribe( now| to our newsletter)?|sign up for .{0,60}|continue reading|click here.*|"
+            r"advertisement|published|updated|on)\s*$",
+            re.I,
+        ),
+    ),
+    ("donation", re.compile(r"(support us with|become a patron|make a (one-time )?donation|donate now)", re.I)),
+    (
+        "source_note",
+        re.compile(r"^(read the original article|originally published|this (article|story) (first|originally) appeared)", re.I),
+    ),
+    (
+        "image_caption",
+        re.compile(
+            r"^((photo|image|picture|illustration|credit)s?\s*[:|(]|.*\b(getty images|ap photo|afp via)\b)"
+            r"|^an? \S+( \S+){0,6} (depicting|showing|illustrating)\b",
+            re.I,
+        ),
+    ),
+    ("byline", re.compile(r"^by [A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3}(,.*)?$")),
+]
+
+_SENTENCE_END = re.compile(r"[.!?…:\"”’)]$")
+_FRAGMENT_MAX_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Segment:
+    clean_start: int
+    source_start: int
+    length: int
+
+
+@dataclass
+class CleanDoc:
+    source: str  # the text evidence offsets point into
+    text: str  # cleaned text: kept lines joined by blank lines
+    segments: list[Segment]
+    paragraphs: list[tuple[int, int]]  # spans in `text`
+    removed: list[Removed] = field(default_factory=list)
+    title: str | None = None
+
+    def to_source(self, start: int, end: int) -> tuple[int, int]:
+        """Map a cleaned-text span (within one paragraph) to source offsets."""
+        for seg in self.segments:
+            if seg.clean_start <= start < seg.clean_start + seg.length:
+                offset = seg.source_start - seg.clean_start
+                if end > seg.clean_start + seg.length:
+                    raise ValueError("span crosses a paragraph boundary")
+                return start + offset, end + offset
+        raise ValueError(f"offset {start} is not inside a kept paragraph")
+
+
+def _norm(line: str) -> str:
+    folded = unicodedata.normalize("NFKC", line).casefold()
+    return re.sub(r"\W+", " ", folded).strip()
+
+
+def _classify(line: str, seen: set[str], is_first: bool) -> str | None:
+    for reason, pattern in _RULES:
+        if pattern.search(line):
+            return reason
+    key = _norm(line)
+    if not key:
+        return "no_words"
+    if key in seen:
+        return "duplicate"
+    words = len(key.split())
+    title_like = is_first and words >= 2
+    if not title_like and words <= _FRAGMENT_MAX_WORDS and not _SENTENCE_END.search(line):
+        # Category labels, counters, lone names under photos, outlet names.
+        return "fragment"
+    return None
+
+
+def clean_text(source: str) -> CleanDoc:
+    """Clean a plain-text article. `source` is kept as-is for offsets."""
+    kept: list[tuple[int, int]] = []
+    removed: list[Removed] = []
+    seen: set[str] = set()
+    for match in re.finditer(r"[^\n]+", source):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        end = start + len(stripped)
+        reason = _classify(stripped, seen, is_first=not kept)
+        if reason:
+            removed.append(Removed(start=start, end=end, text=stripped, reason=reason))
+            continue
+        seen.add(_norm(stripped))
+        kept.append((start, end))
+    return _assemble(source, kept, removed)
+
+
+def _assemble(source: str, kept: list[tuple[int, int]], removed: list[Removed]) -> CleanDoc:
+    parts: list[str] = []
+    segments: list[Segment] = []
+    paragraphs: list[tuple[int, int]] = []
+    cursor = 0
+    for start, end in kept:
+        if parts:
+            parts.append("\n\n")
+            cursor += 2
+        parts.append(source[start:end])
+        segments.append(Segment(clean_start=cursor, source_start=start, length=end - start))
+        paragraphs.append((cursor, cursor + end - start))
+        cursor += end - start
+    text = "".join(parts)
+    first = text[paragraphs[0][0] : paragraphs[0][1]] if paragraphs else ""
+    # A first line without closing punctuation is a headline, not a body sentence.
+    title = first if first and not re.search(r"[.!?]$", first) else None
+    return CleanDoc(source, text, segments, paragraphs, removed, title)
+
+
+def extract_html(html: str) -> tuple[str, str | None]:
+    """Article body and title from HTML, via trafilatura (offline)."""
+    import trafilatura
+
+    body = trafilatura.extract(
+        html,
+        output_format="txt",
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        favor_precision=True,
+        deduplicate=True,
+    )
+    meta = trafilatura.extract_metadata(html)
+    title = meta.title if meta is not None else None
+    return body or "", title
+
+
+def clean_html(html: str) -> CleanDoc:
+    body, title = extract_html(html)
+    text = f"{title}\n{body}" if title and not body.startswith(title) else body
+    doc = clean_text(text)
+    dropped = len(html) - len(text)
+    doc.removed.insert(
+        0,
+        Removed(start=0, end=0, text=f"{dropped} characters of markup and page chrome", reason="html_extraction"),
+    )
+    return doc

@@ -1,0 +1,75 @@
+"""What one pipeline run carries: the backend, the prompts, and the record of every call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from service.llm.backend import Backend, CallUsage
+from service.prompts import Prompt, PromptLibrary, conversation
+
+PREFIX = "article"
+
+
+@dataclass
+class RunContext:
+    backend: Backend
+    prompts: PromptLibrary
+    calls: list[CallUsage] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    used: dict[str, Prompt] = field(default_factory=dict)
+
+    def prompt(self, name: str) -> Prompt:
+        prompt = self.prompts.get(name)
+        self.used[name] = prompt
+        return prompt
+
+    def ask(
+        self,
+        task_name: str,
+        article: str,
+        values: dict[str, Any],
+        *,
+        schema: dict[str, Any] | None = None,
+        label: str | None = None,
+    ) -> dict[str, Any]:
+        """Run a task on the shared article prefix and return its validated JSON."""
+        prefix = self.prompt(PREFIX)
+        task = self.prompt(task_name)
+        messages = conversation(prefix, task, {"article": article}, values)
+        return self._generate(task, messages, schema, label)
+
+    def ask_standalone(
+        self, name: str, values: dict[str, Any], *, label: str | None = None
+    ) -> dict[str, Any]:
+        """Run a prompt that carries its own system text (no article prefix)."""
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        task = self.prompt(name)
+        messages = [SystemMessage(task.system or ""), HumanMessage(task.render(**values))]
+        return self._generate(task, messages, None, label)
+
+    def _generate(
+        self,
+        task: Prompt,
+        messages: list[Any],
+        schema: dict[str, Any] | None,
+        label: str | None,
+    ) -> dict[str, Any]:
+        assert task.schema is not None, f"prompt {task.ref} has no output schema"
+        try:
+            gen = self.backend.generate(
+                messages,
+                schema=schema or task.schema,
+                schema_name=task.name,
+                max_tokens=int(task.defaults.get("max_tokens", 512)),
+                label=label or task.name,
+                prompt_version=task.ref,
+            )
+        except Exception as exc:
+            usage = getattr(exc, "usage", None)
+            if usage:
+                self.calls.append(CallUsage(**usage))
+            raise
+        self.calls.append(gen.usage)
+        return gen.data

@@ -1,0 +1,198 @@
+"""Stage 4: tie every claim to exact source words, or drop it.
+
+A claim passes when its cited sentences contain every number it states and most of its
+content words. A failing claim is moved to the best-matching sentence of the chunk when one
+passes, else re-asked once (`locate` prompt), else dropped and counted. Never returned
+ungrounded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from service.llm.errors import LLMError
+from service.pipeline.clean import CleanDoc
+from service.pipeline.context import RunContext
+from service.pipeline.extract import RawClaim
+from service.pipeline.models import Span
+from service.pipeline.segment import Sentence
+
+SUPPORT_THRESHOLD = 0.5
+QUOTE_FUZZY_THRESHOLD = 90.0
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[a-z0-9]+")
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{12,})[\"“”]")
+HEDGES = (
+    "up to", "nearly", "almost", "about", "around", "approximately", "roughly", "more than",
+    "at least", "as many as", "an estimated", "estimated", "some", "over", "less than",
+)  # fmt: skip
+_STOP = frozenset(
+    "the a an and or of to in on at for by with from that this these those is are was were be "
+    "been has have had it its as but not also than which who whom said says say according "
+    "will would could may might can there their they them he she his her him our we".split()
+)
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[’‘`´]", "'", text)
+    text = re.sub(r"[“”„«»]", '"', text)
+    text = re.sub(r"[–—−]", "-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def numbers_in(text: str) -> list[str]:
+    return [n.replace(",", "") for n in _NUMBER.findall(text)]
+
+
+def _stems(text: str, skip: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    words = _WORD.findall(normalize(text).lower())
+    return {w[:5] for w in words if len(w) > 2 and w not in _STOP and w not in skip}
+
+
+def support(claim: str, evidence: str, speaker: str = "") -> float:
+    """Share of the claim's content words (crude stems) that the evidence contains."""
+    wanted = _stems(claim, set(_WORD.findall(speaker.lower())))
+    if not wanted:
+        return 0.0
+    return len(wanted & _stems(evidence)) / len(wanted)
+
+
+def failure(claim: RawClaim, evidence: str) -> str | None:
+    have = set(numbers_in(evidence))
+    if any(n not in have for n in numbers_in(claim.text)):
+        return "number_not_in_evidence"
+    if support(claim.text, evidence, claim.speaker) < SUPPORT_THRESHOLD:
+        return "unsupported_by_evidence"
+    return None
+
+
+def locate_quote(quote: str, source: str) -> tuple[int, int] | None:
+    """Find `quote` in `source`: exact, then normalised, then fuzzy above a threshold."""
+    at = source.find(quote)
+    if at >= 0:
+        return at, at + len(quote)
+    norm_source, index = _normalized_with_index(source)
+    at = norm_source.find(normalize(quote))
+    if at >= 0:
+        return index[at], index[at + len(normalize(quote)) - 1] + 1
+    match = fuzz.partial_ratio_alignment(normalize(quote), norm_source)
+    if match is not None and match.score >= QUOTE_FUZZY_THRESHOLD:
+        return index[match.dest_start], index[match.dest_end - 1] + 1
+    return None
+
+
+def _normalized_with_index(source: str) -> tuple[str, list[int]]:
+    """Character-wise normalisation that remembers each output char's source offset."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(source):
+        n = normalize(ch) if not ch.isspace() else " "
+        if n == " " and out and out[-1] == " ":
+            continue
+        for c in n or " ":
+            out.append(c)
+            index.append(i)
+    return "".join(out), index
+
+
+@dataclass
+class GroundedClaim:
+    raw: RawClaim
+    sentence_ids: list[int]
+    evidence: list[Span]
+    repairs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Grounder:
+    ctx: RunContext
+    doc: CleanDoc
+    sentences: dict[int, Sentence]
+    article: str  # rendered chunk, for the re-ask prompt
+    chunk_ids: list[int]
+
+    def text_of(self, ids: list[int]) -> str:
+        return " ".join(self.doc.text[self.sentences[i].start : self.sentences[i].end] for i in ids)
+
+    def spans(self, ids: list[int]) -> list[Span]:
+        out = []
+        for i in sorted(set(ids)):
+            start, end = self.doc.to_source(self.sentences[i].start, self.sentences[i].end)
+            out.append(Span(start=start, end=end, quote=self.doc.source[start:end]))
+        return out
+
+    def ground(self, claim: RawClaim) -> GroundedClaim | str:
+        """A grounded claim, or the reason it was dropped."""
+        ids = [i for i in claim.sentences if i in self.sentences and i in self.chunk_ids]
+        repairs: list[str] = []
+        if not ids or failure(claim, self.text_of(ids)):
+            best = self._best_sentence(claim)
+            if best is not None:
+                repairs.append(f"evidence moved from {claim.sentences} to [{best}]")
+                ids = [best]
+            else:
+                asked = self._reask(claim)
+                if isinstance(asked, str):
+                    return asked
+                repairs.append(f"evidence re-asked: {claim.sentences} -> {asked}")
+                ids = asked
+        evidence_text = self.text_of(ids)
+        text = _restore_hedges(claim.text, evidence_text, repairs)
+        quoted = _fix_quotes(text, evidence_text, repairs)
+        if quoted is None:
+            return "quote_not_in_source"
+        claim.text = quoted
+        return GroundedClaim(claim, sorted(set(ids)), self.spans(ids), repairs)
+
+    def _best_sentence(self, claim: RawClaim) -> int | None:
+        scored = [
+            (support(claim.text, self.text_of([i]), claim.speaker), i)
+            for i in self.chunk_ids
+            if failure(claim, self.text_of([i])) is None
+        ]
+        return max(scored)[1] if scored else None
+
+    def _reask(self, claim: RawClaim) -> list[int] | str:
+        try:
+            data = self.ctx.ask("locate", self.article, {"claim": claim.text}, label="locate")
+        except LLMError:
+            return "reask_failed"
+        ids = [int(i) for i in data["sentences"] if int(i) in self.sentences and int(i) in self.chunk_ids]
+        if not ids:
+            return "not_found_in_source"
+        reason = failure(claim, self.text_of(ids))
+        return reason if reason else ids
+
+
+def _restore_hedges(text: str, evidence: str, repairs: list[str]) -> str:
+    """Put back a hedge the model dropped: evidence "up to 40%" must not become "40%"."""
+    low_ev = normalize(evidence).lower()
+    for number in set(_NUMBER.findall(text)):
+        for hedge in HEDGES:
+            if re.search(rf"\b{re.escape(hedge)} {re.escape(number)}\b", low_ev) and not re.search(
+                rf"\b{re.escape(hedge)} {re.escape(number)}\b", normalize(text).lower()
+            ):
+                text = re.sub(rf"(?<![\w.]){re.escape(number)}\b", f"{hedge} {number}", text, count=1)
+                repairs.append(f"hedge restored: '{hedge} {number}'")
+                break
+    return text
+
+
+def _fix_quotes(text: str, evidence: str, repairs: list[str]) -> str | None:
+    """Quoted words in a claim must be the source's words; fix near-misses, refuse inventions."""
+    for match in _QUOTED.finditer(text):
+        quote = match.group(1)
+        found = locate_quote(quote, evidence)
+        if found is None:
+            return None
+        exact = evidence[found[0] : found[1]]
+        if exact != quote:
+            text = text.replace(quote, exact)
+            repairs.append("quotation replaced by the source's exact words")
+    return text

@@ -1,0 +1,147 @@
+"""The result a user receives. Validators enforce what the product promises."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+ClaimKind = Literal["statement", "statistic", "quote", "event", "prediction", "opinion"]
+EntityType = Literal["person", "organization", "place", "other"]
+
+
+class Span(BaseModel):
+    """Exact words of the source: `quote == source[start:end]`."""
+
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    quote: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Span:
+        if self.end - self.start != len(self.quote):
+            raise ValueError("span length does not match its quote")
+        return self
+
+
+class Claim(BaseModel):
+    id: str
+    text: str = Field(min_length=1)
+    speaker: str = Field(min_length=1)
+    kind: ClaimKind
+    numbers: list[str] = Field(default_factory=list)
+    sentence_ids: list[int] = Field(min_length=1)
+    evidence: list[Span] = Field(min_length=1)
+    repairs: list[str] = Field(
+        default_factory=list, description="deterministic fixes applied from the source words"
+    )
+
+
+class KeyPoint(BaseModel):
+    text: str
+    claim_ids: list[str] = Field(min_length=1)
+
+
+class Summary(BaseModel):
+    headline: str
+    summary: str
+    key_points: list[KeyPoint]
+    word_count: int
+
+
+class SurfaceForm(BaseModel):
+    text: str
+    count: int = Field(ge=1)
+
+
+class Entity(BaseModel):
+    id: str
+    name: str
+    type: EntityType
+    surface_forms: list[SurfaceForm] = Field(min_length=1)
+
+
+class Removed(BaseModel):
+    """One piece of the input the cleaner dropped, and why (the boilerplate audit)."""
+
+    start: int
+    end: int
+    text: str
+    reason: str
+
+
+class DroppedClaim(BaseModel):
+    text: str
+    speaker: str
+    reason: str
+
+
+class CallRecord(BaseModel):
+    label: str
+    prompt_version: str
+    model: str
+    prompt_tokens: int
+    cached_prompt_tokens: int
+    completion_tokens: int
+    prefill_s: float
+    decode_s: float
+    latency_s: float
+    attempts: int
+    tokens_estimated: bool
+
+
+class Usage(BaseModel):
+    article_tokens: int
+    prompt_tokens: int
+    cached_prompt_tokens: int
+    completion_tokens: int
+    computed_tokens: int = Field(description="prompt tokens not served from cache + completion")
+    model_calls: int
+    model_seconds: float
+    prefill_seconds: float
+    decode_seconds: float
+    wall_seconds: float
+    calls: list[CallRecord]
+
+
+class Provenance(BaseModel):
+    model: str
+    prompt_versions: dict[str, str]
+    prompt_sha256: dict[str, str]
+    pipeline_version: str
+    created_at: datetime
+
+
+class Source(BaseModel):
+    input_type: Literal["text", "html"]
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published_at: str | None = None
+    sha256: str
+    offsets_refer_to: Literal["input", "extracted_text"]
+    extracted_text: str | None = Field(
+        default=None, description="for HTML input: the text evidence offsets point into"
+    )
+    chunks: int = 1
+
+
+class SummaryResult(BaseModel):
+    source: Source
+    summary: Summary
+    claims: list[Claim]
+    entities: list[Entity]
+    removed: list[Removed]
+    dropped: list[DroppedClaim]
+    usage: Usage
+    provenance: Provenance
+    partial: bool = False
+    warnings: list[str] = Field(default_factory=list)
+
+    def check_grounded(self, source_text: str) -> None:
+        """Raise if any evidence quote is not the exact slice of the source at its offsets."""
+        for claim in self.claims:
+            for span in claim.evidence:
+                if source_text[span.start : span.end] != span.quote:
+                    raise ValueError(f"claim {claim.id}: evidence is not the source slice")

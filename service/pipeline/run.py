@@ -1,0 +1,210 @@
+"""The pipeline end to end: clean -> budget/chunk -> extract -> ground -> summarize -> entities."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlparse
+
+from rapidfuzz import fuzz
+
+from service import __version__
+from service.errors import EmptyArticle
+from service.llm.backend import Backend
+from service.llm.errors import LLMError
+from service.llm.tokens import count_tokens
+from service.pipeline.budget import estimate_tokens, plan_chunks
+from service.pipeline.clean import CleanDoc, clean_html, clean_text
+from service.pipeline.context import PREFIX, RunContext
+from service.pipeline.entities import canonical_speakers, ground_entities
+from service.pipeline.extract import extract_chunk
+from service.pipeline.ground import Grounder, GroundedClaim, numbers_in
+from service.pipeline.kinds import classify
+from service.pipeline.models import (
+    CallRecord,
+    Claim,
+    DroppedClaim,
+    Provenance,
+    Source,
+    SummaryResult,
+    Usage,
+)
+from service.pipeline.segment import render, split_sentences
+from service.pipeline.summarize import (
+    link_key_points,
+    summarize_from_claims,
+    summarize_in_context,
+)
+from service.prompts import PromptLibrary
+
+PIPELINE_VERSION = f"summarizer-{__version__}"
+_DUPLICATE_RATIO = 90
+
+
+@dataclass
+class ArticleInput:
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published_at: str | None = None
+    max_words: int = 40
+
+
+def clean(article: ArticleInput) -> CleanDoc:
+    doc = clean_html(article.html) if article.html is not None else clean_text(article.text or "")
+    if not doc.paragraphs:
+        raise EmptyArticle("the article has no text left after removing boilerplate")
+    return doc
+
+
+def _context_budget(ctx: RunContext) -> int:
+    """Tokens left for the article once the largest task and its output are accounted for."""
+    prefix = ctx.prompts.get(PREFIX)
+    fixed = estimate_tokens((prefix.system or "") + prefix.template)
+    tasks = [ctx.prompts.get(name) for name in ("extract", "summarize", "locate")]
+    task_cost = max(estimate_tokens(t.template) for t in tasks)
+    # Output room: the largest max_tokens, grown once by the truncation retry.
+    output = max(int(t.defaults.get("max_tokens", 512)) for t in tasks) * 3 // 2
+    return ctx.backend.context_tokens - fixed - task_cost - output - 64
+
+
+def _dedupe(grounded: list[GroundedClaim], dropped: list[DroppedClaim]) -> list[GroundedClaim]:
+    kept: list[GroundedClaim] = []
+    for g in grounded:
+        twin = next(
+            (
+                k
+                for k in kept
+                if fuzz.token_set_ratio(k.raw.text.lower(), g.raw.text.lower()) >= _DUPLICATE_RATIO
+                and (set(k.sentence_ids) & set(g.sentence_ids) or k.raw.text == g.raw.text)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(g)
+        else:
+            dropped.append(DroppedClaim(text=g.raw.text, speaker=g.raw.speaker, reason="duplicate"))
+    return kept
+
+
+def summarize_article(
+    article: ArticleInput, backend: Backend, prompts: PromptLibrary, window_sentences: int = 5
+) -> SummaryResult:
+    started = time.perf_counter()
+    ctx = RunContext(backend=backend, prompts=prompts)
+    doc = clean(article)
+    sentences = split_sentences(doc)
+    by_id = {s.id: s for s in sentences}
+    chunks = plan_chunks(doc, sentences, _context_budget(ctx), window_sentences)
+
+    grounded: list[GroundedClaim] = []
+    dropped: list[DroppedClaim] = []
+    failed_windows = 0
+    chunk_texts: list[str] = []
+    for chunk in chunks:
+        text = render(doc, chunk.sentences)
+        chunk_texts.append(text)
+        raw, failed = extract_chunk(ctx, text, chunk)
+        failed_windows += len(failed)
+        for f in failed:
+            ctx.warnings.append(
+                f"sentences [{f.window.first}]-[{f.window.last}] not analysed: {f.error.code}"
+            )
+        grounder = Grounder(ctx, doc, by_id, text, [s.id for s in chunk.sentences])
+        for claim in raw:
+            result = grounder.ground(claim)
+            if isinstance(result, str):
+                dropped.append(DroppedClaim(text=claim.text, speaker=claim.speaker, reason=result))
+            else:
+                grounded.append(result)
+    total_windows = sum(len(c.windows) for c in chunks)
+    if failed_windows == total_windows:
+        raise LLMError("the model failed on every part of the article", attempts=failed_windows)
+
+    grounded.sort(key=lambda g: (g.sentence_ids[0], g.sentence_ids))
+    claims = [
+        Claim(
+            id=f"c{i}",
+            text=g.raw.text,
+            speaker=g.raw.speaker,
+            kind=classify(g.raw.text, " ".join(span.quote for span in g.evidence)),
+            numbers=numbers_in(g.raw.text),
+            sentence_ids=g.sentence_ids,
+            evidence=g.evidence,
+            repairs=g.repairs,
+        )
+        for i, g in enumerate(_dedupe(grounded, dropped), 1)
+    ]
+
+    if len(chunks) == 1:
+        data = summarize_in_context(ctx, chunk_texts[0], article.max_words)
+    else:
+        data = summarize_from_claims(ctx, claims, article.max_words)
+    summary = link_key_points(data, claims, article.max_words, ctx.warnings)
+    entities = ground_entities(data, doc.text)
+    canonical_speakers(claims, entities, _outlet(article))
+
+    result = SummaryResult(
+        source=Source(
+            input_type="html" if article.html is not None else "text",
+            title=article.title or doc.title,
+            url=article.url,
+            outlet=article.outlet,
+            published_at=article.published_at,
+            sha256=hashlib.sha256(doc.source.encode()).hexdigest(),
+            offsets_refer_to="extracted_text" if article.html is not None else "input",
+            extracted_text=doc.source if article.html is not None else None,
+            chunks=len(chunks),
+        ),
+        summary=summary,
+        claims=claims,
+        entities=entities,
+        removed=doc.removed,
+        dropped=dropped,
+        usage=_usage(ctx, count_tokens(doc.text), time.perf_counter() - started),
+        provenance=Provenance(
+            model=backend.model_id,
+            prompt_versions={n: p.version for n, p in sorted(ctx.used.items())},
+            prompt_sha256={n: p.sha256 for n, p in sorted(ctx.used.items())},
+            pipeline_version=PIPELINE_VERSION,
+            created_at=datetime.now(UTC),
+        ),
+        partial=failed_windows > 0,
+        warnings=ctx.warnings,
+    )
+    result.check_grounded(doc.source)
+    return result
+
+
+def _outlet(article: ArticleInput) -> str:
+    if article.outlet:
+        return article.outlet
+    if article.url:
+        host = urlparse(article.url).hostname
+        if host:
+            return host.removeprefix("www.")
+    return "the article"
+
+
+def _usage(ctx: RunContext, article_tokens: int, wall: float) -> Usage:
+    calls = [CallRecord(**c.__dict__) for c in ctx.calls]
+    prompt = sum(c.prompt_tokens for c in calls)
+    cached = sum(c.cached_prompt_tokens for c in calls)
+    completion = sum(c.completion_tokens for c in calls)
+    return Usage(
+        article_tokens=article_tokens,
+        prompt_tokens=prompt,
+        cached_prompt_tokens=cached,
+        completion_tokens=completion,
+        computed_tokens=prompt - cached + completion,
+        model_calls=len(calls),
+        model_seconds=sum(c.latency_s for c in calls),
+        prefill_seconds=sum(c.prefill_s for c in calls),
+        decode_seconds=sum(c.decode_s for c in calls),
+        wall_seconds=wall,
+        calls=calls,
+    )

@@ -1,0 +1,86 @@
+"""Scripted stand-ins for models. No network, no MagicMock: real LangChain chat models whose
+answers come from a script, so the whole LLM layer (binding, retries, parsing) is exercised."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+Reply = str | AIMessage | Exception
+Responder = Callable[[list[BaseMessage], dict[str, Any]], Reply]
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Answers each call with `responder(messages, kwargs)`; records every call."""
+
+    responder: Any
+    calls: list[dict[str, Any]] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _generate(
+        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+    ) -> ChatResult:
+        self.calls.append({"messages": messages, "kwargs": kwargs})
+        reply = self.responder(messages, kwargs)
+        if isinstance(reply, Exception):
+            raise reply
+        message = reply if isinstance(reply, AIMessage) else AIMessage(content=reply)
+        if not message.response_metadata:
+            message.response_metadata = {"finish_reason": "stop"}
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+_SENTENCE = re.compile(r"\[(\d+)\] (.*?)(?= \[\d+\] |\n|$)")
+_WINDOW = re.compile(r"claims of sentences \[(\d+)\] to \[(\d+)\]")
+
+
+def article_sentences(messages: list[BaseMessage]) -> dict[int, str]:
+    user = str(messages[-1].content)
+    body = user.split("<article>", 1)[1].split("</article>", 1)[0]
+    return {int(n): text for n, text in _SENTENCE.findall(body)}
+
+
+def task_of(messages: list[BaseMessage]) -> str:
+    return str(messages[-1].content).rsplit("</article>", 1)[-1]
+
+
+def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
+    """A diligent fake reader: one claim per sentence, quoting it; a summary citing the first
+    sentences; entities from capitalised words. Good enough to drive every stage."""
+    sentences = article_sentences(messages)
+    task = task_of(messages)
+    window = _WINDOW.search(task)
+    if window:
+        first, last = int(window.group(1)), int(window.group(2))
+        claims = [
+            {"sentences": [i], "speaker": "article", "claim": sentences[i][:300]}
+            for i in range(first, last + 1)
+            if len(sentences.get(i, "")) >= 8
+        ]
+        return json.dumps({"claims": claims[:10]})
+    if "Claim:" in task:
+        claim = task.split("Claim:", 1)[1].split("\n", 1)[0].strip()
+        hits = [i for i, s in sentences.items() if claim[:20] in s]
+        return json.dumps({"sentences": hits[:1]})
+    names = sorted({m for s in sentences.values() for m in re.findall(r"\b[A-Z][a-z]{3,}\b", s)})
+    ids = sorted(sentences)[:3]
+    return json.dumps(
+        {
+            "headline": sentences[ids[0]][:100],
+            "summary": " ".join(sentences[ids[0]].split()[:30]),
+            "key_points": [{"text": sentences[i][:200], "sentences": [i]} for i in ids]
+            + [{"text": sentences[ids[0]][:200], "sentences": [ids[0]]}] * (3 - len(ids)),
+            "people": [],
+            "organizations": [[n] for n in names[:10]],
+            "places": [],
+        }
+    )
