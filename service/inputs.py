@@ -40,4 +40,6 @@ def check_text(text: str, limit: int) -> str:
 
 def looks_like_html(text: str) -> bool:
     head = text.lstrip()[:512].lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(body|article|p|div)\b", head))
+    return head.startswith(("<!doctype html", "<html")) or bool(
+        re.search(r"<(body|article|p|div)\b", head)
+    )

@@ -84,7 +84,9 @@ class PromptLibrary:
         )
 
 
-def conversation(prefix: Prompt, task: Prompt, prefix_values: dict[str, Any], task_values: dict[str, Any]) -> list[BaseMessage]:
+def conversation(
+    prefix: Prompt, task: Prompt, prefix_values: dict[str, Any], task_values: dict[str, Any]
+) -> list[BaseMessage]:
     """System text, then the shared article block, then the task: the order that lets the
     model's prefix cache serve every task on one article from a single prefill."""
     assert prefix.system is not None, "the prefix prompt must define the system message"

@@ -25,7 +25,11 @@ def _no_network(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest)
 
     def guarded(self: socket.socket, address: Any) -> Any:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in ("127.0.0.1", "::1", "localhost") and not host.startswith("/"):
+        if (
+            isinstance(host, str)
+            and host not in ("127.0.0.1", "::1", "localhost")
+            and not host.startswith("/")
+        ):
             raise RuntimeError(f"network access attempted in a test: {address!r}")
         return real_connect(self, address)
 
@@ -42,9 +46,11 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(cache_dir=tmp_path / "cache", max_attempts=3)
 
 
-def make_backend(responder: Responder = reader_responder, *, context: int = 4096, attempts: int = 3) -> ChatModelBackend:
+def make_backend(
+    responder: Responder = reader_responder, *, context: int = 4096, attempts: int = 3
+) -> ChatModelBackend:
     return ChatModelBackend(
-        ScriptedChatModel(responder=responder, calls=[]),
+        ScriptedChatModel(responder=responder),
         model_id="scripted:reader",
         context_tokens=context,
         binder=local_binder,

@@ -11,6 +11,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import Field
 
 Reply = str | AIMessage | Exception
 Responder = Callable[[list[BaseMessage], dict[str, Any]], Reply]
@@ -20,14 +21,18 @@ class ScriptedChatModel(BaseChatModel):
     """Answers each call with `responder(messages, kwargs)`; records every call."""
 
     responder: Any
-    calls: list[dict[str, Any]] = []
+    calls: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
     def _llm_type(self) -> str:
         return "scripted"
 
     def _generate(
-        self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager: Any = None, **kwargs: Any
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: Any = None,
+        **kwargs: Any,
     ) -> ChatResult:
         self.calls.append({"messages": messages, "kwargs": kwargs})
         reply = self.responder(messages, kwargs)
@@ -61,9 +66,14 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
     window = _WINDOW.search(task)
     if window:
         first, last = int(window.group(1)), int(window.group(2))
+        # Like constrained decoding, cite only what the schema allows.
+        schema = kwargs.get("response_format", {}).get("schema", {})
+        allowed = schema["properties"]["claims"]["items"]["properties"]["sentences"]["items"].get(
+            "enum"
+        )
         claims = [
             {"sentences": [i], "speaker": "article", "claim": sentences[i][:300]}
-            for i in range(first, last + 1)
+            for i in (allowed or range(first, last + 1))
             if len(sentences.get(i, "")) >= 8
         ]
         return json.dumps({"claims": claims[:10]})
@@ -77,10 +87,9 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
         {
             "headline": sentences[ids[0]][:100],
             "summary": " ".join(sentences[ids[0]].split()[:30]),
-            "key_points": [{"text": sentences[i][:200], "sentences": [i]} for i in ids]
-            + [{"text": sentences[ids[0]][:200], "sentences": [ids[0]]}] * (3 - len(ids)),
+            "key_points": (ids * 3)[:3],
             "people": [],
-            "organizations": [[n] for n in names[:10]],
+            "organizations": [[n] for n in names[:8]],
             "places": [],
         }
     )

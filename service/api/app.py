@@ -14,7 +14,9 @@ from service.config import Settings
 from service.engine import Engine
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None, warm: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, warm: bool = True
+) -> FastAPI:
     engine = engine or Engine(settings or Settings())
 
     @asynccontextmanager

@@ -47,10 +47,17 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(LLMError)
     async def _model(_: Request, exc: LLMError) -> JSONResponse:
         retry = getattr(exc, "retry_after", None)
-        headers = {"Retry-After": str(int(retry or 5))} if isinstance(exc, ModelUnavailable | ModelTimeout) else None
+        headers = (
+            {"Retry-After": str(int(retry or 5))}
+            if isinstance(exc, ModelUnavailable | ModelTimeout)
+            else None
+        )
         # The message is ours, never the provider's raw text (which may echo credentials).
         return error_response(
-            model_error_status(exc), exc.code, f"{exc} (after {exc.attempts} attempts)", headers=headers
+            model_error_status(exc),
+            exc.code,
+            f"{exc} (after {exc.attempts} attempts)",
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -59,12 +66,16 @@ def install(app: FastAPI) -> None:
             {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
             for e in exc.errors()
         ]
-        return error_response(422, "invalid_request", "the request does not match its schema", details=details)
+        return error_response(
+            422, "invalid_request", "the request does not match its schema", details=details
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "input_too_large"}
-        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        return error_response(
+            exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail)
+        )
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

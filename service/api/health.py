@@ -19,5 +19,8 @@ async def readyz(engine: EngineDep) -> JSONResponse:
         return JSONResponse({"status": "ready", "model": engine.backend.model_id})
     if engine.load_error is not None:
         message = f"model failed to load: {type(engine.load_error).__name__}: {engine.load_error}"
-        return JSONResponse({"status": "failed", "error": {"code": "model_unavailable", "message": message}}, status_code=503)
+        return JSONResponse(
+            {"status": "failed", "error": {"code": "model_unavailable", "message": message}},
+            status_code=503,
+        )
     return JSONResponse({"status": "loading"}, status_code=503)

@@ -58,7 +58,9 @@ async def _read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_request(raw: bytes, content_type: str, limit: int, query: dict[str, Any]) -> SummaryRequest:
+def parse_request(
+    raw: bytes, content_type: str, limit: int, query: dict[str, Any]
+) -> SummaryRequest:
     media = content_type.split(";")[0].strip().lower()
     if media in ("application/json", ""):
         body = decode_text(raw, limit)
@@ -114,7 +116,11 @@ async def create_summary(
 ) -> SummaryResult:
     limit = engine.settings.max_input_bytes
     raw = await _read_capped(request, limit)
-    query = {k: v for k, v in {"max_words": max_words, "title": title, "url": url}.items() if v is not None}
+    query = {
+        k: v
+        for k, v in {"max_words": max_words, "title": title, "url": url}.items()
+        if v is not None
+    }
     req = parse_request(raw, request.headers.get("content-type", ""), limit, query)
     article = ArticleInput(
         text=req.text,

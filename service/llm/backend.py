@@ -243,7 +243,9 @@ class ChatModelBackend:
         try:
             jsonschema.validate(data, schema)
         except jsonschema.ValidationError as exc:
-            raise InvalidOutput(f"output does not match schema: {exc.message}", last_output=text)
+            raise InvalidOutput(
+                f"output does not match schema: {exc.message}", last_output=text
+            ) from exc
         return Generation(data=data, text=text, usage=usage, meta={"finish_reason": finish})
 
 

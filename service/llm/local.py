@@ -74,7 +74,9 @@ class ChatLlamaCppLocal(BaseChatModel):
     ) -> ChatResult:
         self.load()
         assert self._lock is not None
-        payload = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+        payload = [
+            {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
+        ]
         deadline = time.monotonic() + float(kwargs.get("timeout_s", self.timeout_s))
         pieces: list[str] = []
         finish: str | None = None

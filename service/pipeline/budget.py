@@ -21,6 +21,11 @@ TOKENIZER_MARGIN = 1.2
 class Window:
     first: int
     last: int
+    ids: tuple[int, ...] = ()  # the sentences to mine; headings and instructions excluded
+
+    @property
+    def citable(self) -> list[int]:
+        return list(self.ids) or list(range(self.first, self.last + 1))
 
 
 @dataclass
@@ -45,6 +50,10 @@ def _paragraphs(sentences: list[Sentence]) -> list[list[Sentence]]:
     return [list(group) for _, group in groupby(sentences, key=lambda s: s.paragraph)]
 
 
+def _window(sentences: list[Sentence]) -> Window:
+    return Window(sentences[0].id, sentences[-1].id, tuple(s.id for s in sentences))
+
+
 def windows_for(sentences: list[Sentence], size: int) -> list[Window]:
     """Group sentences into windows of about `size`, never splitting a paragraph needlessly.
 
@@ -52,27 +61,32 @@ def windows_for(sentences: list[Sentence], size: int) -> list[Window]:
     """
     windows: list[Window] = []
     pending: list[Sentence] = []
-    for para in _paragraphs(sentences):
+    body = [s for s in sentences if not s.heading and not s.instruction] or [
+        s for s in sentences if not s.instruction
+    ]
+    for para in _paragraphs(body):
         if len(para) > size:
             if pending:
-                windows.append(Window(pending[0].id, pending[-1].id))
+                windows.append(_window(pending))
                 pending = []
             parts = -(-len(para) // size)
             step = -(-len(para) // parts)
             for i in range(0, len(para), step):
-                part = para[i : i + step]
-                windows.append(Window(part[0].id, part[-1].id))
+                windows.append(_window(para[i : i + step]))
             continue
         if pending and len(pending) + len(para) > size:
-            windows.append(Window(pending[0].id, pending[-1].id))
+            windows.append(_window(pending))
             pending = []
         pending.extend(para)
     if pending:
         if windows and len(pending) <= size // 3:
             # A one-sentence tail costs a whole task prompt; fold it into its neighbour.
-            windows[-1] = Window(windows[-1].first, pending[-1].id)
+            last = windows.pop()
+            windows.append(
+                Window(last.first, pending[-1].id, last.ids + tuple(s.id for s in pending))
+            )
         else:
-            windows.append(Window(pending[0].id, pending[-1].id))
+            windows.append(_window(pending))
     return windows
 
 

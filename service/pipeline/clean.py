@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from service.pipeline.models import Removed
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("read_also", re.compile(r"^(read (also|more)|see also|also read|related( stories)?)\b\s*[:\-–]", re.I)),
+    (
+        "read_also",
+        re.compile(r"^(read (also|more)|see also|also read|related( stories)?)\b\s*[:\-–]", re.I),
+    ),
     (
         "comment_prompt",
         re.compile(
@@ -31,10 +34,18 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("donation", re.compile(r"(support us with|become a patron|make a (one-time )?donation|donate now)", re.I)),
+    (
+        "donation",
+        re.compile(
+            r"(support us with|become a patron|make a (one-time )?donation|donate now)", re.I
+        ),
+    ),
     (
         "source_note",
-        re.compile(r"^(read the original article|originally published|this (article|story) (first|originally) appeared)", re.I),
+        re.compile(
+            r"^(read the original article|originally published|this (article|story) (first|originally) appeared)",
+            re.I,
+        ),
     ),
     (
         "image_caption",
@@ -44,7 +55,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("byline", re.compile(r"^by [A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3}(,.*)?$")),
+    ("byline", re.compile(r"^[Bb]y [A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3}(,.*)?$")),
 ]
 
 _SENTENCE_END = re.compile(r"[.!?…:\"”’)]$")
@@ -166,6 +177,11 @@ def clean_html(html: str) -> CleanDoc:
     dropped = len(html) - len(text)
     doc.removed.insert(
         0,
-        Removed(start=0, end=0, text=f"{dropped} characters of markup and page chrome", reason="html_extraction"),
+        Removed(
+            start=0,
+            end=0,
+            text=f"{dropped} characters of markup and page chrome",
+            reason="html_extraction",
+        ),
     )
     return doc

@@ -23,8 +23,9 @@ _TYPES = {"people": "person", "organizations": "organization", "places": "place"
 
 
 def ground_entities(data: dict[str, Any], text: str) -> list[Entity]:
-    """Keep only forms found verbatim in the cleaned text; merge entities sharing a form
-    (the model may list "Budanov" apart from "Kyrylo Budanov"); drop entities with none."""
+    """Keep only forms found verbatim in the cleaned text; split forms the model lumped
+    together that share nothing; merge entities sharing a form (the model may list
+    "Budanov" apart from "Kyrylo Budanov")."""
     groups: list[tuple[str, dict[str, int]]] = []
     for key, etype in _TYPES.items():
         for spellings in data.get(key, []):
@@ -34,14 +35,13 @@ def ground_entities(data: dict[str, Any], text: str) -> list[Entity]:
                 n = _count(form, text)
                 if n and form not in forms:
                     forms[form] = n
-            if not forms:
-                continue
-            twin = next((g for g in groups if _same(g[1], forms, etype == "person")), None)
-            if twin is None:
-                groups.append((etype, forms))
-            else:
-                for form, n in forms.items():
-                    twin[1].setdefault(form, n)
+            for cluster in _clusters(forms):
+                twin = next((g for g in groups if _related(g[1], cluster)), None)
+                if twin is None:
+                    groups.append((etype, cluster))
+                else:
+                    for form, n in cluster.items():
+                        twin[1].setdefault(form, n)
     entities: list[Entity] = []
     for etype, forms in groups:
         name = max(forms, key=lambda f: (len(f.split()), len(f)))
@@ -56,17 +56,44 @@ def ground_entities(data: dict[str, Any], text: str) -> list[Entity]:
     return entities
 
 
-def _same(a: dict[str, int], b: dict[str, int], person: bool) -> bool:
-    fa = {f.casefold() for f in a}
-    fb = {f.casefold() for f in b}
-    if fa & fb:
+def _words(form: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", form.casefold()) if len(w) >= 3}
+
+
+def _initials(form: str) -> str:
+    return "".join(w[0] for w in re.findall(r"\w+", form) if w[0].isupper()).casefold()
+
+
+def _alike(a: str, b: str) -> bool:
+    """Spellings of one entity: the same surname ("Kyrylo Budanov"/"Kirill Budanov"/
+    "Budanov"), one's words inside the other's ("Defense Intelligence of Ukraine"/"Defense
+    Intelligence"), or one the acronym of the other ("DPRK")."""
+    wa, wb = _words(a), _words(b)
+    if a.casefold() == b.casefold():
         return True
-    if not person:
-        return False
-    # A surname alone is the same person as the full name ending in it.
-    return any(x.split()[-1] == y for x in fa for y in fb) or any(
-        y.split()[-1] == x for x in fa for y in fb
+    if wa and wb and (wa <= wb or wb <= wa):
+        return True
+    last_a, last_b = a.split()[-1].casefold(), b.split()[-1].casefold()
+    if last_a == last_b and len(last_a) >= 4 and a[0].isupper() and b[0].isupper():
+        return True
+    return any(
+        x.isupper() and len(x) >= 2 and x.casefold() == _initials(y) for x, y in ((a, b), (b, a))
     )
+
+
+def _clusters(forms: dict[str, int]) -> list[dict[str, int]]:
+    clusters: list[dict[str, int]] = []
+    for form, n in forms.items():
+        home = next((c for c in clusters if any(_alike(form, f) for f in c)), None)
+        if home is None:
+            clusters.append({form: n})
+        else:
+            home[form] = n
+    return clusters
+
+
+def _related(a: dict[str, int], b: dict[str, int]) -> bool:
+    return any(_alike(x, y) for x in a for y in b)
 
 
 _PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})

@@ -36,7 +36,7 @@ def window_schema(base: dict[str, Any], window: Window) -> dict[str, Any]:
     An enum, not minimum/maximum: llama.cpp's grammar compiler ignores integer bounds."""
     schema = copy.deepcopy(base)
     ids = schema["properties"]["claims"]["items"]["properties"]["sentences"]["items"]
-    ids["enum"] = list(range(window.first, window.last + 1))
+    ids["enum"] = window.citable
     return schema
 
 

@@ -36,6 +36,10 @@ _STOP = frozenset(
     "been has have had it its as but not also than which who whom said says say according "
     "will would could may might can there their they them he she his her him our we".split()
 )
+_STOP_START = _STOP | frozenset(
+    "according despite during after before while since both all some many most another in "
+    "however meanwhile although though because if when where what why how".split()
+)
 
 
 def normalize(text: str) -> str:
@@ -63,10 +67,24 @@ def support(claim: str, evidence: str, speaker: str = "") -> float:
     return len(wanted & _stems(evidence)) / len(wanted)
 
 
-def failure(claim: RawClaim, evidence: str) -> str | None:
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Za-z]+)*\b")
+
+
+def names_missing(claim: str, article: str) -> list[str]:
+    """Capitalised words of a claim that the article never uses: misspelt or invented names.
+    A sentence-initial function word ("Despite") is not a name."""
+    low = normalize(article).lower()
+    return [
+        n for n in _NAME.findall(claim) if n.lower() not in low and n.lower() not in _STOP_START
+    ]
+
+
+def failure(claim: RawClaim, evidence: str, article: str = "") -> str | None:
     have = set(numbers_in(evidence))
     if any(n not in have for n in numbers_in(claim.text)):
         return "number_not_in_evidence"
+    if article and names_missing(claim.text, article):
+        return "name_not_in_source"
     if support(claim.text, evidence, claim.speaker) < SUPPORT_THRESHOLD:
         return "unsupported_by_evidence"
     return None
@@ -131,7 +149,7 @@ class Grounder:
         """A grounded claim, or the reason it was dropped."""
         ids = [i for i in claim.sentences if i in self.sentences and i in self.chunk_ids]
         repairs: list[str] = []
-        if not ids or failure(claim, self.text_of(ids)):
+        if not ids or failure(claim, self.text_of(ids), self.doc.text):
             best = self._best_sentence(claim)
             if best is not None:
                 repairs.append(f"evidence moved from {claim.sentences} to [{best}]")
@@ -154,7 +172,7 @@ class Grounder:
         scored = [
             (support(claim.text, self.text_of([i]), claim.speaker), i)
             for i in self.chunk_ids
-            if failure(claim, self.text_of([i])) is None
+            if failure(claim, self.text_of([i]), self.doc.text) is None
         ]
         return max(scored)[1] if scored else None
 
@@ -163,10 +181,14 @@ class Grounder:
             data = self.ctx.ask("locate", self.article, {"claim": claim.text}, label="locate")
         except LLMError:
             return "reask_failed"
-        ids = [int(i) for i in data["sentences"] if int(i) in self.sentences and int(i) in self.chunk_ids]
+        ids = [
+            int(i)
+            for i in data["sentences"]
+            if int(i) in self.sentences and int(i) in self.chunk_ids
+        ]
         if not ids:
             return "not_found_in_source"
-        reason = failure(claim, self.text_of(ids))
+        reason = failure(claim, self.text_of(ids), self.doc.text)
         return reason if reason else ids
 
 
@@ -178,7 +200,9 @@ def _restore_hedges(text: str, evidence: str, repairs: list[str]) -> str:
             if re.search(rf"\b{re.escape(hedge)} {re.escape(number)}\b", low_ev) and not re.search(
                 rf"\b{re.escape(hedge)} {re.escape(number)}\b", normalize(text).lower()
             ):
-                text = re.sub(rf"(?<![\w.]){re.escape(number)}\b", f"{hedge} {number}", text, count=1)
+                text = re.sub(
+                    rf"(?<![\w.]){re.escape(number)}\b", f"{hedge} {number}", text, count=1
+                )
                 repairs.append(f"hedge restored: '{hedge} {number}'")
                 break
     return text

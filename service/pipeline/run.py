@@ -20,7 +20,7 @@ from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import PREFIX, RunContext
 from service.pipeline.entities import canonical_speakers, ground_entities
 from service.pipeline.extract import extract_chunk
-from service.pipeline.ground import Grounder, GroundedClaim, numbers_in
+from service.pipeline.ground import GroundedClaim, Grounder, numbers_in
 from service.pipeline.kinds import classify
 from service.pipeline.models import (
     CallRecord,
@@ -33,7 +33,7 @@ from service.pipeline.models import (
 )
 from service.pipeline.segment import render, split_sentences
 from service.pipeline.summarize import (
-    link_key_points,
+    build_summary,
     summarize_from_claims,
     summarize_in_context,
 )
@@ -99,31 +99,38 @@ def summarize_article(
     doc = clean(article)
     sentences = split_sentences(doc)
     by_id = {s.id: s for s in sentences}
+    for s in sentences:
+        if s.instruction:
+            ctx.warnings.append(
+                f"sentence [{s.id}] reads as an instruction to an AI; kept as article text, "
+                "never used as evidence"
+            )
     chunks = plan_chunks(doc, sentences, _context_budget(ctx), window_sentences)
 
     grounded: list[GroundedClaim] = []
     dropped: list[DroppedClaim] = []
-    failed_windows = 0
+    failed_windows: list[LLMError] = []
     chunk_texts: list[str] = []
     for chunk in chunks:
         text = render(doc, chunk.sentences)
         chunk_texts.append(text)
         raw, failed = extract_chunk(ctx, text, chunk)
-        failed_windows += len(failed)
+        failed_windows.extend(f.error for f in failed)
         for f in failed:
             ctx.warnings.append(
                 f"sentences [{f.window.first}]-[{f.window.last}] not analysed: {f.error.code}"
             )
-        grounder = Grounder(ctx, doc, by_id, text, [s.id for s in chunk.sentences])
+        evidence_ids = [s.id for s in chunk.sentences if not s.instruction]
+        grounder = Grounder(ctx, doc, by_id, text, evidence_ids)
         for claim in raw:
-            result = grounder.ground(claim)
-            if isinstance(result, str):
-                dropped.append(DroppedClaim(text=claim.text, speaker=claim.speaker, reason=result))
+            outcome = grounder.ground(claim)
+            if isinstance(outcome, str):
+                dropped.append(DroppedClaim(text=claim.text, speaker=claim.speaker, reason=outcome))
             else:
-                grounded.append(result)
+                grounded.append(outcome)
     total_windows = sum(len(c.windows) for c in chunks)
-    if failed_windows == total_windows:
-        raise LLMError("the model failed on every part of the article", attempts=failed_windows)
+    if failed_windows and len(failed_windows) == total_windows:
+        raise failed_windows[-1]  # nothing to return: report the model's fault as it was
 
     grounded.sort(key=lambda g: (g.sentence_ids[0], g.sentence_ids))
     claims = [
@@ -144,7 +151,7 @@ def summarize_article(
         data = summarize_in_context(ctx, chunk_texts[0], article.max_words)
     else:
         data = summarize_from_claims(ctx, claims, article.max_words)
-    summary = link_key_points(data, claims, article.max_words, ctx.warnings)
+    summary = build_summary(data, claims, article.max_words, doc.text, ctx.warnings)
     entities = ground_entities(data, doc.text)
     canonical_speakers(claims, entities, _outlet(article))
 
@@ -173,7 +180,7 @@ def summarize_article(
             pipeline_version=PIPELINE_VERSION,
             created_at=datetime.now(UTC),
         ),
-        partial=failed_windows > 0,
+        partial=bool(failed_windows),
         warnings=ctx.warnings,
     )
     result.check_grounded(doc.source)

