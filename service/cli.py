@@ -125,5 +125,15 @@ def setup() -> None:
     typer.echo(json.dumps({"model": str(path), "sha256": QWEN_15B.sha256}))
 
 
+def _register_eval() -> None:
+    try:
+        from evals.cli import app as eval_app
+    except ImportError:  # installed without the evals package
+        return
+    app.add_typer(eval_app, name="eval")
+
+
+_register_eval()
+
 if __name__ == "__main__":
     app()

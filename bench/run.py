@@ -1,0 +1,185 @@
+"""Benchmark the pipeline on the seed articles with the embedded model (a script, not a test).
+
+Prints a table and writes bench/results/bench-<time>.json: per article wall time, model
+prefill/decode, pipeline overhead (wall - model time), tokens (and prompt-cache hits),
+claims found and dropped, peak RSS; then LangChain's stock map-reduce summarize chain on the
+same model and articles, and the ratios ours/stock measured in the same run.
+
+    .venv/bin/python bench/run.py [--articles DIR] [--no-stock]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from service.config import Settings
+from service.engine import Engine
+from service.pipeline.run import ArticleInput
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGETS = {
+    "median_wall_s": ("<=", 60.0),
+    "max_overhead_share": ("<=", 0.05),
+    "median_computed_per_article_token": ("<=", 3.0),
+    "peak_rss_gb": ("<=", 3.0),
+    "ungrounded_claims": ("==", 0),
+}
+
+
+def peak_rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def model_tokens(engine: Engine, text: str) -> int:
+    """The article's length in the model's own tokens (what the 3x target is about)."""
+    chat = getattr(engine.backend, "_chat", None)
+    llm = getattr(chat, "_llm", None)
+    if llm is None:
+        from service.llm.tokens import count_tokens
+
+        return count_tokens(text)
+    return len(llm.tokenize(text.encode(), add_bos=False))
+
+
+def run_ours(engine: Engine, path: Path) -> dict[str, Any]:
+    text = path.read_text()
+    t0 = time.perf_counter()
+    result = engine.summarize(ArticleInput(text=text))
+    wall = time.perf_counter() - t0
+    ungrounded = sum(
+        1 for c in result.claims for s in c.evidence if text[s.start : s.end] != s.quote
+    )
+    u = result.usage
+    article_tokens = model_tokens(engine, "\n\n".join(p for p in text.split("\n") if p.strip()))
+    return {
+        "article": path.name,
+        "wall_s": wall,
+        "model_s": u.model_seconds,
+        "prefill_s": u.prefill_seconds,
+        "decode_s": u.decode_seconds,
+        "overhead_s": wall - u.model_seconds,
+        "overhead_share": (wall - u.model_seconds) / wall,
+        "article_tokens": article_tokens,
+        "prompt_tokens": u.prompt_tokens,
+        "cached_prompt_tokens": u.cached_prompt_tokens,
+        "completion_tokens": u.completion_tokens,
+        "computed_tokens": u.computed_tokens,
+        "computed_per_article_token": u.computed_tokens / article_tokens,
+        "model_calls": u.model_calls,
+        "claims": len(result.claims),
+        "dropped_by_grounding": sum(1 for d in result.dropped if d.reason != "duplicate"),
+        "duplicates": sum(1 for d in result.dropped if d.reason == "duplicate"),
+        "ungrounded": ungrounded,
+        "peak_rss_gb": peak_rss_gb(),
+    }
+
+
+def run_stock(engine: Engine, path: Path) -> dict[str, Any]:
+    """LangChain's stock map-reduce summarize chain on the same chat model."""
+    from langchain_classic.chains.summarize import load_summarize_chain
+    from langchain_core.callbacks import UsageMetadataCallbackHandler
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    chat = engine.backend._chat  # type: ignore[attr-defined]
+    chain = load_summarize_chain(chat, chain_type="map_reduce")
+    splitter = RecursiveCharacterTextSplitter(chunk_size=2000, chunk_overlap=200)
+    docs = [Document(page_content=t) for t in splitter.split_text(path.read_text())]
+    usage = UsageMetadataCallbackHandler()
+    t0 = time.perf_counter()
+    out = chain.invoke({"input_documents": docs}, config={"callbacks": [usage]})
+    wall = time.perf_counter() - t0
+    totals = {"input_tokens": 0, "output_tokens": 0, "cache_read": 0}
+    for meta in usage.usage_metadata.values():
+        totals["input_tokens"] += meta.get("input_tokens", 0)
+        totals["output_tokens"] += meta.get("output_tokens", 0)
+        totals["cache_read"] += (meta.get("input_token_details") or {}).get("cache_read", 0)
+    computed = totals["input_tokens"] - totals["cache_read"] + totals["output_tokens"]
+    return {
+        "article": path.name,
+        "wall_s": wall,
+        "computed_tokens": computed,
+        "completion_tokens": totals["output_tokens"],
+        "summary_chars": len(out["output_text"]),
+    }
+
+
+def check(name: str, value: float) -> str:
+    op, target = TARGETS[name]
+    ok = value <= target if op == "<=" else value == target
+    return f"{'PASS' if ok else 'FAIL'} ({name} {value:.3g} {op} {target})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=Path, default=ROOT / "evals" / "data" / "articles")
+    parser.add_argument("--no-stock", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    args = parser.parse_args()
+    paths = sorted(args.articles.glob("*.txt"))
+
+    engine = Engine(Settings())
+    t0 = time.perf_counter()
+    engine.warm()
+    if engine.load_error:
+        raise SystemExit(f"model failed to load: {engine.load_error}")
+    load_s = time.perf_counter() - t0
+
+    ours = [run_ours(engine, p) for p in paths]
+    stock = [] if args.no_stock else [run_stock(engine, p) for p in paths]
+
+    cols = ["wall_s", "prefill_s", "decode_s", "overhead_s", "article_tokens", "prompt_tokens",
+            "cached_prompt_tokens", "completion_tokens", "computed_per_article_token", "claims",
+            "dropped_by_grounding", "peak_rss_gb"]  # fmt: skip
+    print(f"model load {load_s:.1f}s")
+    print(f"{'article':<28}" + "".join(f"{c[:12]:>13}" for c in cols))
+    for row in ours:
+        print(f"{row['article']:<28}" + "".join(f"{row[c]:>13.3g}" for c in cols))
+
+    summary = {
+        "median_wall_s": statistics.median(r["wall_s"] for r in ours),
+        "max_overhead_share": max(r["overhead_share"] for r in ours),
+        "median_computed_per_article_token": statistics.median(
+            r["computed_per_article_token"] for r in ours
+        ),
+        "peak_rss_gb": max(r["peak_rss_gb"] for r in ours),
+        "ungrounded_claims": sum(r["ungrounded"] for r in ours),
+    }
+    print("\ntargets:")
+    for name, value in summary.items():
+        print("  " + check(name, value))
+
+    ratios: dict[str, float] = {}
+    if stock:
+        print(f"\n{'stock map-reduce':<28}{'wall_s':>13}{'computed':>13}{'completion':>13}")
+        for row in stock:
+            print(f"{row['article']:<28}{row['wall_s']:>13.3g}{row['computed_tokens']:>13}"
+                  f"{row['completion_tokens']:>13}")  # fmt: skip
+        ratios = {
+            "time_ours_over_stock": sum(r["wall_s"] for r in ours) / sum(r["wall_s"] for r in stock),
+            "computed_tokens_ours_over_stock": sum(r["computed_tokens"] for r in ours)
+            / max(sum(r["computed_tokens"] for r in stock), 1),
+        }
+        print("\nours/stock (ours also returns grounded claims, entities and key points):")
+        for name, value in ratios.items():
+            print(f"  {name}: {value:.2f}")
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    out.write_text(json.dumps({
+        "created_at": datetime.now(UTC).isoformat(), "model": engine.backend.model_id,
+        "load_s": load_s, "ours": ours, "stock": stock, "summary": summary, "ratios": ratios,
+        "targets": {k: list(v) for k, v in TARGETS.items()},
+    }, indent=2))  # fmt: skip
+    print(f"\nwrote {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""A response cache in front of any backend: the same (model, prompt version, schema,
+messages) is answered from disk. The eval runner uses it so re-scoring a run is free."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import BaseMessage
+
+from service.llm.backend import Backend, CallUsage, Generation
+
+
+def cache_key(model: str, prompt_version: str, schema: dict[str, Any], messages: list[BaseMessage], salt: str) -> str:
+    payload = json.dumps(
+        {
+            "model": model,
+            "prompt_version": prompt_version,
+            "schema": schema,
+            "messages": [[m.type, str(m.content)] for m in messages],
+            "salt": salt,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class CachingBackend:
+    """Wraps a backend; `salt` separates deliberate re-runs (eval repeats) from replays."""
+
+    def __init__(self, inner: Backend, directory: Path, salt: str = "") -> None:
+        self.inner = inner
+        self.directory = directory
+        self.salt = salt
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def context_tokens(self) -> int:
+        return self.inner.context_tokens
+
+    def ready(self) -> bool:
+        return self.inner.ready()
+
+    def load(self) -> None:
+        self.inner.load()
+
+    def with_salt(self, salt: str) -> CachingBackend:
+        return CachingBackend(self.inner, self.directory, salt)
+
+    def generate(
+        self,
+        messages: list[BaseMessage],
+        *,
+        schema: dict[str, Any],
+        schema_name: str,
+        max_tokens: int,
+        label: str,
+        prompt_version: str,
+    ) -> Generation:
+        key = cache_key(self.model_id, prompt_version, schema, messages, self.salt)
+        path = self.directory / key[:2] / f"{key}.json"
+        if path.exists():
+            self.hits += 1
+            stored = json.loads(path.read_text())
+            usage = CallUsage(**stored["usage"])
+            usage.label = label
+            return Generation(data=stored["data"], text=stored["text"], usage=usage, meta={"cached": True})
+        self.misses += 1
+        gen = self.inner.generate(
+            messages,
+            schema=schema,
+            schema_name=schema_name,
+            max_tokens=max_tokens,
+            label=label,
+            prompt_version=prompt_version,
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"data": gen.data, "text": gen.text, "usage": gen.usage.__dict__}))
+        tmp.replace(path)
+        return gen
