@@ -163,7 +163,8 @@ def main() -> None:
             print(f"{row['article']:<28}{row['wall_s']:>13.3g}{row['computed_tokens']:>13}"
                   f"{row['completion_tokens']:>13}")  # fmt: skip
         ratios = {
-            "time_ours_over_stock": sum(r["wall_s"] for r in ours) / sum(r["wall_s"] for r in stock),
+            "time_ours_over_stock": sum(r["wall_s"] for r in ours)
+            / sum(r["wall_s"] for r in stock),
             "computed_tokens_ours_over_stock": sum(r["computed_tokens"] for r in ours)
             / max(sum(r["computed_tokens"] for r in stock), 1),
         }

@@ -28,6 +28,18 @@ step "[1/4] Python environment and dependencies (.venv)"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
 
+if [ ! -x /usr/bin/chromium ]; then
+  # Headless Chromium for the browser tests (report and web page); Playwright's own
+  # browser download cannot work offline, Debian's package can.
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "    installing Debian's chromium for the browser tests"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+      || echo "    chromium could not be installed: browser tests will skip"
+  else
+    echo "    note: /usr/bin/chromium missing (apt-get install chromium); browser tests will skip"
+  fi
+fi
+
 step "[2/4] llama-cpp-python $LLAMA_VERSION (compiled once, kept in $WHEELS)"
 if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
   mkdir -p "$WHEELS"

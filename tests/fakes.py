@@ -67,7 +67,7 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
     if window:
         first, last = int(window.group(1)), int(window.group(2))
         # Like constrained decoding, cite only what the schema allows.
-        schema = kwargs.get("response_format", {}).get("schema", {})
+        schema = (kwargs.get("response_format") or {}).get("schema", {})
         allowed = schema["properties"]["claims"]["items"]["properties"]["sentences"]["items"].get(
             "enum"
         )
@@ -76,7 +76,8 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
             for i in (allowed or range(first, last + 1))
             if len(sentences.get(i, "")) >= 8
         ]
-        return json.dumps({"claims": claims[:10]})
+        limit = schema.get("properties", {}).get("claims", {}).get("maxItems", 10)
+        return json.dumps({"claims": claims[:limit]})
     if "Claim:" in task:
         claim = task.split("Claim:", 1)[1].split("\n", 1)[0].strip()
         hits = [i for i, s in sentences.items() if claim[:20] in s]

@@ -249,7 +249,9 @@ class ChatModelBackend:
         return Generation(data=data, text=text, usage=usage, meta={"finish_reason": finish})
 
 
-_TRANSPORT_MODULES = ("openai", "httpx", "httpcore", "httpx2", "httpcore2", "requests", "urllib3")
+_TRANSPORT_MODULES = (
+    "openai", "langchain_openai", "httpx", "httpcore", "httpx2", "httpcore2", "requests", "urllib3",
+)  # fmt: skip
 
 
 def _is_transport_error(exc: Exception) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ from langchain_core.messages import BaseMessage
 from service.llm.backend import Backend, CallUsage, Generation
 
 
-def cache_key(model: str, prompt_version: str, schema: dict[str, Any], messages: list[BaseMessage], salt: str) -> str:
+def cache_key(
+    model: str, prompt_version: str, schema: dict[str, Any], messages: list[BaseMessage], salt: str
+) -> str:
     payload = json.dumps(
         {
             "model": model,
@@ -27,15 +30,31 @@ def cache_key(model: str, prompt_version: str, schema: dict[str, Any], messages:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+
+
 class CachingBackend:
     """Wraps a backend; `salt` separates deliberate re-runs (eval repeats) from replays."""
 
-    def __init__(self, inner: Backend, directory: Path, salt: str = "") -> None:
+    def __init__(
+        self, inner: Backend, directory: Path, salt: str = "", stats: CacheStats | None = None
+    ) -> None:
         self.inner = inner
         self.directory = directory
         self.salt = salt
-        self.hits = 0
-        self.misses = 0
+        self.stats = stats or CacheStats()  # shared by every salted view of this cache
+        self.local = CacheStats()  # this view's own, e.g. one eval case
+
+    @property
+    def hits(self) -> int:
+        return self.stats.hits
+
+    @property
+    def misses(self) -> int:
+        return self.stats.misses
 
     @property
     def model_id(self) -> str:
@@ -52,7 +71,7 @@ class CachingBackend:
         self.inner.load()
 
     def with_salt(self, salt: str) -> CachingBackend:
-        return CachingBackend(self.inner, self.directory, salt)
+        return CachingBackend(self.inner, self.directory, salt, self.stats)
 
     def generate(
         self,
@@ -67,12 +86,16 @@ class CachingBackend:
         key = cache_key(self.model_id, prompt_version, schema, messages, self.salt)
         path = self.directory / key[:2] / f"{key}.json"
         if path.exists():
-            self.hits += 1
+            self.stats.hits += 1
+            self.local.hits += 1
             stored = json.loads(path.read_text())
             usage = CallUsage(**stored["usage"])
             usage.label = label
-            return Generation(data=stored["data"], text=stored["text"], usage=usage, meta={"cached": True})
-        self.misses += 1
+            return Generation(
+                data=stored["data"], text=stored["text"], usage=usage, meta={"cached": True}
+            )
+        self.stats.misses += 1
+        self.local.misses += 1
         gen = self.inner.generate(
             messages,
             schema=schema,
@@ -83,6 +106,8 @@ class CachingBackend:
         )
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"data": gen.data, "text": gen.text, "usage": gen.usage.__dict__}))
+        tmp.write_text(
+            json.dumps({"data": gen.data, "text": gen.text, "usage": gen.usage.__dict__})
+        )
         tmp.replace(path)
         return gen

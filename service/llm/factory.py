@@ -64,8 +64,15 @@ class OpenAIBinder:
 
 
 def _refuses_json_schema(exc: Exception) -> bool:
+    """A refusal of the format, not a transient fault: a 5xx counts only when it names it
+    (llama.cpp's server answers json_schema with a 500 that does)."""
     status = getattr(exc, "status_code", None)
-    return status in (400, 422, 500, 501)
+    if status in (400, 422):
+        return True
+    text = str(exc).lower()
+    return status in (500, 501) and any(
+        w in text for w in ("json_schema", "response_format", "schema")
+    )
 
 
 def build_backend(settings: Settings, chat_model: BaseChatModel | None = None) -> ChatModelBackend:

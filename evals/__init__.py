@@ -1,0 +1,1 @@
+"""Offline evaluation of the summarizer: labelled cases, matching and scorers."""

@@ -1,0 +1,113 @@
+"""`summarizer eval ...`: run, compare, calibrate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+
+from service.config import REPO_ROOT, Settings
+
+app = typer.Typer(help="Evaluate outputs against hand-labelled cases.", no_args_is_help=True)
+
+CASES = REPO_ROOT / "evals" / "cases"
+RUNS = REPO_ROOT / "runs"
+THRESHOLDS = REPO_ROOT / "evals" / "thresholds.yaml"
+
+
+def _engine_parts(prompts_dir: Path | None) -> tuple[Any, Any]:
+    from service.engine import Engine
+    from service.llm.cache import CachingBackend
+
+    settings = Settings()
+    if prompts_dir is not None:
+        settings = settings.model_copy(update={"prompts_dir": prompts_dir})
+    engine = Engine(settings, progress=lambda m: typer.echo(m, err=True))
+    backend = CachingBackend(engine.backend, settings.cache_dir / "eval-responses")
+    return backend, engine.prompts
+
+
+@app.command()
+def run(
+    cases: Annotated[Path, typer.Option(help="directory of case YAML files")] = CASES,
+    repeat: Annotated[
+        int, typer.Option(min=1, max=20, help="runs per case; measures the noise band")
+    ] = 1,
+    concurrency: Annotated[int, typer.Option(min=1, max=32)] = 1,
+    baseline: Annotated[
+        Path | None, typer.Option(help="summary.json (or run dir) to compare against")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="where runs and their history are kept")] = RUNS,
+    judge: Annotated[
+        bool, typer.Option("--judge", help="also score faithfulness with the LLM judge")
+    ] = False,
+    prompts_dir: Annotated[Path | None, typer.Option(help="prompt library to evaluate")] = None,
+) -> None:
+    """Run the pipeline on every case, score, gate, and write the report."""
+    from rich.progress import Progress
+
+    from evals.cases import load_cases
+    from evals.judge import FAITHFULNESS_THRESHOLD, faithfulness, gating_status
+    from evals.outputs import write_run
+    from evals.runner import RunConfig, run_eval
+
+    loaded = load_cases(cases)
+    backend, prompts = _engine_parts(prompts_dir)
+    thresholds = yaml.safe_load(THRESHOLDS.read_text()) if THRESHOLDS.exists() else {}
+    config = RunConfig(
+        out_dir=out,
+        repeat=repeat,
+        concurrency=concurrency,
+        baseline=baseline,
+        thresholds=thresholds,
+    )
+    judge_state = None
+    if judge:
+        judge_state = gating_status(backend, prompts)
+        config.extra_scorers.append(faithfulness(backend, prompts))
+        if judge_state["gating"]:
+            config.thresholds.setdefault("faithfulness", FAITHFULNESS_THRESHOLD)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("evaluating", total=len(loaded) * repeat)
+        summary, records = run_eval(
+            loaded, backend, prompts, config, on_done=lambda _r: progress.advance(task)
+        )
+    if not (judge_state and judge_state["gating"]):
+        summary["metrics"].get("faithfulness", {}).update(threshold=None, status="info")
+    summary["judge"] = judge_state
+    run_dir = write_run(out, summary, records)
+    for name, m in sorted(summary["metrics"].items()):
+        mean = "-" if m["mean"] is None else f"{m['mean']:.3f}"
+        typer.echo(f"  {name:<20} {mean:>7}  {m['status']}")
+    typer.echo(f"{'PASSED' if summary['passed'] else 'FAILED'}  report: {run_dir / 'report.html'}")
+    for failure in summary["failures"]:
+        typer.echo(f"  - {failure}", err=True)
+    raise typer.Exit(code=0 if summary["passed"] else 1)
+
+
+@app.command()
+def compare(run_a: Path, run_b: Path) -> None:
+    """What changed between two runs (run directories or their summary.json)."""
+    from evals.compare import compare as do_compare
+
+    typer.echo(do_compare(run_a, run_b))
+
+
+@app.command()
+def calibrate(
+    labels: Annotated[Path | None, typer.Option(help="calibration YAML")] = None,
+    save: Annotated[bool, typer.Option(help="write evals/judge/calibration-result.json")] = True,
+) -> None:
+    """Measure the LLM judge against hand labels: precision/recall of its verdicts, Cohen's kappa."""
+    from evals.judge import CALIBRATION_LABELS, CALIBRATION_RESULT
+    from evals.judge import calibrate as do_calibrate
+
+    backend, prompts = _engine_parts(None)
+    result = do_calibrate(backend, prompts, labels or CALIBRATION_LABELS)
+    summary = {k: v for k, v in result.items() if k != "items_detail"}
+    typer.echo(json.dumps(summary, indent=2))
+    if save:
+        CALIBRATION_RESULT.write_text(json.dumps(result, indent=2) + "\n")

@@ -1,0 +1,90 @@
+"""A fake OpenAI-compatible server on loopback, scripted per test.
+
+It behaves like a llama.cpp server by default: `json_schema` response formats are refused
+with HTTP 500, `json_object` (+schema) is accepted. Tests queue replies or faults.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+Handler = Callable[[dict[str, Any]], JSONResponse | dict[str, Any]]
+
+
+def completion(
+    content: str,
+    *,
+    prompt_tokens: int = 100,
+    completion_tokens: int = 20,
+    cached: int = 0,
+    finish: str = "stop",
+) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": "fake-model",
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content},
+                "finish_reason": finish,
+            }
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+            "prompt_tokens_details": {"cached_tokens": cached},
+        },
+    }
+
+
+class FakeOpenAI:
+    def __init__(self, handler: Handler, *, refuse_json_schema: bool = True) -> None:
+        self.handler = handler
+        self.refuse_json_schema = refuse_json_schema
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        app = FastAPI()
+
+        @app.post("/v1/chat/completions")
+        async def chat(request: Request) -> Any:
+            body = await request.json()
+            self.requests.append(body)
+            self.headers.append(dict(request.headers))
+            fmt = body.get("response_format") or {}
+            if self.refuse_json_schema and fmt.get("type") == "json_schema":
+                return JSONResponse(
+                    {"error": {"message": "response_format json_schema not supported"}},
+                    status_code=500,
+                )
+            return self.handler(body)
+
+        self.app = app
+
+
+@contextmanager
+def serve(fake: FakeOpenAI) -> Iterator[str]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(fake.app, log_level="error"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        server.should_exit = True
+        thread.join(5)

@@ -1,0 +1,133 @@
+"""The eval harness end to end on a scripted model: outputs written, and a deliberately
+degraded prompt version caught by the regression gate, with the lost claims named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from evals.cases import load_cases
+from evals.outputs import write_run
+from evals.runner import RunConfig, run_eval
+from service.llm.cache import CachingBackend
+from service.prompts import PromptLibrary
+from tests.conftest import FIXTURES, ROOT, make_backend
+
+CASES = ROOT / "evals" / "cases"
+
+
+@pytest.fixture
+def degraded_prompts(tmp_path: Path) -> Path:
+    root = tmp_path / "prompts"
+    shutil.copytree(ROOT / "prompts", root)
+    shutil.copytree(FIXTURES / "prompts_degraded" / "extract", root / "extract", dirs_exist_ok=True)
+    return root
+
+
+def _run(
+    tmp_path: Path, prompts_root: Path, baseline: Path | None = None
+) -> tuple[dict, list, Path]:
+    backend = CachingBackend(make_backend(), tmp_path / "cache")
+    config = RunConfig(
+        out_dir=tmp_path / "runs",
+        baseline=baseline,
+        thresholds={"claim_recall": 0.0, "claim_precision": 0.0},
+    )
+    summary, records = run_eval(load_cases(CASES), backend, PromptLibrary(prompts_root), config)
+    return summary, records, write_run(tmp_path / "runs", summary, records)
+
+
+def test_run_writes_every_output_and_history(tmp_path: Path) -> None:
+    summary, records, run_dir = _run(tmp_path, ROOT / "prompts")
+    assert {p.name for p in run_dir.iterdir()} >= {
+        "results.jsonl",
+        "summary.json",
+        "junit.xml",
+        "report.html",
+    }
+    assert len(records) == 5 and all(r["ok"] for r in records)
+    assert summary["prompt_versions"]["extract"] == "v1"
+    assert summary["metrics"]["claim_recall"]["mean"] > 0
+    assert summary["metrics"]["grounding_rate"]["mean"] == 1.0
+    history = (tmp_path / "runs" / "history.jsonl").read_text().splitlines()
+    assert len(history) == 1 and json.loads(history[0])["run_id"] == summary["run_id"]
+    assert "<testsuite" in (run_dir / "junit.xml").read_text()
+
+
+def test_rescoring_is_served_from_the_response_cache(tmp_path: Path) -> None:
+    _run(tmp_path, ROOT / "prompts")
+    backend = CachingBackend(
+        make_backend(lambda m, k: pytest.fail("model called on a cached run")), tmp_path / "cache"
+    )
+    summary, _ = run_eval(
+        load_cases(CASES),
+        backend,
+        PromptLibrary(ROOT / "prompts"),
+        RunConfig(out_dir=tmp_path / "runs"),
+    )
+    assert backend.hits > 0 and backend.misses == 0
+    assert summary["metrics"]["claim_recall"]["mean"] > 0
+
+
+def test_degraded_prompt_is_caught_and_lost_claims_named(
+    tmp_path: Path, degraded_prompts: Path
+) -> None:
+    _, _, good_dir = _run(tmp_path, ROOT / "prompts")
+    bad, _, bad_dir = _run(tmp_path, degraded_prompts, baseline=good_dir / "summary.json")
+    assert bad["prompt_versions"]["extract"] == "v2"
+    assert not bad["passed"]
+    assert any("claim_recall" in f and "regressed" in f for f in bad["failures"])
+    assert bad["lost_claims"]
+    report = (bad_dir / "report.html").read_text()
+    for lost in bad["lost_claims"][:5]:
+        assert lost["expected_id"] in report
+    assert bad["metrics"]["claim_recall"]["delta"] < 0
+
+
+def test_cli_exits_non_zero_on_the_degraded_prompt(
+    tmp_path: Path, degraded_prompts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import evals.cli as eval_cli
+    from service.cli import app
+
+    def parts(prompts_dir: Path | None):
+        return CachingBackend(make_backend(), tmp_path / "cache"), PromptLibrary(
+            prompts_dir or ROOT / "prompts"
+        )
+
+    monkeypatch.setattr(eval_cli, "_engine_parts", parts)
+    runner = CliRunner()
+    first = runner.invoke(app, ["eval", "run", "--out", str(tmp_path / "runs")])
+    baseline = next((tmp_path / "runs").glob("*/summary.json"))
+    second = runner.invoke(
+        app,
+        [
+            "eval",
+            "run",
+            "--out",
+            str(tmp_path / "runs"),
+            "--baseline",
+            str(baseline),
+            "--prompts-dir",
+            str(degraded_prompts),
+        ],
+    )
+    assert second.exit_code == 1, second.output
+    assert "FAILED" in second.output and "lost claim" in second.stderr
+    compare = runner.invoke(
+        app,
+        [
+            "eval",
+            "compare",
+            str(baseline.parent),
+            str(next(p for p in (tmp_path / "runs").glob("*/") if p != baseline.parent)),
+        ],
+    )
+    assert compare.exit_code == 0 and "matched -> missed" in compare.output
+    assert "report:" in first.output, (
+        first.output
+    )  # ran to the end (the fake reader fails its own thresholds)

@@ -1,0 +1,141 @@
+"""The OpenAI-compatible backend over real HTTP to a fake server on loopback."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.responses import JSONResponse
+from langchain_core.messages import HumanMessage
+
+from service.config import Settings
+from service.llm.errors import ModelUnavailable
+from service.llm.factory import build_backend
+from service.pipeline.run import ArticleInput, summarize_article
+from tests.fake_openai import FakeOpenAI, completion, serve
+from tests.fakes import reader_responder
+
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["a"],
+    "properties": {"a": {"type": "integer"}},
+}
+SECRET = "sk-test-DO-NOT-LEAK-1234567890"
+
+
+def _settings(tmp_path: Path, url: str, **extra) -> Settings:
+    return Settings(
+        backend="openai",
+        OPENAI_API_KEY=SECRET,
+        OPENAI_BASE_URL=url,
+        openai_model="fake-model",
+        cache_dir=tmp_path,
+        call_timeout_s=5,
+        **extra,
+    )
+
+
+def _generate(backend):
+    return backend.generate(
+        [HumanMessage("give a as JSON")],
+        schema=SCHEMA,
+        schema_name="t",
+        max_tokens=50,
+        label="t",
+        prompt_version="t@v1",
+    )
+
+
+def test_json_schema_refused_falls_back_to_json_object_once(tmp_path: Path) -> None:
+    fake = FakeOpenAI(lambda body: completion('{"a": 7}', prompt_tokens=80, cached=64))
+    with serve(fake) as url:
+        backend = build_backend(_settings(tmp_path, url))
+        first = _generate(backend)
+        second = _generate(backend)
+    assert first.data == second.data == {"a": 7}
+    kinds = [r["response_format"]["type"] for r in fake.requests]
+    assert kinds == ["json_schema", "json_object", "json_object"]  # refused once, remembered
+    assert fake.requests[1]["response_format"]["schema"] == SCHEMA
+    assert first.usage.cached_prompt_tokens == 64 and not first.usage.tokens_estimated
+    assert fake.headers[0]["authorization"] == f"Bearer {SECRET}"
+
+
+def test_strict_json_schema_where_supported(tmp_path: Path) -> None:
+    fake = FakeOpenAI(lambda body: completion('{"a": 1}'), refuse_json_schema=False)
+    with serve(fake) as url:
+        _generate(build_backend(_settings(tmp_path, url)))
+    fmt = fake.requests[0]["response_format"]
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
+
+
+def test_rate_limit_is_retried_after_its_retry_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replies = [
+        JSONResponse(
+            {"error": {"message": "slow down"}}, status_code=429, headers={"retry-after": "0"}
+        ),
+        completion('{"a": 2}'),
+    ]
+    fake = FakeOpenAI(lambda body: replies.pop(0))
+    with serve(fake) as url:
+        gen = _generate(build_backend(_settings(tmp_path, url, structured_output="json_object")))
+    assert gen.data == {"a": 2} and gen.usage.attempts == 2
+
+
+def test_server_errors_end_in_model_unavailable_without_leaking_the_key(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake = FakeOpenAI(
+        lambda body: JSONResponse({"error": {"message": f"boom {SECRET}"}}, status_code=503)
+    )
+    caplog.set_level(logging.DEBUG)
+    with serve(fake) as url:
+        backend = build_backend(
+            _settings(tmp_path, url, structured_output="json_object", max_attempts=2)
+        )
+        backend._sleep = lambda _s: None  # type: ignore[attr-defined]
+        with pytest.raises(ModelUnavailable) as err:
+            _generate(backend)
+    assert len(fake.requests) == 2
+    assert SECRET not in str(err.value) and SECRET not in caplog.text
+
+
+def test_unreachable_server_is_unavailable(tmp_path: Path) -> None:
+    backend = build_backend(
+        _settings(
+            tmp_path, "http://127.0.0.1:9/v1", structured_output="json_object", max_attempts=1
+        )
+    )
+    with pytest.raises(ModelUnavailable):
+        _generate(backend)
+
+
+def test_whole_pipeline_runs_on_an_openai_compatible_server(tmp_path: Path, seed_text) -> None:
+    """Configuration alone switches the backend; the pipeline and its grounding are unchanged."""
+    from langchain_core.messages import HumanMessage as H
+    from langchain_core.messages import SystemMessage as S
+
+    def handler(body):
+        messages = [
+            S(m["content"]) if m["role"] == "system" else H(m["content"]) for m in body["messages"]
+        ]
+        content = reader_responder(messages, {"response_format": body.get("response_format")})
+        return completion(content)
+
+    fake = FakeOpenAI(handler)
+    text = seed_text("004")
+    with serve(fake) as url:
+        settings = _settings(tmp_path, url)
+        from service.prompts import PromptLibrary
+
+        result = summarize_article(
+            ArticleInput(text=text), build_backend(settings), PromptLibrary(settings.prompts_dir)
+        )
+    assert result.provenance.model == "openai:fake-model"
+    assert result.claims
+    result.check_grounded(text)
+    assert json.dumps(result.model_dump(mode="json")).count(SECRET) == 0
