@@ -117,6 +117,69 @@ def check(name: str, value: float) -> str:
     return f"{'PASS' if ok else 'FAIL'} ({name} {value:.3g} {op} {target})"
 
 
+def report_ours(ours: list[dict[str, Any]], load_s: float) -> dict[str, Any]:
+    cols = ["wall_s", "prefill_s", "decode_s", "overhead_s", "article_tokens", "prompt_tokens",
+            "cached_prompt_tokens", "completion_tokens", "computed_per_article_token", "claims",
+            "dropped_by_grounding", "peak_rss_gb"]  # fmt: skip
+    print(f"model load {load_s:.1f}s")
+    print(f"{'article':<28}" + "".join(f"{c[:12]:>13}" for c in cols))
+    for row in ours:
+        print(f"{row['article']:<28}" + "".join(f"{row[c]:>13.3g}" for c in cols))
+    summary = {
+        "median_wall_s": statistics.median(r["wall_s"] for r in ours),
+        "max_overhead_share": max(r["overhead_share"] for r in ours),
+        "median_computed_per_article_token": statistics.median(
+            r["computed_per_article_token"] for r in ours
+        ),
+        "peak_rss_gb": max(r["peak_rss_gb"] for r in ours),
+        "ungrounded_claims": sum(r["ungrounded"] for r in ours),
+    }
+    print("\ntargets:")
+    for name, value in summary.items():
+        print("  " + check(name, value))
+    return summary
+
+
+def report_stock(ours: list[dict[str, Any]], stock: list[dict[str, Any]]) -> dict[str, float]:
+    if not stock:
+        return {}
+    print(f"\n{'stock map-reduce':<28}{'wall_s':>13}{'computed':>13}{'completion':>13}")
+    for row in stock:
+        print(f"{row['article']:<28}{row['wall_s']:>13.3g}{row['computed_tokens']:>13}"
+              f"{row['completion_tokens']:>13}")  # fmt: skip
+    ratios = {
+        "time_ours_over_stock": sum(r["wall_s"] for r in ours) / sum(r["wall_s"] for r in stock),
+        "computed_tokens_ours_over_stock": sum(r["computed_tokens"] for r in ours)
+        / max(sum(r["computed_tokens"] for r in stock), 1),
+    }
+    print("\nours/stock (ours also returns grounded claims, entities and key points):")
+    for name, value in ratios.items():
+        print(f"  {name}: {value:.2f}")
+    return ratios
+
+
+def write(
+    out_dir: Path,
+    engine: Engine,
+    load_s: float,
+    ours: list[dict[str, Any]],
+    stock: list[dict[str, Any]],
+    summary: dict[str, Any],
+    ratios: dict[str, float],
+    path: Path | None = None,
+) -> Path:
+    """Written after our runs and again after the stock chain, so a failure loses neither."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = path or out_dir / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+    path.write_text(json.dumps({
+        "created_at": datetime.now(UTC).isoformat(), "model": engine.backend.model_id,
+        "load_s": load_s, "ours": ours, "stock": stock, "summary": summary, "ratios": ratios,
+        "targets": {k: list(v) for k, v in TARGETS.items()},
+    }, indent=2))  # fmt: skip
+    print(f"wrote {path}", flush=True)
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=Path, default=ROOT / "evals" / "data" / "articles")
@@ -133,53 +196,11 @@ def main() -> None:
     load_s = time.perf_counter() - t0
 
     ours = [run_ours(engine, p) for p in paths]
+    summary = report_ours(ours, load_s)
+    out = write(args.out, engine, load_s, ours, [], summary, {})
     stock = [] if args.no_stock else [run_stock(engine, p) for p in paths]
-
-    cols = ["wall_s", "prefill_s", "decode_s", "overhead_s", "article_tokens", "prompt_tokens",
-            "cached_prompt_tokens", "completion_tokens", "computed_per_article_token", "claims",
-            "dropped_by_grounding", "peak_rss_gb"]  # fmt: skip
-    print(f"model load {load_s:.1f}s")
-    print(f"{'article':<28}" + "".join(f"{c[:12]:>13}" for c in cols))
-    for row in ours:
-        print(f"{row['article']:<28}" + "".join(f"{row[c]:>13.3g}" for c in cols))
-
-    summary = {
-        "median_wall_s": statistics.median(r["wall_s"] for r in ours),
-        "max_overhead_share": max(r["overhead_share"] for r in ours),
-        "median_computed_per_article_token": statistics.median(
-            r["computed_per_article_token"] for r in ours
-        ),
-        "peak_rss_gb": max(r["peak_rss_gb"] for r in ours),
-        "ungrounded_claims": sum(r["ungrounded"] for r in ours),
-    }
-    print("\ntargets:")
-    for name, value in summary.items():
-        print("  " + check(name, value))
-
-    ratios: dict[str, float] = {}
-    if stock:
-        print(f"\n{'stock map-reduce':<28}{'wall_s':>13}{'computed':>13}{'completion':>13}")
-        for row in stock:
-            print(f"{row['article']:<28}{row['wall_s']:>13.3g}{row['computed_tokens']:>13}"
-                  f"{row['completion_tokens']:>13}")  # fmt: skip
-        ratios = {
-            "time_ours_over_stock": sum(r["wall_s"] for r in ours)
-            / sum(r["wall_s"] for r in stock),
-            "computed_tokens_ours_over_stock": sum(r["computed_tokens"] for r in ours)
-            / max(sum(r["computed_tokens"] for r in stock), 1),
-        }
-        print("\nours/stock (ours also returns grounded claims, entities and key points):")
-        for name, value in ratios.items():
-            print(f"  {name}: {value:.2f}")
-
-    args.out.mkdir(parents=True, exist_ok=True)
-    out = args.out / f"bench-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
-    out.write_text(json.dumps({
-        "created_at": datetime.now(UTC).isoformat(), "model": engine.backend.model_id,
-        "load_s": load_s, "ours": ours, "stock": stock, "summary": summary, "ratios": ratios,
-        "targets": {k: list(v) for k, v in TARGETS.items()},
-    }, indent=2))  # fmt: skip
-    print(f"\nwrote {out}")
+    ratios = report_stock(ours, stock)
+    write(args.out, engine, load_s, ours, stock, summary, ratios, out)
 
 
 if __name__ == "__main__":

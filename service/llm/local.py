@@ -65,6 +65,11 @@ class ChatLlamaCppLocal(BaseChatModel):
         if self._llm is None:
             self._llm, self._lock = load_llama(self.model_path, self.n_ctx, self.n_threads)
 
+    def get_token_ids(self, text: str) -> list[int]:
+        """The model's own tokenizer (LangChain's default would need transformers)."""
+        self.load()
+        return [int(t) for t in self._llm.tokenize(text.encode(), add_bos=False, special=False)]
+
     def _generate(
         self,
         messages: list[BaseMessage],
