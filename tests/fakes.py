@@ -94,3 +94,25 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
             "places": [],
         }
     )
+
+
+A_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["a"],
+    "properties": {"a": {"type": "integer"}},
+}
+
+
+def ask_for_a(backend: Any, max_tokens: int = 100) -> Any:
+    """One structured call asking for {"a": <int>}: the smallest real use of a backend."""
+    from langchain_core.messages import HumanMessage
+
+    return backend.generate(
+        [HumanMessage("give a as JSON")],
+        schema=A_SCHEMA,
+        schema_name="t",
+        max_tokens=max_tokens,
+        label="t",
+        prompt_version="t@v1",
+    )

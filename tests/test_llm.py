@@ -3,28 +3,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage
 
 from service.llm.errors import InvalidOutput, ModelTimeout, Truncated
 from tests.conftest import make_backend
-
-SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["a"],
-    "properties": {"a": {"type": "integer"}},
-}
-
-
-def _call(backend):
-    return backend.generate(
-        [HumanMessage("give a")],
-        schema=SCHEMA,
-        schema_name="t",
-        max_tokens=100,
-        label="t",
-        prompt_version="t@v1",
-    )
+from tests.fakes import ask_for_a
 
 
 def script(*replies):
@@ -40,7 +23,7 @@ def script(*replies):
 
 def test_invalid_json_is_retried_and_usage_accumulates() -> None:
     responder, seen = script("{not json", '{"a": 1}')
-    gen = _call(make_backend(responder))
+    gen = ask_for_a(make_backend(responder))
     assert gen.data == {"a": 1}
     assert gen.usage.attempts == 2
     assert gen.usage.tokens_estimated  # scripted model reports no usage: counted with tiktoken
@@ -50,13 +33,13 @@ def test_invalid_json_is_retried_and_usage_accumulates() -> None:
 
 def test_raw_newlines_inside_strings_are_tolerated() -> None:
     responder, _ = script('{"a": 1, "b": "line\nbreak"}'.replace(', "b": "line\nbreak"', ""))
-    assert _call(make_backend(responder)).data == {"a": 1}
+    assert ask_for_a(make_backend(responder)).data == {"a": 1}
 
 
 def test_schema_violation_is_invalid_output_after_bounded_attempts() -> None:
     responder, seen = script('{"a": "x"}', '{"a": "y"}', '{"a": "z"}')
     with pytest.raises(InvalidOutput) as err:
-        _call(make_backend(responder, attempts=3))
+        ask_for_a(make_backend(responder, attempts=3))
     assert err.value.attempts == 3 and len(seen) == 3
     assert err.value.last_output == '{"a": "z"}'
     assert err.value.code == "model_invalid_output"
@@ -65,7 +48,7 @@ def test_schema_violation_is_invalid_output_after_bounded_attempts() -> None:
 def test_truncation_retries_with_a_larger_budget() -> None:
     cut = AIMessage(content='{"a": ', response_metadata={"finish_reason": "length"})
     responder, seen = script(cut, '{"a": 2}')
-    gen = _call(make_backend(responder))
+    gen = ask_for_a(make_backend(responder))
     assert gen.data == {"a": 2}
     assert seen[1]["max_tokens"] > seen[0]["max_tokens"]
 
@@ -74,21 +57,21 @@ def test_truncation_every_time_is_reported_as_truncated() -> None:
     cut = AIMessage(content='{"a": ', response_metadata={"finish_reason": "length"})
     responder, _ = script(cut, cut, cut)
     with pytest.raises(Truncated):
-        _call(make_backend(responder))
+        ask_for_a(make_backend(responder))
 
 
 def test_deadline_is_a_timeout() -> None:
     late = AIMessage(content='{"a": 1', response_metadata={"finish_reason": "timeout"})
     responder, _ = script(late, late, late)
     with pytest.raises(ModelTimeout) as err:
-        _call(make_backend(responder))
+        ask_for_a(make_backend(responder))
     assert err.value.attempts == 3
 
 
 def test_empty_output_is_invalid() -> None:
     responder, _ = script("", "  ", "")
     with pytest.raises(InvalidOutput, match="empty"):
-        _call(make_backend(responder))
+        ask_for_a(make_backend(responder))
 
 
 def test_a_bug_is_not_retried_as_a_model_fault() -> None:
@@ -99,7 +82,7 @@ def test_a_bug_is_not_retried_as_a_model_fault() -> None:
         raise KeyError("bug in our code")
 
     with pytest.raises(KeyError):
-        _call(make_backend(responder))
+        ask_for_a(make_backend(responder))
     assert len(calls) == 1
 
 
@@ -109,10 +92,10 @@ def test_connection_errors_are_retried_then_unavailable() -> None:
     responder, _ = script(
         ConnectionResetError("reset"), ConnectionResetError("reset"), json.dumps({"a": 3})
     )
-    assert _call(make_backend(responder)).data == {"a": 3}
+    assert ask_for_a(make_backend(responder)).data == {"a": 3}
     responder, _ = script(*(ConnectionResetError("reset") for _ in range(3)))
     with pytest.raises(ModelUnavailable):
-        _call(make_backend(responder))
+        ask_for_a(make_backend(responder))
 
 
 def test_reported_usage_is_used_when_present() -> None:
@@ -127,6 +110,6 @@ def test_reported_usage_is_used_when_present() -> None:
         response_metadata={"finish_reason": "stop"},
     )
     responder, _ = script(msg)
-    usage = _call(make_backend(responder)).usage
+    usage = ask_for_a(make_backend(responder)).usage
     assert (usage.prompt_tokens, usage.cached_prompt_tokens, usage.completion_tokens) == (50, 40, 4)
     assert usage.computed_tokens == 14 and not usage.tokens_estimated

@@ -8,21 +8,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.responses import JSONResponse
-from langchain_core.messages import HumanMessage
 
 from service.config import Settings
 from service.llm.errors import ModelUnavailable
 from service.llm.factory import build_backend
 from service.pipeline.run import ArticleInput, summarize_article
 from tests.fake_openai import FakeOpenAI, completion, serve
-from tests.fakes import reader_responder
+from tests.fakes import A_SCHEMA, ask_for_a, reader_responder
 
-SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["a"],
-    "properties": {"a": {"type": "integer"}},
-}
 SECRET = "sk-test-DO-NOT-LEAK-1234567890"
 
 
@@ -38,27 +31,16 @@ def _settings(tmp_path: Path, url: str, **extra) -> Settings:
     )
 
 
-def _generate(backend):
-    return backend.generate(
-        [HumanMessage("give a as JSON")],
-        schema=SCHEMA,
-        schema_name="t",
-        max_tokens=50,
-        label="t",
-        prompt_version="t@v1",
-    )
-
-
 def test_json_schema_refused_falls_back_to_json_object_once(tmp_path: Path) -> None:
     fake = FakeOpenAI(lambda body: completion('{"a": 7}', prompt_tokens=80, cached=64))
     with serve(fake) as url:
         backend = build_backend(_settings(tmp_path, url))
-        first = _generate(backend)
-        second = _generate(backend)
+        first = ask_for_a(backend)
+        second = ask_for_a(backend)
     assert first.data == second.data == {"a": 7}
     kinds = [r["response_format"]["type"] for r in fake.requests]
     assert kinds == ["json_schema", "json_object", "json_object"]  # refused once, remembered
-    assert fake.requests[1]["response_format"]["schema"] == SCHEMA
+    assert fake.requests[1]["response_format"]["schema"] == A_SCHEMA
     assert first.usage.cached_prompt_tokens == 64 and not first.usage.tokens_estimated
     assert fake.headers[0]["authorization"] == f"Bearer {SECRET}"
 
@@ -66,7 +48,7 @@ def test_json_schema_refused_falls_back_to_json_object_once(tmp_path: Path) -> N
 def test_strict_json_schema_where_supported(tmp_path: Path) -> None:
     fake = FakeOpenAI(lambda body: completion('{"a": 1}'), refuse_json_schema=False)
     with serve(fake) as url:
-        _generate(build_backend(_settings(tmp_path, url)))
+        ask_for_a(build_backend(_settings(tmp_path, url)))
     fmt = fake.requests[0]["response_format"]
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
 
@@ -82,7 +64,7 @@ def test_rate_limit_is_retried_after_its_retry_after(
     ]
     fake = FakeOpenAI(lambda body: replies.pop(0))
     with serve(fake) as url:
-        gen = _generate(build_backend(_settings(tmp_path, url, structured_output="json_object")))
+        gen = ask_for_a(build_backend(_settings(tmp_path, url, structured_output="json_object")))
     assert gen.data == {"a": 2} and gen.usage.attempts == 2
 
 
@@ -99,7 +81,7 @@ def test_server_errors_end_in_model_unavailable_without_leaking_the_key(
         )
         backend._sleep = lambda _s: None  # type: ignore[attr-defined]
         with pytest.raises(ModelUnavailable) as err:
-            _generate(backend)
+            ask_for_a(backend)
     assert len(fake.requests) == 2
     assert SECRET not in str(err.value) and SECRET not in caplog.text
 
@@ -111,7 +93,7 @@ def test_unreachable_server_is_unavailable(tmp_path: Path) -> None:
         )
     )
     with pytest.raises(ModelUnavailable):
-        _generate(backend)
+        ask_for_a(backend)
 
 
 def test_whole_pipeline_runs_on_an_openai_compatible_server(tmp_path: Path, seed_text) -> None:
