@@ -94,6 +94,56 @@ def _render(path: Path, result: object) -> str:
 
 
 @app.command()
+def story(
+    files: Annotated[list[Path], typer.Argument(help="two or more articles on one story")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the full JSON story")] = False,
+    max_words: Annotated[int, typer.Option("--max-words", min=10, max=300)] = 40,
+) -> None:
+    """Compare articles: corroborated and single-source claims, discrepancies, origins."""
+    from service.api.stories import StoryArticleIn, StoryRequest, story_for
+    from service.engine import Engine
+    from service.inputs import decode_text, looks_like_html
+
+    if len(files) < 2:
+        _err("a story needs at least two articles")
+        raise typer.Exit(code=2)
+    settings = Settings()
+    articles = []
+    for path in files:
+        try:
+            text = decode_text(path.read_bytes(), settings.max_input_bytes)
+        except OSError as exc:
+            _err(f"{path}: cannot read: {exc.strerror}")
+            raise typer.Exit(code=1) from exc
+        except InputError as exc:
+            _err(f"{path}: {exc.code}: {exc.message}")
+            raise typer.Exit(code=1) from exc
+        is_html = path.suffix.lower() in (".html", ".htm") or looks_like_html(text)
+        articles.append(
+            StoryArticleIn(
+                text=None if is_html else text, html=text if is_html else None, outlet=path.stem
+            )
+        )
+    try:
+        result = story_for(
+            Engine(settings, progress=_err), StoryRequest(articles=articles, max_words=max_words)
+        )
+    except (InputError, LLMError) as exc:
+        _err(f"{getattr(exc, 'code', 'error')}: {exc}")
+        raise typer.Exit(code=1) from exc
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2, exclude={"results"}))
+        return
+    typer.echo(result.summary + "\n")
+    for c in result.clusters:
+        typer.echo(f"  [{c.support} articles, {c.independent_support} independent] {c.text}")
+    for d in result.discrepancies:
+        typer.echo(
+            f"  ! {d.kind}: {d.description}\n      {d.a.article}: {d.a.text}\n      {d.b.article}: {d.b.text}"
+        )
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,

@@ -6,14 +6,20 @@ same claims whichever door it came in by.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import asdict
 
 from service.config import Settings
 from service.llm.backend import Backend
 from service.pipeline.models import SummaryResult
 from service.pipeline.run import ArticleInput, summarize_article
 from service.prompts import PromptLibrary
+
+RECENT_RESULTS = 64
 
 
 class Engine:
@@ -29,6 +35,10 @@ class Engine:
         self._progress = progress
         self._lock = threading.Lock()
         self.load_error: Exception | None = None
+        # Recent results by input: the web page summarises articles one by one (to show
+        # progress) and then asks for the story of the same articles.
+        self._recent: OrderedDict[str, SummaryResult] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     @property
     def backend(self) -> Backend:
@@ -51,6 +61,16 @@ class Engine:
         return self._backend is not None and self.load_error is None and self._backend.ready()
 
     def summarize(self, article: ArticleInput) -> SummaryResult:
-        return summarize_article(
+        key = hashlib.sha256(json.dumps(asdict(article), sort_keys=True).encode()).hexdigest()
+        with self._recent_lock:
+            if key in self._recent:
+                self._recent.move_to_end(key)
+                return self._recent[key]
+        result = summarize_article(
             article, self.backend, self.prompts, window_sentences=self.settings.window_sentences
         )
+        with self._recent_lock:
+            self._recent[key] = result
+            while len(self._recent) > RECENT_RESULTS:
+                self._recent.popitem(last=False)
+        return result

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service import __version__
-from service.api import errors, health, summaries
+from service.api import errors, health, stories, summaries, web
 from service.config import Settings
 from service.engine import Engine
 
@@ -36,4 +36,6 @@ def create_app(
     errors.install(app)
     app.include_router(health.router)
     app.include_router(summaries.router)
+    app.include_router(stories.router)
+    web.mount(app)
     return app

@@ -1,0 +1,1 @@
+"""Several articles on one story: canonical entities, aligned claims, discrepancies, origins."""

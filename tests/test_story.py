@@ -1,0 +1,299 @@
+"""Story logic on hand-made claim sets: no model involved."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from service.story.build import build_story
+from service.story.entities import canonicalize
+from service.story.quantities import quantities, resolve_dates
+
+
+def result(
+    outlet: str,
+    claims: list[tuple[str, str]],
+    entities: list[tuple[str, str, list[str]]],
+    text: str = "",
+    published: str | None = None,
+) -> dict:
+    body = text or " ".join(t for _, t in claims)
+    out_claims = []
+    for i, (speaker, claim) in enumerate(claims, 1):
+        start = max(body.find(claim), 0)
+        quote = body[start : start + len(claim)] or body[:10]
+        out_claims.append(
+            {
+                "id": f"c{i}",
+                "text": claim,
+                "speaker": speaker,
+                "evidence": [{"start": start, "end": start + len(quote), "quote": quote}],
+            }
+        )
+    return {
+        "source": {
+            "outlet": outlet,
+            "url": None,
+            "published_at": published,
+            "title": None,
+            "extracted_text": None,
+        },
+        "claims": out_claims,
+        "entities": [
+            {"name": n, "type": t, "surface_forms": [{"text": f, "count": 1} for f in forms]}
+            for n, t, forms in entities
+        ],
+    }
+
+
+PEOPLE = [("Kyrylo Budanov", "person", ["Kyrylo Budanov", "Budanov"])]
+KIRILL = [("Kirill Budanov", "person", ["Kirill Budanov", "Budanov"])]
+NK = ("North Korea", "place", ["North Korea", "Pyongyang"])
+
+
+def test_transliterations_acronyms_and_short_forms_are_one_entity() -> None:
+    mentions = [("a", "Kyrylo Budanov", "person"), ("b", "Kirill Budanov", "person"), ("c", "Budanov", "person"),
+                ("a", "GUR", "organization"), ("b", "DIU", "organization"), ("c", "HUR", "organization"),
+                ("c", "Defence Intelligence of Ukraine", "organization"), ("a", "Sergei Lavrov", "person"), ("b", "Sergei Shoigu", "person")]  # fmt: skip
+    entities = {e.id: e for e in canonicalize(mentions)}
+    assert set(entities["kyrylo-budanov"].aliases) == {
+        "Kyrylo Budanov",
+        "Kirill Budanov",
+        "Budanov",
+    }
+    assert set(entities["defence-intelligence-of-ukraine"].aliases) == {
+        "GUR",
+        "DIU",
+        "HUR",
+        "Defence Intelligence of Ukraine",
+    }
+    assert (
+        "sergei-lavrov" in entities and "sergei-shoigu" in entities
+    )  # same first name, different people
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.permutations(
+        [
+            ("a", "Kyrylo Budanov", "person"),
+            ("b", "Kirill Budanov", "person"),
+            ("c", "Budanov", "person"),
+            ("a", "North Korea", "place"),
+            ("b", "South Korea", "place"),
+            ("c", "Korea", "place"),
+            ("b", "DIU", "organization"),
+            ("a", "GUR", "organization"),
+        ]
+    )
+)
+def test_canonicalisation_is_order_independent(mentions) -> None:
+    ids = [(e.id, tuple(e.aliases)) for e in canonicalize(mentions)]
+    assert ids == [(e.id, tuple(e.aliases)) for e in canonicalize(sorted(mentions))]
+    assert ("korea", ("Korea",)) in ids  # ambiguous short form joins neither Korea
+
+
+def test_same_fact_in_four_outlets_is_one_cluster_and_hedges_agree() -> None:
+    results = [
+        result(
+            "A",
+            [
+                (
+                    "Kyrylo Budanov",
+                    "North Korea supplies up to 40% of Russia's artillery ammunition.",
+                )
+            ],
+            [*PEOPLE, NK],
+        ),
+        result(
+            "B",
+            [
+                (
+                    "Kirill Budanov",
+                    "Pyongyang provides nearly 40 percent of the artillery ammunition Russia uses.",
+                )
+            ],
+            [*KIRILL, NK],
+        ),
+        result(
+            "C",
+            [("Budanov", "North Korea sends Russia huge amounts of artillery ammunition.")],
+            [*PEOPLE, NK],
+        ),
+        result(
+            "D",
+            [("Budanov", "Russia gets artillery ammunition from North Korea in large amounts.")],
+            [*PEOPLE, NK],
+        ),
+        result("E", [("Budanov", "The weather in Kyiv was cold on Saturday.")], PEOPLE),
+    ]
+    story = build_story(results, [""] * 5)
+    top = story.clusters[0]
+    assert top.support == 4 and {s.article for s in top.articles} == {"A", "B", "C", "D"}
+    assert [c.articles[0].article for c in story.single_source] == ["E"]
+    assert not [d for d in story.discrepancies if d.kind == "number"]
+
+
+def test_different_numbers_for_one_measure_conflict_and_do_not_merge() -> None:
+    results = [
+        result(
+            "A",
+            [("Budanov", "North Korea supplies 40% of Russia's artillery ammunition.")],
+            [*PEOPLE, NK],
+        ),
+        result(
+            "B",
+            [("Budanov", "North Korea supplies 60% of Russia's artillery ammunition.")],
+            [*PEOPLE, NK],
+        ),
+    ]
+    story = build_story(results, ["", ""])
+    assert not story.clusters and len(story.single_source) == 2
+    (d,) = story.discrepancies
+    assert d.kind == "number" and "40%" in d.description and "60%" in d.description
+    assert {d.a.article, d.b.article} == {"A", "B"} and d.a.evidence and d.b.evidence
+
+
+def test_same_number_with_different_scope_is_flagged_not_merged() -> None:
+    results = [
+        result(
+            "A",
+            [
+                (
+                    "Ukrainian intelligence",
+                    "60% of the losses in military intelligence units over the past three months were caused by North Korean artillery.",
+                )
+            ],
+            [NK],
+        ),
+        result(
+            "B",
+            [
+                (
+                    "Budanov",
+                    "North Korean artillery contributed to up to 60 percent of recent casualty figures.",
+                )
+            ],
+            [*PEOPLE, NK],
+        ),
+    ]
+    story = build_story(results, ["", ""])
+    scope = [d for d in story.discrepancies if d.kind == "scope"]
+    assert len(scope) == 1 and "60" in scope[0].description
+    assert not story.clusters
+
+
+def test_relayed_interview_counts_once() -> None:
+    a = "Budanov said this in an interview with Bloomberg. North Korea supplies up to 40% of Russia's ammunition."
+    b = "In a recent conversation with Bloomberg, Budanov disclosed that North Korea supplies nearly 40 percent of Russia's ammunition."
+    c = "Speaking at an event in Kyiv, Budanov said North Korea supplies 40% of Russia's ammunition."
+    results = [
+        result(
+            "A",
+            [("Budanov", "North Korea supplies up to 40% of Russia's ammunition.")],
+            [*PEOPLE, NK],
+            a,
+        ),
+        result(
+            "B",
+            [("Budanov", "North Korea supplies nearly 40 percent of Russia's ammunition.")],
+            [*PEOPLE, NK],
+            b,
+        ),
+        result(
+            "C", [("Budanov", "North Korea supplies 40% of Russia's ammunition.")], [*PEOPLE, NK], c
+        ),
+    ]
+    story = build_story(results, [a, b, c])
+    (top,) = story.clusters
+    assert top.support == 3 and top.independent_support == 2
+    bloomberg = next(o for o in story.origins if o.id == "interview:bloomberg")
+    assert bloomberg.articles == ["A", "B"]
+    assert "relay the same interview with Bloomberg" in story.summary
+
+
+def test_attribution_conflict() -> None:
+    results = [
+        result(
+            "A",
+            [
+                (
+                    "Kyrylo Budanov",
+                    "Russia struck Ukraine with North Korean ballistic missiles in January.",
+                )
+            ],
+            [*PEOPLE, NK],
+        ),
+        result(
+            "B",
+            [
+                (
+                    "John Kirby",
+                    "Russia struck Ukraine with North Korean ballistic missiles in January.",
+                )
+            ],
+            [*PEOPLE, NK],
+        ),
+    ]
+    kinds = {d.kind for d in build_story(results, ["", ""]).discrepancies}
+    assert "attribution" in kinds
+
+
+def test_relative_dates_resolve_against_publication() -> None:
+    assert resolve_dates(
+        "Putin visited Pyongyang last June; Lavrov came on Saturday.", date(2025, 7, 14)
+    ) == {
+        "last June": "2025-06",
+        "on Saturday": "2025-07-12",
+    }
+    assert resolve_dates("last June", None) == {}
+
+
+def test_quantities_keep_hedges_and_units() -> None:
+    (q,) = quantities("up to 40 percent of shells")
+    assert (q.value, q.unit, q.hedge) == (40.0, "%", "up to")
+    assert quantities("in 2024") == []
+    assert [x.unit for x in quantities("24 years and 3 months")] == ["years", "months"]
+
+
+def test_article_order_does_not_change_the_story() -> None:
+    base = [
+        result(
+            "A",
+            [("Budanov", "North Korea supplies up to 40% of Russia's artillery ammunition.")],
+            [*PEOPLE, NK],
+        ),
+        result(
+            "B",
+            [
+                (
+                    "Kirill Budanov",
+                    "Pyongyang provides nearly 40 percent of the artillery ammunition Russia uses.",
+                )
+            ],
+            [*KIRILL, NK],
+        ),
+        result(
+            "C",
+            [("Budanov", "North Korea supplies 60% of Russia's artillery ammunition.")],
+            [*PEOPLE, NK],
+        ),
+    ]
+    shapes = set()
+    for perm in itertools.permutations(base):
+        story = build_story(list(perm), [""] * 3)
+        shapes.add(
+            (
+                tuple(
+                    sorted(
+                        (c.support, tuple(sorted(s.article for s in c.articles)))
+                        for c in story.clusters
+                    )
+                ),
+                len(story.discrepancies),
+            )
+        )
+    assert len(shapes) == 1
