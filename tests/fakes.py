@@ -68,15 +68,20 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
         first, last = int(window.group(1)), int(window.group(2))
         # Like constrained decoding, cite only what the schema allows.
         schema = (kwargs.get("response_format") or {}).get("schema", {})
-        allowed = schema["properties"]["claims"]["items"]["properties"]["sentences"]["items"].get(
-            "enum"
-        )
+        item = schema["properties"]["claims"]["items"]
+        compact = "prefixItems" in item  # extract@v2: [sentences, speaker, claim]
+        cited = item["prefixItems"][0] if compact else item["properties"]["sentences"]
+        allowed = cited["items"].get("enum")
         claims = [
             {"sentences": [i], "speaker": "article", "claim": sentences[i][:300]}
             for i in (allowed or range(first, last + 1))
             if len(sentences.get(i, "")) >= 8
         ]
         limit = schema.get("properties", {}).get("claims", {}).get("maxItems", 10)
+        if compact:
+            return json.dumps(
+                {"claims": [[c["sentences"], c["speaker"], c["claim"]] for c in claims[:limit]]}
+            )
         return json.dumps({"claims": claims[:limit]})
     if "Claim:" in task:
         claim = task.split("Claim:", 1)[1].split("\n", 1)[0].strip()

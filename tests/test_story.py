@@ -297,3 +297,17 @@ def test_article_order_does_not_change_the_story() -> None:
             )
         )
     assert len(shapes) == 1
+
+
+def test_outlets_own_voice_is_no_attribution_conflict_and_claims_keep_their_order() -> None:
+    same = "Russia struck Ukraine with North Korean ballistic missiles in January."
+    many = [
+        ("A", f"Claim number {i} about shells and missiles in Kharkiv region.")
+        for i in range(1, 12)
+    ]
+    results = [result("A", [("A", same), *many], [NK]), result("B", [("B", same)], [NK])]
+    story = build_story(results, ["", ""])
+    assert not [d for d in story.discrepancies if d.kind == "attribution"]
+    assert story.clusters[0].speaker == "A" and story.clusters[0].support == 2
+    ids = [c.articles[0].claim_id for c in story.single_source if c.articles[0].article == "A"]
+    assert ids == sorted(ids, key=lambda i: int(i[1:]))

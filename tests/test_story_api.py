@@ -26,7 +26,15 @@ def test_story_of_the_seeds_has_the_documented_shape(client: TestClient) -> None
     r = client.post("/v1/stories", json={"articles": articles})
     assert r.status_code == 200, r.text
     story = r.json()
-    assert {"entities", "clusters", "single_source", "discrepancies", "summary", "origins", "results"} <= set(story)
+    assert {
+        "entities",
+        "clusters",
+        "single_source",
+        "discrepancies",
+        "summary",
+        "origins",
+        "results",
+    } <= set(story)
     assert [a["id"] for a in story["articles"]] == ["000", "001", "002", "003", "004"]
     for entity in story["entities"]:
         assert {"id", "name", "aliases"} <= set(entity)
@@ -44,7 +52,9 @@ def test_story_of_the_seeds_has_the_documented_shape(client: TestClient) -> None
 def test_story_needs_two_articles_and_valid_ones(client: TestClient) -> None:
     one = client.post("/v1/stories", json={"articles": [{"text": "A sentence here."}]})
     assert one.status_code == 422 and one.json()["error"]["code"] == "invalid_request"
-    empty = client.post("/v1/stories", json={"articles": [{"text": "Fine text here."}, {"text": "   "}]})
+    empty = client.post(
+        "/v1/stories", json={"articles": [{"text": "Fine text here."}, {"text": "   "}]}
+    )
     assert empty.status_code == 422 and empty.json()["error"]["code"] == "empty_article"
 
 
@@ -56,7 +66,10 @@ def test_story_reuses_the_per_article_results(settings: Settings) -> None:
         for t in texts:
             assert c.post("/v1/summaries", json={"text": t}).status_code == 200
         calls = len(backend._chat.calls)  # type: ignore[attr-defined]
-        assert c.post("/v1/stories", json={"articles": [{"text": t} for t in texts]}).status_code == 200
+        assert (
+            c.post("/v1/stories", json={"articles": [{"text": t} for t in texts]}).status_code
+            == 200
+        )
         assert len(backend._chat.calls) == calls  # type: ignore[attr-defined]
 
 

@@ -35,8 +35,10 @@ def window_schema(base: dict[str, Any], window: Window) -> dict[str, Any]:
 
     An enum, not minimum/maximum: llama.cpp's grammar compiler ignores integer bounds."""
     schema = copy.deepcopy(base)
-    ids = schema["properties"]["claims"]["items"]["properties"]["sentences"]["items"]
-    ids["enum"] = window.citable
+    item = schema["properties"]["claims"]["items"]
+    # v1 claims are objects with "sentences"; v2 are [sentences, speaker, claim] arrays.
+    cited = item["properties"]["sentences"] if "properties" in item else item["prefixItems"][0]
+    cited["items"]["enum"] = window.citable
     return schema
 
 
@@ -60,11 +62,16 @@ def extract_chunk(
             failed.append(FailedWindow(window, exc))
             continue
         for item in data["claims"]:
+            ids, speaker, text = (
+                (item["sentences"], item["speaker"], item["claim"])
+                if isinstance(item, dict)
+                else item
+            )
             claims.append(
                 RawClaim(
-                    sentences=[int(i) for i in item["sentences"]],
-                    speaker=str(item["speaker"]).strip(),
-                    text=" ".join(str(item["claim"]).split()),
+                    sentences=[int(i) for i in ids],
+                    speaker=str(speaker).strip(),
+                    text=" ".join(str(text).split()),
                 )
             )
     return claims, failed

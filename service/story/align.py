@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlparse
 
 from service.pipeline.ground import _STOP, normalize
 from service.story.quantities import Quantity, agree, conflicts, quantities
@@ -31,6 +32,7 @@ class Item:
     terms: frozenset[str]
     numbers: list[Quantity]
     speaker: str
+    outlet_voice: bool  # the article says it itself: no attribution to compare
 
 
 @dataclass
@@ -73,6 +75,8 @@ def numbers_agree(a: Item, b: Item) -> bool:
 def items_of(articles: list[tuple[str, dict[str, Any]]], resolve: dict[str, str]) -> list[Item]:
     items = []
     for article, result in articles:
+        source = result["source"]
+        voices = {"the article", article, source.get("outlet"), urlparse(source.get("url") or "").hostname}
         for claim in result["claims"]:
             speaker = resolve.get(normalize(claim["speaker"]).casefold(), claim["speaker"])
             items.append(
@@ -82,15 +86,22 @@ def items_of(articles: list[tuple[str, dict[str, Any]]], resolve: dict[str, str]
                     canonical_terms(claim["text"], resolve),
                     quantities(claim["text"]),
                     speaker,
+                    claim["speaker"] in voices or speaker in voices,
                 )
             )
     return items
 
 
+def claim_number(claim: dict[str, Any]) -> int:
+    """c10 after c2: claim ids are numbered in article order."""
+    digits = re.sub(r"\D", "", str(claim["id"]))
+    return int(digits) if digits else 0
+
+
 def cluster(items: list[Item]) -> list[Group]:
     """Greedy average-link clustering, one claim per article per cluster."""
     groups: list[Group] = []
-    for item in sorted(items, key=lambda i: (i.article, i.claim["id"])):
+    for item in sorted(items, key=lambda i: (i.article, claim_number(i.claim))):
         best, best_score = None, MERGE
         for group in groups:
             if item.article in group.articles:
@@ -145,7 +156,7 @@ def discrepancies(items: list[Item]) -> list[Conflict]:
             if (
                 similarity(a, b) >= MERGE * 1.5
                 and a.speaker != b.speaker
-                and "article" not in (a.speaker, b.speaker)
+                and not (a.outlet_voice or b.outlet_voice)
             ):
                 found.append(
                     Conflict("attribution", f"attributed to {a.speaker} and to {b.speaker}", a, b)

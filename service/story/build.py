@@ -36,12 +36,12 @@ def _text_of(result: dict[str, Any], original: str) -> str:
     return result["source"].get("extracted_text") or original
 
 
-def _support(article: str, claim: dict[str, Any], origin: str | None) -> Support:
+def _support(article: str, claim: dict[str, Any], origin: str | None, own_voice: bool) -> Support:
     return Support(
         article=article,
         claim_id=claim["id"],
         text=claim["text"],
-        speaker=claim["speaker"],
+        speaker=article if own_voice else claim["speaker"],
         evidence=[Span(**s) for s in claim["evidence"]],
         origin=origin,
     )
@@ -127,13 +127,16 @@ def build_story(results: list[dict[str, Any]], texts: list[str]) -> Story:
 
 
 def _cluster(cid: str, group: Group, claim_origin: Callable[[str, dict[str, Any]], str]) -> Cluster:
-    supports = [_support(i.article, i.claim, claim_origin(i.article, i.claim)) for i in group.items]
+    supports = [
+        _support(i.article, i.claim, claim_origin(i.article, i.claim), i.outlet_voice)
+        for i in group.items
+    ]
     origins = sorted({s.origin for s in supports if s.origin})
     first = group.items[0]
     return Cluster(
         id=cid,
         text=first.claim["text"],
-        speaker=first.claim["speaker"],
+        speaker=supports[0].speaker,
         articles=supports,
         support=len(group.articles),
         independent_support=len(origins),
