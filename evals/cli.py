@@ -56,7 +56,7 @@ def run(
 
     loaded = load_cases(cases)
     backend, prompts = _engine_parts(prompts_dir)
-    thresholds = yaml.safe_load(THRESHOLDS.read_text()) if THRESHOLDS.exists() else {}
+    thresholds = (yaml.safe_load(THRESHOLDS.read_text()) or {}) if THRESHOLDS.exists() else {}
     config = RunConfig(
         out_dir=out,
         repeat=repeat,

@@ -176,10 +176,8 @@ def setup() -> None:
 
 
 def _register_eval() -> None:
-    try:
-        from evals.cli import app as eval_app
-    except ImportError:  # installed without the evals package
-        return
+    from evals.cli import app as eval_app
+
     app.add_typer(eval_app, name="eval")
 
 

@@ -125,3 +125,55 @@ def canonical_speakers(claims: list[Claim], entities: list[Entity], outlet: str)
             claim.repairs.append(f"speaker '{claim.speaker}' resolved to '{previous}'")
             claim.speaker = previous
         previous = claim.speaker if claim.speaker in people else previous
+
+
+_CAPSEQ = re.compile(
+    r"\b(?:[A-Z][a-z’'\-]+|[A-Z]{2,5})(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]{2,5}|of|de|al))*"
+)
+_ORG_WORDS = re.compile(
+    r"\b(Council|Agency|Intelligence|House|Times|Ministry|Union|Group|News|Express|Press|Conference|"
+    r"Strategy|Department|Army|Forces|Office|Bank|Company|Party|Committee|Institute|Bloomberg|Reuters|"
+    r"Agreement|Treaty|Pact)\b"
+)
+_PLACE_WORDS = re.compile(
+    r"\b(Korea|States|Republic|Oblast|Region|City|Kingdom|Federation|Island|Sea)\b"
+)
+_LEADING = frozenset(
+    "The A An In On At According As But And Or If When While After Before During President Prime Minister "
+    "Foreign Chief General Leader Spokesman Military Security Advisor Head Reports".split()
+)
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish)$")
+
+
+def rule_entities(text: str) -> dict[str, list[list[str]]]:
+    """Named entities by rule, for when the model lists none: capitalised sequences that are
+    not just a sentence's first word, sorted into people / organisations / places."""
+    found: dict[str, list[list[str]]] = {"people": [], "organizations": [], "places": []}
+    seen: set[str] = set()
+    for m in _CAPSEQ.finditer(text):
+        words = m.group(0).replace("’s", "").replace("'s", "").split()
+        while words and (
+            words[0] in _LEADING or _DEMONYM.match(words[0]) or words[-1] in ("of", "de", "al")
+        ):
+            words = words[:-1] if words[-1] in ("of", "de", "al") else words[1:]
+        if len(words) > 4 or (words and _DEMONYM.match(words[-1])):
+            continue  # a title-case headline, or an adjective ("North Korean"), not a name
+        name = " ".join(words)
+        if not name or name in seen:
+            continue
+        sentence_start = m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (
+            ".",
+            "",
+            '"',
+            "“",
+        )
+        if len(words) == 1 and not name.isupper() and (sentence_start or text.count(name) < 2):
+            continue
+        seen.add(name)
+        if _ORG_WORDS.search(name) or name.isupper():
+            found["organizations"].append([name])
+        elif _PLACE_WORDS.search(name) or len(words) == 1:
+            found["places"].append([name])
+        elif 2 <= len(words) <= 3:
+            found["people"].append([name])
+    return found

@@ -18,7 +18,7 @@ from service.llm.tokens import count_tokens
 from service.pipeline.budget import estimate_tokens, plan_chunks
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import PREFIX, RunContext
-from service.pipeline.entities import canonical_speakers, ground_entities
+from service.pipeline.entities import canonical_speakers, ground_entities, rule_entities
 from service.pipeline.extract import extract_chunk
 from service.pipeline.ground import GroundedClaim, Grounder, numbers_in
 from service.pipeline.kinds import classify
@@ -153,6 +153,9 @@ def summarize_article(
         data = summarize_from_claims(ctx, claims, article.max_words)
     summary = build_summary(data, claims, article.max_words, doc.text, ctx.warnings)
     entities = ground_entities(data, doc.text)
+    if not entities:
+        entities = ground_entities(rule_entities(doc.text), doc.text)
+        ctx.warnings.append("the model listed no entities; entities found by rule")
     canonical_speakers(claims, entities, _outlet(article))
 
     result = SummaryResult(

@@ -11,6 +11,8 @@ figures") - flagged, never merged silently.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -19,8 +21,11 @@ from urllib.parse import urlparse
 from service.pipeline.ground import _STOP, normalize
 from service.story.quantities import Quantity, agree, conflicts, quantities
 
-MERGE = 0.34
-TOPIC = 0.2  # neighbours close enough that their numbers are about the same thing
+LINK = 0.5  # weighted overlap at which two claims state the same fact
+ATTRIBUTION = 0.8  # the same words credited to different people
+CONFLICT = 0.5  # different numbers conflict only between claims this alike otherwise
+TOPIC = 0.3  # a shared figure in claims this alike, measuring different things: a scope issue
+SCOPE_MATCH = 0.5  # share of the smaller scope's words that two "X% of ..." scopes must share
 _WORD = re.compile(r"[a-z0-9%]+")
 _GENERIC = frozenset("also other more most such very many much just even new said told".split())
 
@@ -62,12 +67,6 @@ def canonical_terms(text: str, resolve: dict[str, str]) -> frozenset[str]:
     )
 
 
-def similarity(a: Item, b: Item) -> float:
-    if not a.terms or not b.terms:
-        return 0.0
-    return len(a.terms & b.terms) / len(a.terms | b.terms)
-
-
 def numbers_agree(a: Item, b: Item) -> bool:
     return not conflicts(a.numbers, b.numbers) and not conflicts(b.numbers, a.numbers)
 
@@ -76,7 +75,12 @@ def items_of(articles: list[tuple[str, dict[str, Any]]], resolve: dict[str, str]
     items = []
     for article, result in articles:
         source = result["source"]
-        voices = {"the article", article, source.get("outlet"), urlparse(source.get("url") or "").hostname}
+        voices = {
+            "the article",
+            article,
+            source.get("outlet"),
+            urlparse(source.get("url") or "").hostname,
+        }
         for claim in result["claims"]:
             speaker = resolve.get(normalize(claim["speaker"]).casefold(), claim["speaker"])
             items.append(
@@ -98,24 +102,25 @@ def claim_number(claim: dict[str, Any]) -> int:
     return int(digits) if digits else 0
 
 
-def cluster(items: list[Item]) -> list[Group]:
-    """Greedy average-link clustering, one claim per article per cluster."""
-    groups: list[Group] = []
-    for item in sorted(items, key=lambda i: (i.article, claim_number(i.claim))):
-        best, best_score = None, MERGE
-        for group in groups:
-            if item.article in group.articles:
-                continue
-            if not all(numbers_agree(item, other) for other in group.items):
-                continue
-            score = sum(similarity(item, other) for other in group.items) / len(group.items)
-            if score >= best_score:
-                best, best_score = group, score
-        if best is None:
-            groups.append(Group([item]))
-        else:
-            best.items.append(item)
-    return groups
+class Comparer:
+    """IDF-weighted overlap of canonical terms. Words every claim of the story shares
+    (the story's main entities) weigh little; the distinctive ones decide."""
+
+    def __init__(self, items: list[Item], resolve: dict[str, str]) -> None:
+        self.resolve = resolve
+        df: dict[str, int] = {}
+        for item in items:
+            for term in item.terms:
+                df[term] = df.get(term, 0) + 1
+        n = max(len(items), 1)
+        self.idf = {t: math.log(1 + n / d) for t, d in df.items()}
+
+    def weight(self, terms: frozenset[str]) -> float:
+        return sum(self.idf.get(t, 0.0) for t in terms)
+
+    def sim(self, a: Item, b: Item) -> float:
+        smaller = min(self.weight(a.terms), self.weight(b.terms))
+        return self.weight(a.terms & b.terms) / smaller if smaller > 0 else 0.0
 
 
 @dataclass
@@ -126,39 +131,64 @@ class Conflict:
     b: Item
 
 
-def _scope_words(item: Item, other: Item) -> list[str]:
-    return sorted(
-        t for t in item.terms - other.terms if not t.startswith("ent_") and not t[0].isdigit()
-    )
+def relate(cmp: Comparer, a: Item, b: Item) -> tuple[bool, Conflict | None]:
+    """(same fact?, conflict) for two claims of different articles."""
+    if a.article == b.article:
+        return False, None
+    s = cmp.sim(a, b)
+    clash = conflicts(a.numbers, b.numbers)
+    if clash:
+        qa, qb = clash[0]
+        conflict = Conflict("number", f"{qa.text!r} vs {qb.text!r} for the same measure", a, b)
+        return False, conflict if s >= CONFLICT else None
+    shared = [(qa, qb) for qa in a.numbers for qb in b.numbers if agree(qa, qb) and qa.unit]
+    for qa, qb in shared:
+        # One number measuring different things ("60% of losses in intelligence units" vs
+        # "60 percent of recent casualty figures"): flag it, never merge it.
+        ta, tb = canonical_terms(qa.scope, cmp.resolve), canonical_terms(qb.scope, cmp.resolve)
+        if ta and tb and len(ta & tb) / min(len(ta), len(tb)) < SCOPE_MATCH:
+            if s < TOPIC:
+                return False, None
+            return False, Conflict(
+                "scope",
+                f"{qa.text!r} of {qa.scope!r} vs {qb.text!r} of {qb.scope!r}: the same figure for different scopes",
+                a,
+                b,
+            )
+    if s < LINK:
+        return False, None
+    if s >= ATTRIBUTION and a.speaker != b.speaker and not (a.outlet_voice or b.outlet_voice):
+        return True, Conflict("attribution", f"attributed to {a.speaker} and to {b.speaker}", a, b)
+    return True, None
 
 
-def discrepancies(items: list[Item]) -> list[Conflict]:
+def align(items: list[Item], resolve: dict[str, str]) -> tuple[list[Group], list[Conflict]]:
+    """Connected components of "same fact" links (order-independent), and the conflicts."""
+    cmp = Comparer(items, resolve)
+    ordered = sorted(items, key=lambda i: (i.article, claim_number(i.claim)))
+    parent = list(range(len(ordered)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
     found: list[Conflict] = []
-    for i, a in enumerate(items):
-        for b in items[i + 1 :]:
-            if a.article == b.article or similarity(a, b) < TOPIC:
-                continue
-            clash = conflicts(a.numbers, b.numbers)
-            if clash:
-                qa, qb = clash[0]
-                found.append(
-                    Conflict("number", f"{qa.text!r} vs {qb.text!r} for the same measure", a, b)
-                )
-                continue
-            shared = [(qa, qb) for qa in a.numbers for qb in b.numbers if agree(qa, qb) and qa.unit]
-            if shared and similarity(a, b) < MERGE * 1.5:
-                qa, qb = shared[0]
-                only_a, only_b = _scope_words(a, b), _scope_words(b, a)
-                if only_a and only_b:
-                    found.append(Conflict("scope", f"{qa.text!r} and {qb.text!r} describe different scopes: "
-                                          f"{' '.join(only_a[:6])} / {' '.join(only_b[:6])}", a, b))  # fmt: skip
-                    continue
-            if (
-                similarity(a, b) >= MERGE * 1.5
-                and a.speaker != b.speaker
-                and not (a.outlet_voice or b.outlet_voice)
-            ):
-                found.append(
-                    Conflict("attribution", f"attributed to {a.speaker} and to {b.speaker}", a, b)
-                )
-    return found
+    for i, j in itertools.combinations(range(len(ordered)), 2):
+        same, conflict = relate(cmp, ordered[i], ordered[j])
+        if same:
+            parent[root(i)] = root(j)
+        if conflict is not None:
+            found.append(conflict)
+    groups: dict[int, Group] = {}
+    for i, item in enumerate(ordered):
+        groups.setdefault(root(i), Group()).items.append(item)
+    for group in groups.values():
+        # The claim closest to all the others words the cluster best.
+        best = max(
+            group.items, key=lambda it: sum(cmp.sim(it, o) for o in group.items if o is not it)
+        )
+        group.items.remove(best)
+        group.items.insert(0, best)
+    return list(groups.values()), found

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from service.pipeline.models import Span
-from service.story.align import Conflict, Group, cluster, discrepancies, items_of
+from service.story.align import Conflict, Group, align, items_of
 from service.story.entities import canonicalize, resolver
 from service.story.models import Cluster, Discrepancy, Origin, Side, Story, StoryArticle, Support
 from service.story.origin import SourceOrigin, primary_origin
@@ -77,20 +77,15 @@ def build_story(results: list[dict[str, Any]], texts: list[str]) -> Story:
     origin_of = {
         a: primary_origin(_text_of(r, t)) for a, r, t in zip(ids, results, texts, strict=True)
     }
-    outlet_voice = {
-        a: {r["source"].get("outlet"), "the article", a} for a, r in zip(ids, results, strict=True)
-    }
 
     def claim_origin(article: str, claim: dict[str, Any]) -> str:
-        # A named speaker's words come from the interview/event the article relays;
-        # the outlet's own sentences are their own origin.
+        # An article relaying an interview or event takes its facts from there, even the
+        # sentences it words in its own voice; otherwise the article is its own origin.
         origin = origin_of[article]
-        if origin is not None and claim["speaker"] not in outlet_voice[article]:
-            return origin.key
-        return f"article:{article}"
+        return origin.key if origin is not None else f"article:{article}"
 
     items = items_of(list(zip(ids, results, strict=True)), resolve)
-    groups = cluster(items)
+    groups, conflicts = align(items, resolve)
     multi: list[Cluster] = []
     single: list[Cluster] = []
     for n, group in enumerate(
@@ -99,7 +94,6 @@ def build_story(results: list[dict[str, Any]], texts: list[str]) -> Story:
         out = _cluster(f"k{n}", group, claim_origin)
         (multi if out.support > 1 else single).append(out)
 
-    conflicts = discrepancies(items)
     dated = {
         a: resolve_dates(_text_of(r, t), _published(r))
         for a, r, t in zip(ids, results, texts, strict=True)

@@ -31,6 +31,22 @@ class Quantity:
     unit: str
     hedge: str | None
     text: str
+    scope: str = ""  # what it measures: "40% of <Russia's ammunition>"
+
+
+_SCOPE = re.compile(r"\s+of\s+(?:the\s+|all\s+|its\s+|their\s+)?(?P<scope>[^,.;:()]{3,80})")
+_SCOPE_STOP = re.compile(
+    r"\b(?:was|were|is|are|has|have|had|will|would|could|may|caused|supplied|came|come|from|by|which|that)\b"
+)
+
+
+def _scope_after(text: str, end: int) -> str:
+    m = _SCOPE.match(text, end)
+    if not m:
+        return ""
+    scope = m.group("scope")
+    cut = _SCOPE_STOP.search(scope)
+    return (scope[: cut.start()] if cut else scope).strip()
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -50,6 +66,7 @@ def quantities(text: str) -> list[Quantity]:
                 _UNIT_FOLD.get(unit, unit),
                 (m.group("hedge") or "").lower() or None,
                 m.group(0),
+                _scope_after(text, m.end()),
             )
         )
     return out
