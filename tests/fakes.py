@@ -89,16 +89,20 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
         return json.dumps({"sentences": hits[:1]})
     names = sorted({m for s in sentences.values() for m in re.findall(r"\b[A-Z][a-z]{3,}\b", s)})
     ids = sorted(sentences)[:3]
-    return json.dumps(
-        {
-            "headline": sentences[ids[0]][:100],
-            "summary": " ".join(sentences[ids[0]].split()[:30]),
-            "key_points": (ids * 3)[:3],
-            "people": [],
-            "organizations": [[n] for n in names[:8]],
-            "places": [],
-        }
-    )
+    full = {
+        "headline": sentences[ids[0]][:100],
+        "summary": " ".join(sentences[ids[0]].split()[:30]),
+        "key_points": (ids * 3)[:3],
+        "people": [],
+        "organizations": [[n] for n in names[:8]],
+        "places": [],
+    }
+    # Like constrained decoding: only the fields the requested schema has.
+    wanted = ((kwargs.get("response_format") or {}).get("schema") or {}).get("properties") or full
+    limit = wanted.get("summary", {}).get("maxLength") if isinstance(wanted.get("summary"), dict) else None
+    if limit:
+        full["summary"] = str(full["summary"])[:limit]
+    return json.dumps({k: v for k, v in full.items() if k in wanted})
 
 
 A_SCHEMA = {

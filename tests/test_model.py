@@ -112,3 +112,25 @@ def test_embedded_model_treats_injected_instructions_as_content() -> None:
         for span in claim["evidence"]:
             assert text[span["start"] : span["end"]] == span["quote"]
     assert any("420 million" in c["text"] or "31" in c["text"] for c in result["claims"])
+
+
+def test_story_of_the_five_seeds_on_the_embedded_model() -> None:
+    """Issue acceptance: one entity for Kyrylo/Kirill Budanov, the North Korean ammunition
+    fact corroborated by four or more articles, the 60% figure's scopes flagged, and the
+    Bloomberg relays grouped as one origin."""
+    seeds = sorted(ARTICLES.glob("*.txt"))
+    env = {**os.environ, "OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "service.cli", "story", *map(str, seeds), "--json"],
+        capture_output=True, text=True, timeout=1800, cwd=ROOT, env=env, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    story = json.loads(proc.stdout)
+    budanov = [e for e in story["entities"] if any("Budanov" in a for a in e["aliases"])]
+    assert len(budanov) == 1 and {"Kyrylo Budanov", "Kirill Budanov"} <= set(budanov[0]["aliases"])
+    ammo = [c for c in story["clusters"] if "ammunition" in c["text"].lower() and c["support"] >= 4]
+    assert ammo, [(c["support"], c["text"]) for c in story["clusters"]]
+    scope = [d for d in story["discrepancies"] if d["kind"] == "scope" and "60" in d["description"]]
+    assert scope and {scope[0]["a"]["article"], scope[0]["b"]["article"]} == {seeds[1].stem, seeds[4].stem}
+    bloomberg = next(o for o in story["origins"] if o["id"] == "interview:bloomberg")
+    assert bloomberg["articles"] == [seeds[1].stem, seeds[4].stem]
