@@ -15,7 +15,7 @@ from service.pipeline.ground import names_missing, numbers_in
 from service.pipeline.models import Claim, KeyPoint, Summary
 from service.pipeline.segment import sentences_of
 
-_CHARS_PER_WORD = 7  # a bound for decoding (news prose averages ~6 characters a word); words checked after
+_CHARS_PER_WORD = 9  # a loose bound for decoding: the word limit is enforced after, on whole sentences
 MAX_KEY_POINTS = 6
 MIN_KEY_POINTS = 3
 
