@@ -99,7 +99,11 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
     }
     # Like constrained decoding: only the fields the requested schema has.
     wanted = ((kwargs.get("response_format") or {}).get("schema") or {}).get("properties") or full
-    limit = wanted.get("summary", {}).get("maxLength") if isinstance(wanted.get("summary"), dict) else None
+    limit = (
+        wanted.get("summary", {}).get("maxLength")
+        if isinstance(wanted.get("summary"), dict)
+        else None
+    )
     if limit:
         full["summary"] = str(full["summary"])[:limit]
     return json.dumps({k: v for k, v in full.items() if k in wanted})

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,19 +11,10 @@ from typing import Any
 import pytest
 
 from evals.report import write_report
+from tests.browser import launch, require_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "test-artifacts" / "eval-report.png"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Untrusted article text: markup, an ampersand, both quote kinds and a URL that must stay text.
 ARTICLE_A = (
@@ -410,28 +400,12 @@ def test_repeats_are_listed_in_case_table(tmp_path: Path) -> None:
     assert "showing repeat 0; also r1 ok" in doc
 
 
-def _launch_browser() -> Any:
-    """The playwright module, or a skip (a failure when CI demands the browser test)."""
-    required = os.environ.get("SUMMARIZER_REQUIRE_BROWSER") == "1"
-    try:
-        from playwright import sync_api
-    except ImportError:
-        if required:
-            pytest.fail("SUMMARIZER_REQUIRE_BROWSER=1 but playwright is not installed")
-        pytest.skip("playwright is not installed")
-    if not CHROMIUM.exists():
-        if required:
-            pytest.fail(f"SUMMARIZER_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing")
-    return sync_api
-
-
 def test_report_in_headless_chromium(report: Path) -> None:
-    sync_api = _launch_browser()
+    sync_api = require_playwright()
     errors: list[str] = []
     requests: list[str] = []
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on(

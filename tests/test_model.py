@@ -131,6 +131,9 @@ def test_story_of_the_five_seeds_on_the_embedded_model() -> None:
     ammo = [c for c in story["clusters"] if "ammunition" in c["text"].lower() and c["support"] >= 4]
     assert ammo, [(c["support"], c["text"]) for c in story["clusters"]]
     scope = [d for d in story["discrepancies"] if d["kind"] == "scope" and "60" in d["description"]]
-    assert scope and {scope[0]["a"]["article"], scope[0]["b"]["article"]} == {seeds[1].stem, seeds[4].stem}
+    assert scope and {scope[0]["a"]["article"], scope[0]["b"]["article"]} == {
+        seeds[1].stem,
+        seeds[4].stem,
+    }
     bloomberg = next(o for o in story["origins"] if o["id"] == "interview:bloomberg")
     assert bloomberg["articles"] == [seeds[1].stem, seeds[4].stem]

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import socket
 import threading
@@ -22,20 +21,11 @@ from service.api.app import create_app
 from service.api.web import STATIC
 from service.config import Settings
 from service.engine import Engine
+from tests.browser import launch, require_playwright
 from tests.conftest import ARTICLES, ROOT, make_backend
 from tests.fakes import reader_responder
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CSP_DIRECTIVES = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -136,27 +126,11 @@ def test_index_is_served_with_a_strict_csp_and_has_no_inline_code(client: TestCl
 # --------------------------------------------------------------------------- browser checks
 
 
-def _browser_unavailable() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright is not installed"
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} is missing"
-    return None
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    missing = _browser_unavailable()
-    if missing:
-        if os.environ.get("SUMMARIZER_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser tests required but {missing}")
-        pytest.skip(missing)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    sync_api = require_playwright()
+    with sync_api.sync_playwright() as p:
+        chromium = launch(p)
         try:
             yield chromium
         finally:

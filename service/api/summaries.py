@@ -20,20 +20,37 @@ from service.pipeline.run import ArticleInput
 router = APIRouter(prefix="/v1", tags=["summaries"])
 
 
-class SummaryRequest(BaseModel):
+class ArticleIn(BaseModel):
+    """One article as a client sends it (shared by summaries and stories)."""
+
     text: str | None = Field(default=None, description="plain-text article")
     html: str | None = Field(default=None, description="HTML page; the body is extracted")
     title: str | None = Field(default=None, max_length=500)
     url: str | None = Field(default=None, max_length=2000)
     outlet: str | None = Field(default=None, max_length=200)
     published_at: date | datetime | None = None
-    max_words: int = Field(default=40, ge=10, le=300)
 
     @model_validator(mode="after")
-    def _one_body(self) -> SummaryRequest:
+    def _one_body(self) -> ArticleIn:
         if (self.text is None) == (self.html is None):
             raise ValueError("give exactly one of `text` or `html`")
         return self
+
+    def to_input(self, max_words: int, limit: int) -> ArticleInput:
+        check_text(self.text if self.text is not None else self.html or "", limit)
+        return ArticleInput(
+            text=self.text,
+            html=self.html,
+            title=self.title,
+            url=self.url,
+            outlet=self.outlet,
+            published_at=self.published_at.isoformat() if self.published_at else None,
+            max_words=max_words,
+        )
+
+
+class SummaryRequest(ArticleIn):
+    max_words: int = Field(default=40, ge=10, le=300)
 
 
 class InvalidJSON(InputError):
@@ -79,13 +96,11 @@ def parse_request(
             f"content type {media!r} is not supported; send application/json, text/plain or text/html"
         )
     try:
-        req = SummaryRequest.model_validate(payload)
+        return SummaryRequest.model_validate(payload)
     except ValidationError as exc:
         from fastapi.exceptions import RequestValidationError
 
         raise RequestValidationError(exc.errors()) from exc
-    check_text(req.text if req.text is not None else req.html or "", limit)
-    return req
 
 
 _BODY_DOC: dict[str, Any] = {
@@ -122,13 +137,4 @@ async def create_summary(
         if v is not None
     }
     req = parse_request(raw, request.headers.get("content-type", ""), limit, query)
-    article = ArticleInput(
-        text=req.text,
-        html=req.html,
-        title=req.title,
-        url=req.url,
-        outlet=req.outlet,
-        published_at=req.published_at.isoformat() if req.published_at else None,
-        max_words=req.max_words,
-    )
-    return await run_in_threadpool(engine.summarize, article)
+    return await run_in_threadpool(engine.summarize, req.to_input(req.max_words, limit))

@@ -15,7 +15,9 @@ from service.pipeline.ground import names_missing, numbers_in
 from service.pipeline.models import Claim, KeyPoint, Summary
 from service.pipeline.segment import sentences_of
 
-_CHARS_PER_WORD = 9  # a loose bound for decoding: the word limit is enforced after, on whole sentences
+_CHARS_PER_WORD = (
+    9  # a loose bound for decoding: the word limit is enforced after, on whole sentences
+)
 MAX_KEY_POINTS = 6
 MIN_KEY_POINTS = 3
 
