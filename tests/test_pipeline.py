@@ -191,3 +191,15 @@ def test_summary_numbers_not_in_article_are_dropped(prompts, seed_text) -> None:
         "Kirill Budanov",
         "Budanov",
     }
+
+
+def test_injected_text_is_not_a_source_of_entities(prompts) -> None:
+    text = (FIXTURES / "injection.txt").read_text()
+    result = summarize_article(ArticleInput(text=text), make_backend(), prompts)
+    names = {f.text for e in result.entities for f in e.surface_forms}
+    assert {"Anna", "Berg"} <= names  # the scripted model lists capitalised words
+    assert not names & {"PWNED", "SYSTEM", "ALL", "IGNORE", "Output"}, names
+    from service.pipeline.entities import ground_entities, rule_entities
+
+    by_rule = {f.text for e in ground_entities(rule_entities(text), text) for f in e.surface_forms}
+    assert "PWNED" in by_rule  # what the filtering above protects against

@@ -153,7 +153,9 @@ def summarize_article(
         data = summarize_from_claims(ctx, claims, article.max_words)
     summary = build_summary(data, claims, article.max_words, doc.text, ctx.warnings)
     # Entities from the model when its prompt asks for them (summarize@v1), else by rule.
-    entities = ground_entities(data, doc.text) or ground_entities(rule_entities(doc.text), doc.text)
+    # Text addressed to an AI is not a source of names either ("PWNED" is no organisation).
+    readable = "\n".join(doc.text[x.start : x.end] for x in sentences if not x.instruction)
+    entities = ground_entities(data, readable) or ground_entities(rule_entities(readable), readable)
     canonical_speakers(claims, entities, _outlet(article))
 
     result = SummaryResult(
