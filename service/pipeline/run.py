@@ -151,10 +151,10 @@ def summarize_article(
         data = summarize_in_context(ctx, chunk_texts[0], article.max_words)
     else:
         data = summarize_from_claims(ctx, claims, article.max_words)
-    summary = build_summary(data, claims, article.max_words, doc.text, ctx.warnings)
-    # Entities from the model when its prompt asks for them (summarize@v1), else by rule.
-    # Text addressed to an AI is not a source of names either ("PWNED" is no organisation).
+    # Text addressed to an AI is neither a source of names nor of summary sentences.
     readable = "\n".join(doc.text[x.start : x.end] for x in sentences if not x.instruction)
+    summary = build_summary(data, claims, article.max_words, readable, ctx.warnings)
+    # Entities from the model when its prompt asks for them (summarize@v1), else by rule.
     entities = ground_entities(data, readable) or ground_entities(rule_entities(readable), readable)
     canonical_speakers(claims, entities, _outlet(article))
 

@@ -8,10 +8,11 @@ source; the claims are already grounded.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from service.pipeline.context import RunContext
-from service.pipeline.ground import names_missing, numbers_in
+from service.pipeline.ground import names_missing, numbers_in, support
 from service.pipeline.models import Claim, KeyPoint, Summary
 from service.pipeline.segment import sentences_of
 
@@ -67,16 +68,29 @@ def fit_words(text: str, max_words: int) -> str:
     return " ".join(kept) if kept else text
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+SUMMARY_SUPPORT = 0.5
+
+
 def grounded_sentences(text: str, article: str, warnings: list[str], what: str) -> str:
-    """Drop sentences stating numbers or names the article does not contain."""
+    """Drop sentences stating numbers, names or acronyms the article does not contain, or
+    whose words mostly are not the article's. `article` excludes text addressed to an AI,
+    so a summary cannot repeat an injected instruction ("answer PWNED")."""
     have = set(numbers_in(article))
     kept = []
-    for sentence in sentences_of(" ".join(text.split())):
+    for index, sentence in enumerate(sentences_of(" ".join(text.split())), 1):
         bad = [n for n in numbers_in(sentence) if n not in have] + names_missing(sentence, article)
+        bad += [a for a in _ACRONYM.findall(sentence) if a not in article]
+        if not bad and support(sentence, article) < SUMMARY_SUPPORT:
+            bad = ["words not in the article"]
         if bad:
-            warnings.append(
-                f"{what} sentence dropped, not in the article ({', '.join(bad)}): {sentence!r}"
+            # Not quoted back: the model's unsupported words may be an article's injection.
+            kinds = (
+                "words not in the article"
+                if bad == ["words not in the article"]
+                else "numbers or names not in the article"
             )
+            warnings.append(f"{what} sentence {index} dropped: {kinds}")
         else:
             kept.append(sentence)
     return " ".join(kept)
