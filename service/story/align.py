@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 
 from service.pipeline.ground import _STOP, normalize
 from service.story.quantities import Quantity, agree, conflicts, quantities
+from service.story.unionfind import UnionFind
 
 LINK = 0.5  # weighted overlap at which two claims state the same fact
 ATTRIBUTION = 0.8  # the same words credited to different people
@@ -166,29 +167,20 @@ def align(items: list[Item], resolve: dict[str, str]) -> tuple[list[Group], list
     """Connected components of "same fact" links (order-independent), and the conflicts."""
     cmp = Comparer(items, resolve)
     ordered = sorted(items, key=lambda i: (i.article, claim_number(i.claim)))
-    parent = list(range(len(ordered)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(len(ordered))
     found: list[Conflict] = []
     for i, j in itertools.combinations(range(len(ordered)), 2):
         same, conflict = relate(cmp, ordered[i], ordered[j])
         if same:
-            parent[root(i)] = root(j)
+            sets.union(i, j)
         if conflict is not None:
             found.append(conflict)
-    groups: dict[int, Group] = {}
-    for i, item in enumerate(ordered):
-        groups.setdefault(root(i), Group()).items.append(item)
-    for group in groups.values():
+    groups = [Group([ordered[i] for i in members]) for members in sets.groups()]
+    for group in groups:
         # The claim closest to all the others words the cluster best.
         best = max(
             group.items, key=lambda it: sum(cmp.sim(it, o) for o in group.items if o is not it)
         )
         group.items.remove(best)
         group.items.insert(0, best)
-    return list(groups.values()), found
+    return groups, found

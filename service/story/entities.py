@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from service.story.models import StoryEntity
+from service.story.unionfind import UnionFind
 
 ALIASES = Path(__file__).resolve().parent.parent / "data" / "aliases.yaml"
 _TRANSLIT = [("kh", "h"), ("zh", "j"), ("ts", "c"), ("y", "i"), ("w", "v"), ("ie", "i"), ("j", "i")]
@@ -86,29 +87,19 @@ def canonicalize(mentions: Iterable[tuple[str, str, str]]) -> list[StoryEntity]:
     """mentions: (article id, surface form, type). Order-independent: forms are sorted first."""
     mentions = list(mentions)
     forms = sorted({(form, etype) for _, form, etype in mentions})
-    parent = list(range(len(forms)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    # Union-find over every pair: the grouping cannot depend on the order of articles.
+    sets = UnionFind(len(forms))
+    # Every pair is compared: the grouping cannot depend on the order of articles.
     for i in range(len(forms)):
         for j in range(i + 1, len(forms)):
             people = forms[i][1] == forms[j][1] == "person"
             if same_entity(forms[i][0], forms[j][0], people):
-                parent[root(i)] = root(j)
+                sets.union(i, j)
     # Then short forms join the one group they are part of, if exactly one.
     for i, (short, _) in enumerate(forms):
-        homes = {root(j) for j, (other, _) in enumerate(forms) if part_of(short, other)}
-        if len(homes) == 1 and root(i) not in homes:
-            parent[root(i)] = homes.pop()
-    grouped: dict[int, list[tuple[str, str]]] = {}
-    for i, pair in enumerate(forms):
-        grouped.setdefault(root(i), []).append(pair)
-    groups = list(grouped.values())
+        homes = {sets.root(j) for j, (other, _) in enumerate(forms) if part_of(short, other)}
+        if len(homes) == 1 and sets.root(i) not in homes:
+            sets.union(i, homes.pop())
+    groups = [[forms[i] for i in members] for members in sets.groups()]
     articles_of: dict[str, set[str]] = {}
     for article, form, _ in mentions:
         articles_of.setdefault(form, set()).add(article)
