@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from evals.cli import app as eval_app
 from service.config import Settings
 from service.errors import InputError
 from service.llm.errors import LLMError
@@ -175,13 +176,7 @@ def setup() -> None:
     typer.echo(json.dumps({"model": str(path), "sha256": QWEN_15B.sha256}))
 
 
-def _register_eval() -> None:
-    from evals.cli import app as eval_app
-
-    app.add_typer(eval_app, name="eval")
-
-
-_register_eval()
+app.add_typer(eval_app, name="eval")
 
 if __name__ == "__main__":
     app()

@@ -169,11 +169,14 @@ class Grounder:
         return GroundedClaim(claim, sorted(set(ids)), self.spans(ids), repairs)
 
     def _best_sentence(self, claim: RawClaim) -> int | None:
-        scored = [
-            (support(claim.text, self.text_of([i]), claim.speaker), i)
-            for i in self.chunk_ids
-            if failure(claim, self.text_of([i]), self.doc.text) is None
-        ]
+        # The name check does not depend on the sentence: do it once, not per sentence.
+        if names_missing(claim.text, self.doc.text):
+            return None
+        scored = []
+        for i in self.chunk_ids:
+            text = self.text_of([i])
+            if failure(claim, text) is None:
+                scored.append((support(claim.text, text, claim.speaker), i))
         return max(scored)[1] if scored else None
 
     def _reask(self, claim: RawClaim) -> list[int] | str:
