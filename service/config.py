@@ -49,6 +49,32 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(default=2_000_000, ge=1_000)
     window_sentences: int = Field(default=5, ge=1, le=20)
 
+    # Storage and jobs. SQLite by default (zero set-up); a postgresql+psycopg:// URL at scale.
+    database_url: str = ""  # empty: sqlite:///<cache_dir>/summarizer.db
+    queue: Literal["inprocess", "procrastinate"] = "inprocess"
+    workers: int = Field(default=1, ge=0, le=64)  # in-process workers in the API process
+    job_max_attempts: int = Field(default=3, ge=1, le=20)
+    job_retry_base_s: float = Field(default=5.0, ge=0)
+    job_stale_after_s: float = Field(default=60.0, gt=0)  # a running job with no heartbeat
+    max_queued_per_key: int = Field(default=100, ge=1)
+    rate_limit_per_minute: int = Field(default=600, ge=0)  # per API key; 0 = unlimited
+    sync_max_bytes: int = Field(default=200_000, ge=1_000)  # longer texts: use /v1/jobs
+    require_api_key: bool = False
+    nightly_eval_cron: str = "15 2 * * *"
+    log_json: bool = True
+
+    # Slack (Bolt). HTTP mode needs the signing secret; Socket Mode the app token.
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"  # tests point this at a local fake
+
+    # Fetching URLs (Slack, jobs): strict limits, never private addresses.
+    fetch_max_bytes: int = Field(default=3_000_000, ge=1_000)
+    fetch_timeout_s: float = Field(default=10.0, gt=0)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    fetch_allow_private: bool = False  # tests only: lets a loopback fixture server through
+
     @model_validator(mode="after")
     def _check_backend(self) -> Settings:
         if self.backend == "openai" and self.openai_api_key is None and not self.openai_base_url:
@@ -56,6 +82,10 @@ class Settings(BaseSettings):
                 "backend=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a keyless local server)"
             )
         return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.cache_dir / 'summarizer.db'}"
 
     @property
     def models_dir(self) -> Path:

@@ -156,7 +156,7 @@ def summarize_article(
     summary = build_summary(data, claims, article.max_words, readable, ctx.warnings)
     # Entities from the model when its prompt asks for them (summarize@v1), else by rule.
     entities = ground_entities(data, readable) or ground_entities(rule_entities(readable), readable)
-    canonical_speakers(claims, entities, _outlet(article))
+    canonical_speakers(claims, entities, outlet_of(article))
 
     result = SummaryResult(
         source=Source(
@@ -190,7 +190,7 @@ def summarize_article(
     return result
 
 
-def _outlet(article: ArticleInput) -> str:
+def outlet_of(article: ArticleInput) -> str:
     if article.outlet:
         return article.outlet
     if article.url:

@@ -1,0 +1,78 @@
+"""What a client submits as a job and what it sees of one."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+JobStatus = Literal["queued", "running", "retrying", "done", "failed", "dead", "cancelled"]
+MAX_ARTICLES = 50
+MAX_STORY_ARTICLES = 10
+
+
+class JobArticle(BaseModel):
+    """One article: its text or HTML, or only a URL for the worker to fetch (strict limits)."""
+
+    text: str | None = None
+    html: str | None = None
+    url: str | None = Field(default=None, max_length=2000)
+    title: str | None = Field(default=None, max_length=500)
+    outlet: str | None = Field(default=None, max_length=200)
+    published_at: date | datetime | None = None
+
+    @model_validator(mode="after")
+    def _one_body(self) -> JobArticle:
+        if self.text is not None and self.html is not None:
+            raise ValueError("give at most one of `text` or `html`")
+        if self.text is None and self.html is None and not self.url:
+            raise ValueError("give `text`, `html` or a `url` to fetch")
+        return self
+
+
+class JobSpec(BaseModel):
+    kind: Literal["summary", "story"] = "summary"
+    articles: list[JobArticle] = Field(min_length=1, max_length=MAX_ARTICLES)
+    max_words: int = Field(default=40, ge=10, le=300)
+    # Opaque to the queue: when the job ends, the notifier named notify["kind"] gets the job
+    # (the Slack adapter uses it to post to a response_url or a thread).
+    notify: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _story_size(self) -> JobSpec:
+        if self.kind == "story" and not 2 <= len(self.articles) <= MAX_STORY_ARTICLES:
+            raise ValueError(f"a story needs 2 to {MAX_STORY_ARTICLES} articles")
+        return self
+
+
+class JobProgress(BaseModel):
+    done: int = 0
+    total: int = 0
+    stage: str = "queued"
+
+
+class JobError(BaseModel):
+    code: str
+    message: str
+    attempts: int | None = None
+
+
+class JobView(BaseModel):
+    id: str
+    kind: Literal["summary", "story"]
+    status: JobStatus
+    progress: JobProgress
+    attempts: int
+    max_attempts: int
+    stuck: bool = Field(default=False, description="running, but no heartbeat for too long")
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    error: JobError | None = None
+    result: dict[str, Any] | None = Field(
+        default=None,
+        description="summary: {'results': [SummaryResult, ...]}; story: a StoryResponse",
+    )
+    notify: dict[str, Any] | None = Field(default=None, exclude=True)
+    spec: JobSpec | None = Field(default=None, exclude=True)

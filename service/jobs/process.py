@@ -1,0 +1,84 @@
+"""`summarizer worker`: one procrastinate worker process. Start as many as you like, on any
+machines, against the same PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from service.config import Settings
+from service.jobs.pgqueue import QUEUE, RUN_JOB, ProcrastinateQueue, make_app
+from service.jobs.service import JobService
+from service.jobs.worker import Executor
+
+log = logging.getLogger(__name__)
+
+
+def build_jobs(settings: Settings) -> JobService:
+    from service.engine import Engine
+    from service.jobs.notify import build_notifiers
+    from service.store.store import Store
+
+    store = Store(settings.db_url)
+    store.migrate()
+    engine = Engine(settings, store=store)
+    return JobService(settings, engine, store, notifiers=build_notifiers(settings))
+
+
+async def run_worker(settings: Settings, jobs: JobService | None = None) -> None:
+    jobs = jobs or build_jobs(settings)
+    app = make_app(settings)
+    queue = ProcrastinateQueue(jobs, app)
+    jobs.queue = queue
+    executor = Executor(jobs)
+
+    @app.task(name=RUN_JOB, queue=QUEUE)
+    async def run_job(job_id: str) -> None:
+        job = await executor.claim(job_id)
+        if job is None:
+            return  # finished, cancelled, not yet due, or alive in another worker
+        status = await executor.execute(job)
+        log.info("job %s: %s", job_id, status)
+
+    @app.periodic(cron=settings.nightly_eval_cron, periodic_id="nightly-eval")
+    @app.task(name="summarizer.nightly_eval", queue=QUEUE, queueing_lock="nightly-eval")
+    async def nightly_eval(timestamp: int) -> None:
+        from service.jobs.nightly import run_nightly_eval
+
+        await asyncio.to_thread(run_nightly_eval, jobs, timestamp)
+
+    await queue.start()
+    sweeper = asyncio.create_task(_sweep_forever(queue, settings.job_stale_after_s))
+    log.info("worker %s ready", executor.worker)
+    try:
+        # SIGTERM: stop fetching, let the running job finish within the grace period; a job
+        # cut off anyway is taken over by another worker once its heartbeat goes stale.
+        await app.run_worker_async(
+            queues=[QUEUE],
+            concurrency=1,
+            name=executor.worker,
+            shutdown_graceful_timeout=settings.job_stale_after_s,
+            install_signal_handlers=True,
+        )
+    finally:
+        sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
+        await queue.stop()
+
+
+async def _sweep_forever(queue: ProcrastinateQueue, stale_after_s: float) -> None:
+    interval = max(0.5, stale_after_s / 2)
+    while True:
+        try:
+            await queue.sweep()
+        except Exception:
+            log.exception("sweep failed")
+        await asyncio.sleep(interval)
+
+
+def main(settings: Settings) -> None:
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    asyncio.run(run_worker(settings))
