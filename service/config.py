@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     require_api_key: bool = False
     nightly_eval_cron: str = "15 2 * * *"
     log_json: bool = True
+    otel: bool = False  # OpenTelemetry tracing of the API, when the `otel` extra is installed
 
     # Slack (Bolt). HTTP mode needs the signing secret; Socket Mode the app token.
     slack_bot_token: SecretStr | None = None

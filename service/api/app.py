@@ -9,9 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service import __version__
-from service.api import errors, health, stories, summaries, web
+from service.api import errors, health, observability, stories, summaries, web
 from service.config import Settings
 from service.engine import Engine
+from service.metrics import Metrics
 
 
 def create_app(
@@ -33,9 +34,12 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.metrics = Metrics()
     errors.install(app)
     app.include_router(health.router)
     app.include_router(summaries.router)
     app.include_router(stories.router)
     web.mount(app)
+    # Last, so its middleware is the outermost and times everything the app does.
+    observability.install(app, app.state.metrics, engine.settings)
     return app
