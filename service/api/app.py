@@ -10,22 +10,42 @@ from fastapi import FastAPI
 
 from service import __version__
 from service.api import errors, health, observability, stories, summaries, web
+from service.api import jobs as jobs_api
+from service.api.auth import Gate
 from service.config import Settings
 from service.engine import Engine
+from service.jobs.inprocess import InProcessQueue
+from service.jobs.notify import build_notifiers
+from service.jobs.service import JobService, Queue
 from service.metrics import Metrics
+from service.store.store import Store
 
 
 def create_app(
-    settings: Settings | None = None, engine: Engine | None = None, warm: bool = True
+    settings: Settings | None = None,
+    engine: Engine | None = None,
+    warm: bool = True,
+    store: Store | None = None,
 ) -> FastAPI:
     engine = engine or Engine(settings or Settings())
+    settings = engine.settings
+    store = store or engine.store or Store(settings.db_url)
+    engine.store = store
+    store.migrate()  # here, not in the lifespan: an app is usable as soon as it exists
+    jobs = JobService(settings, engine, store, notifiers=build_notifiers(settings))
+    jobs.queue = _queue(settings, jobs)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if warm:
             # Load the model in the background: /healthz answers at once, /readyz when loaded.
             threading.Thread(target=engine.warm, name="model-warmup", daemon=True).start()
-        yield
+        assert jobs.queue is not None
+        await jobs.queue.start()
+        try:
+            yield
+        finally:
+            await jobs.queue.stop()
 
     app = FastAPI(
         title="summarizer",
@@ -34,12 +54,29 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engine = engine
-    app.state.metrics = Metrics()
+    app.state.jobs = jobs
+    app.state.metrics = engine.metrics = Metrics()
+    app.state.metrics.set_depth_source(store.jobs.depth)
+    app.state.gate = Gate(store, settings.require_api_key, settings.rate_limit_per_minute)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(summaries.router)
     app.include_router(stories.router)
+    app.include_router(jobs_api.router)
     web.mount(app)
+    if settings.slack_signing_secret is not None:
+        from service.api import slack  # Bolt is only imported when Slack is configured
+
+        slack.mount(app, settings, jobs)
     # Last, so its middleware is the outermost and times everything the app does.
     observability.install(app, app.state.metrics, engine.settings)
     return app
+
+
+def _queue(settings: Settings, jobs: JobService) -> Queue:
+    if settings.queue == "procrastinate":
+        # The API only defers; `summarizer worker` processes run the jobs.
+        from service.jobs.pgqueue import ProcrastinateQueue, make_app
+
+        return ProcrastinateQueue(jobs, make_app(settings))
+    return InProcessQueue(jobs, workers=settings.workers)

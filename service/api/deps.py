@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from service.config import Settings
 from service.engine import Engine
+from service.jobs.service import JobService
 
 
 def get_engine(request: Request) -> Engine:
@@ -20,5 +21,11 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_jobs(request: Request) -> JobService:
+    jobs: JobService = request.app.state.jobs
+    return jobs
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+JobsDep = Annotated[JobService, Depends(get_jobs)]

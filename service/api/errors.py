@@ -42,7 +42,9 @@ def model_error_status(exc: LLMError) -> int:
 def install(app: FastAPI) -> None:
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message)
+        retry = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(int(retry))} if retry is not None else None
+        return error_response(exc.status, exc.code, exc.message, headers=headers)
 
     @app.exception_handler(LLMError)
     async def _model(_: Request, exc: LLMError) -> JSONResponse:

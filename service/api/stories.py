@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from service.api.auth import Caller
 from service.api.deps import EngineDep
 from service.api.errors import ERROR_RESPONSES
 from service.api.summaries import ArticleIn
@@ -51,5 +52,5 @@ def story_for(engine: object, request: StoryRequest) -> StoryResponse:
     responses=ERROR_RESPONSES,
     summary="Compare several articles on one story",
 )
-async def create_story(request: StoryRequest, engine: EngineDep) -> StoryResponse:
+async def create_story(request: StoryRequest, engine: EngineDep, _owner: Caller) -> StoryResponse:
     return await run_in_threadpool(story_for, engine, request)

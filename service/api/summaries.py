@@ -6,10 +6,11 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from service.api.auth import Caller
 from service.api.deps import EngineDep
 from service.api.errors import ERROR_RESPONSES
 from service.errors import InputError, UnsupportedMediaType
@@ -53,12 +54,17 @@ class SummaryRequest(ArticleIn):
     max_words: int = Field(default=40, ge=10, le=300)
 
 
+class TooLongForSync(InputError):
+    code = "use_jobs"
+    status = 413
+
+
 class InvalidJSON(InputError):
     code = "invalid_json"
     status = 400
 
 
-async def _read_capped(request: Request, limit: int) -> bytes:
+async def read_capped(request: Request, limit: int) -> bytes:
     """Read the body but stop at the limit, so a huge upload is refused without buffering it."""
     from service.errors import InputTooLarge
 
@@ -125,16 +131,27 @@ _BODY_DOC: dict[str, Any] = {
 async def create_summary(
     request: Request,
     engine: EngineDep,
+    _owner: Caller,
     max_words: int | None = Query(default=None, ge=10, le=300, description="for text/html bodies"),
     title: str | None = Query(default=None, max_length=500),
     url: str | None = Query(default=None, max_length=2000),
-) -> SummaryResult:
+) -> SummaryResult | Response:
     limit = engine.settings.max_input_bytes
-    raw = await _read_capped(request, limit)
+    raw = await read_capped(request, limit)
     query = {
         k: v
         for k, v in {"max_words": max_words, "title": title, "url": url}.items()
         if v is not None
     }
     req = parse_request(raw, request.headers.get("content-type", ""), limit, query)
-    return await run_in_threadpool(engine.summarize, req.to_input(req.max_words, limit))
+    article = req.to_input(req.max_words, limit)
+    # Repeats of a recent request are answered from memory, serialised once.
+    cached = engine.recent_json(article)
+    if cached is not None:
+        return Response(cached, media_type="application/json")
+    if len(raw) > engine.settings.sync_max_bytes:
+        raise TooLongForSync(
+            f"an article of {len(raw)} bytes takes too long to wait for; "
+            f"submit it to POST /v1/jobs (the limit here is {engine.settings.sync_max_bytes})"
+        )
+    return await run_in_threadpool(engine.summarize, article)

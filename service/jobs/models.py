@@ -75,4 +75,5 @@ class JobView(BaseModel):
         description="summary: {'results': [SummaryResult, ...]}; story: a StoryResponse",
     )
     notify: dict[str, Any] | None = Field(default=None, exclude=True)
+    owner: str = Field(default="", exclude=True)
     spec: JobSpec | None = Field(default=None, exclude=True)

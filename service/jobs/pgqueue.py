@@ -45,14 +45,17 @@ def make_app(settings: Settings) -> procrastinate.App:
 
 async def ensure_schema(app: procrastinate.App, settings: Settings) -> None:
     """Apply procrastinate's schema once per database, whoever starts first."""
-    async with await psycopg.AsyncConnection.connect(conninfo(settings.db_url)) as conn, conn.transaction():
+    async with (
+        await psycopg.AsyncConnection.connect(conninfo(settings.db_url)) as conn,
+        conn.transaction(),
+    ):
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
         cur = await conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")
         row = await cur.fetchone()
         if row and row[0]:
             return
         schema = app.schema_manager.get_schema()
-        await conn.execute(schema)  # type: ignore[arg-type]
+        await conn.execute(schema)
 
 
 class ProcrastinateQueue:

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from service.config import Settings
 from service.engine import Engine
+from service.errors import InputError
 from service.jobs.models import JobError, JobProgress, JobSpec, JobView
 from service.store.jobrepo import TERMINAL, NewJob, aware
 from service.store.store import Store
@@ -21,10 +22,11 @@ from service.store.tables import Job
 Notifier = Callable[[JobView], Awaitable[None]]
 
 
-class QueueFull(Exception):
+class QueueFull(InputError):
     """The key already has as many jobs waiting as it may; try again later."""
 
     code = "queue_full"
+    status = 429
 
     def __init__(self, active: int, retry_after: int) -> None:
         super().__init__(f"{active} jobs are already queued or running for this key")
@@ -59,6 +61,7 @@ def view(job: Job, stale_after_s: float) -> JobView:
         error=JobError.model_validate(job.error) if job.error else None,
         result=job.result,
         notify=spec.notify,
+        owner=job.owner,
         spec=spec,
     )
 
@@ -132,7 +135,7 @@ class JobService:
         before: datetime | None = None,
     ) -> list[JobView]:
         jobs = await asyncio.to_thread(
-            lambda: self.store.jobs.list(
+            lambda: self.store.jobs.search(
                 owner=owner, status=status, kind=kind, limit=limit, before=before
             )
         )

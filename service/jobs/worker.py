@@ -29,7 +29,7 @@ def worker_name() -> str:
 def backoff_s(attempt: int, base: float, retry_after: float | None = None) -> float:
     """Exponential with jitter, never sooner than the server asked."""
     delay = base * 2 ** max(0, attempt - 1) * (0.5 + random.random())
-    return max(delay, retry_after or 0.0)
+    return float(max(delay, retry_after or 0.0))
 
 
 class Executor:
@@ -53,8 +53,8 @@ class Executor:
         """Run a job this worker has claimed; returns the status it ended in."""
         if job.attempts > job.max_attempts:
             # it keeps taking its workers down with it (or they keep dying): stop here
-            error = {"code": "worker_lost", "message": "the job's workers stopped repeatedly"}
-            return await self._finish(job, "dead", error=error)
+            lost = {"code": "worker_lost", "message": "the job's workers stopped repeatedly"}
+            return await self._finish(job, "dead", error=lost)
         progress: dict[str, Any] = dict(job.progress)
         owned = threading.Event()
         owned.set()
@@ -74,8 +74,9 @@ class Executor:
         except JobLost:
             return "lost"
         except InputError as exc:
-            error = {"code": exc.code, "message": exc.message, "attempts": job.attempts}
-            return await self._finish(job, "failed", error=error, progress=progress)
+            bad: dict[str, Any] = {"code": exc.code, "message": exc.message}
+            bad["attempts"] = job.attempts
+            return await self._finish(job, "failed", error=bad, progress=progress)
         except Exception as exc:  # model faults and anything unforeseen: retry, then dead
             return await self._retry_or_dead(job, exc, progress)
         finally:

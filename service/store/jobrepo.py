@@ -27,6 +27,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _one(result: Any) -> bool:
+    """Whether a conditional UPDATE hit exactly one row (it won the transition)."""
+    return int(result.rowcount) == 1
+
+
 def aware(dt: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything here is UTC."""
     return dt.replace(tzinfo=UTC) if dt is not None and dt.tzinfo is None else dt
@@ -105,7 +110,7 @@ class JobRepo:
         with self.sessions() as s:
             return s.get(Job, job_id)
 
-    def list(
+    def search(
         self,
         *,
         owner: str | None = None,
@@ -172,7 +177,7 @@ class JobRepo:
                     started_at=func.coalesce(Job.started_at, now),
                 )
             )
-            if res.rowcount != 1:  # type: ignore[attr-defined]
+            if not _one(res):
                 return None
             return s.get(Job, job_id)
 
@@ -207,7 +212,7 @@ class JobRepo:
             values["progress"] = progress
         with self.sessions.begin() as s:
             res = s.execute(update(Job).where(self._mine(job_id, worker)).values(**values))
-            return res.rowcount == 1  # type: ignore[attr-defined]
+            return _one(res)
 
     def finish(
         self,
@@ -232,7 +237,7 @@ class JobRepo:
             values["progress"] = progress
         with self.sessions.begin() as s:
             res = s.execute(update(Job).where(self._mine(job_id, worker)).values(**values))
-            return res.rowcount == 1  # type: ignore[attr-defined]
+            return _one(res)
 
     def retry_later(self, job_id: str, worker: str, delay_s: float, error: dict[str, Any]) -> bool:
         with self.sessions.begin() as s:
@@ -246,7 +251,7 @@ class JobRepo:
                     run_after=_now() + timedelta(seconds=delay_s),
                 )
             )
-            return res.rowcount == 1  # type: ignore[attr-defined]
+            return _one(res)
 
     def release(self, job_id: str, worker: str) -> bool:
         """Give a running job back to the queue (graceful shutdown); the attempt is not counted."""
@@ -256,7 +261,7 @@ class JobRepo:
                 .where(self._mine(job_id, worker))
                 .values(status="queued", worker=None, attempts=Job.attempts - 1, run_after=_now())
             )
-            return res.rowcount == 1  # type: ignore[attr-defined]
+            return _one(res)
 
     def cancel(self, job_id: str) -> bool:
         with self.sessions.begin() as s:
@@ -265,7 +270,7 @@ class JobRepo:
                 .where(Job.id == job_id, Job.status.in_(("queued", "retrying")))
                 .values(status="cancelled", finished_at=_now())
             )
-            return res.rowcount == 1  # type: ignore[attr-defined]
+            return _one(res)
 
     def find(self, owner: str, idempotency_key: str) -> Job | None:
         return self._by_key(owner, idempotency_key)

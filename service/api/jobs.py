@@ -1,0 +1,169 @@
+"""/v1/jobs: submit work and come back for it. Returns at once (202); a worker does the rest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ValidationError
+
+from service.api.auth import Caller
+from service.api.deps import JobsDep, SettingsDep
+from service.api.errors import ERROR_RESPONSES, error_response
+from service.api.summaries import InvalidJSON, read_capped
+from service.errors import InputError
+from service.inputs import check_text, decode_text
+from service.jobs.models import JobSpec, JobView
+from service.jobs.service import JobService
+from service.store.jobrepo import IdempotencyConflict
+
+router = APIRouter(prefix="/v1", tags=["jobs"])
+JobId = Annotated[
+    str, Path(max_length=36, description="the id returned when the job was submitted")
+]
+
+
+class JobList(BaseModel):
+    jobs: list[JobView]
+    next_before: datetime | None = None
+
+
+class NotCancellable(InputError):
+    code = "not_cancellable"
+    status = 409
+
+
+class JobNotFound(InputError):
+    code = "not_found"
+    status = 404
+
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    401: ERROR_RESPONSES[422] | {"description": "unauthorized: missing or invalid API key"},
+    409: ERROR_RESPONSES[422] | {"description": "idempotency_key_reused or not_cancellable"},
+    429: ERROR_RESPONSES[422] | {"description": "queue_full or rate_limited (see Retry-After)"},
+}
+
+
+def _parse(raw: bytes, limit: int) -> JobSpec:
+    try:
+        payload = json.loads(decode_text(raw, limit))
+    except json.JSONDecodeError as exc:
+        raise InvalidJSON(f"request body is not valid JSON: {exc.msg} at {exc.pos}") from exc
+    try:
+        spec = JobSpec.model_validate(payload)
+    except ValidationError as exc:
+        from fastapi.exceptions import RequestValidationError
+
+        raise RequestValidationError(exc.errors()) from exc
+    for article in spec.articles:
+        if article.text is not None or article.html is not None:
+            check_text(article.text if article.text is not None else article.html or "", limit)
+    return spec
+
+
+@router.post(
+    "/jobs",
+    status_code=202,
+    response_model=JobView,
+    responses=_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": JobSpec.model_json_schema()}},
+        }
+    },
+    summary="Submit one or many articles (or a story) to be processed in the background",
+)
+async def submit_job(
+    request: Request,
+    jobs: JobsDep,
+    settings: SettingsDep,
+    owner: Caller,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> Response:
+    raw = await read_capped(request, settings.max_input_bytes)
+    spec = _parse(raw, settings.max_input_bytes)
+    try:
+        job, created = await jobs.submit_new(spec, owner=owner, idempotency_key=idempotency_key)
+    except IdempotencyConflict as exc:
+        return error_response(
+            409,
+            "idempotency_key_reused",
+            f"this Idempotency-Key was used for job {exc.job_id} with a different request",
+        )
+    headers = {"Location": f"/v1/jobs/{job.id}"}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(
+        job.model_dump(mode="json"), status_code=202 if created else 200, headers=headers
+    )
+
+
+async def _owned(jobs: JobService, job_id: str, owner: str) -> JobView:
+    job = await jobs.get(job_id)
+    # Someone else's job is reported as missing, not as forbidden: ids do not leak.
+    if job is None or job.owner != owner:
+        raise JobNotFound(f"no job {job_id}")
+    return job
+
+
+@router.get("/jobs/{job_id}", response_model=JobView, responses=_RESPONSES)
+async def get_job(job_id: JobId, jobs: JobsDep, owner: Caller) -> JobView:
+    return await _owned(jobs, job_id, owner)
+
+
+@router.get("/jobs", response_model=JobList, responses=_RESPONSES)
+async def list_jobs(
+    jobs: JobsDep,
+    owner: Caller,
+    status: Annotated[
+        str | None,
+        Query(pattern="^(queued|running|retrying|done|failed|dead|cancelled)$"),
+    ] = None,
+    kind: Annotated[str | None, Query(pattern="^(summary|story)$")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[
+        datetime | None, Query(description="page: next_before of the last page")
+    ] = None,
+) -> JobList:
+    found = await jobs.list(owner=owner, status=status, kind=kind, limit=limit, before=before)
+    # lists stay light: fetch a job for its result
+    light = [j.model_copy(update={"result": None}) for j in found]
+    return JobList(jobs=light, next_before=found[-1].created_at if len(found) == limit else None)
+
+
+@router.delete("/jobs/{job_id}", response_model=JobView, responses=_RESPONSES)
+async def cancel_job(job_id: JobId, jobs: JobsDep, owner: Caller) -> JobView:
+    job = await _owned(jobs, job_id, owner)
+    if not await jobs.cancel(job_id):
+        raise NotCancellable(f"job {job_id} is {job.status}; only queued jobs can be cancelled")
+    return await _owned(jobs, job_id, owner)
+
+
+@router.get(
+    "/jobs/{job_id}/events",
+    responses=_RESPONSES | {200: {"content": {"text/event-stream": {}}}},
+    summary="Server-sent events: the job's status and progress until it ends",
+)
+async def job_events(job_id: JobId, jobs: JobsDep, owner: Caller) -> StreamingResponse:
+    await _owned(jobs, job_id, owner)
+
+    async def stream() -> AsyncIterator[bytes]:
+        async for job in jobs.follow(job_id):
+            done = job.status in ("done", "failed", "dead", "cancelled")
+            body = (
+                job.model_dump(mode="json")
+                if done
+                else job.model_copy(update={"result": None}).model_dump(mode="json")
+            )
+            yield f"event: {job.status}\ndata: {json.dumps(body)}\n\n".encode()
+
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"}
+    )
