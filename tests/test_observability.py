@@ -144,7 +144,7 @@ def test_request_id_round_trip_and_generation(client: TestClient) -> None:
 
     # Not echoed: too long, or able to forge log fields / headers.
     for bad in (b"x" * 200, b"a b", b'a"b', b"ab\xe9", b"a\tb"):
-        got = client.get("/healthz", headers={"X-Request-ID": bad}).headers["x-request-id"]
+        got = client.get("/healthz", headers={b"X-Request-ID": bad}).headers["x-request-id"]
         assert got.encode() != bad and len(got) == 32
     # Error responses carry it too.
     assert client.get("/nope", headers={"X-Request-ID": "err-1"}).headers["x-request-id"] == "err-1"
