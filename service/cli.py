@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from evals.cli import app as eval_app
+from service.cli_ops import keys_app, worker
 from service.config import Settings
 from service.errors import InputError
 from service.llm.errors import LLMError
@@ -176,7 +177,28 @@ def setup() -> None:
     typer.echo(json.dumps({"model": str(path), "sha256": QWEN_15B.sha256}))
 
 
+@app.command()
+def slack(
+    socket: Annotated[
+        bool, typer.Option("--socket", help="connect out over Socket Mode (no public URL)")
+    ] = False,
+) -> None:
+    """Run the Slack app over Socket Mode (HTTP mode is part of `summarizer serve`)."""
+    if not socket:
+        _err("HTTP mode runs inside `summarizer serve` at /slack/events; use --socket here")
+        raise typer.Exit(code=2)
+    from service.api.slack import run_socket_mode
+
+    try:
+        run_socket_mode(Settings())
+    except ValueError as exc:
+        _err(str(exc))
+        raise typer.Exit(code=1) from exc
+
+
 app.add_typer(eval_app, name="eval")
+app.add_typer(keys_app, name="keys")
+app.command()(worker)
 
 if __name__ == "__main__":
     app()
