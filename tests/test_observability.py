@@ -160,6 +160,7 @@ def test_json_log_lines_carry_the_request_id(
     configure_logging(json_logs=True)
     client.get("/v1/things/t1", headers={"X-Request-ID": "req-42"})
     client.get("/v1/sync", headers={"X-Request-ID": "req-43"})
+    client.get("/healthz", headers={"X-Request-ID": "probe"})  # probes stay out of the log
     logging.getLogger("tests.outside").warning("no request here")
     lines = json_lines(capsys.readouterr().err)
 
@@ -174,6 +175,7 @@ def test_json_log_lines_carry_the_request_id(
         ("req-43", "/v1/sync", 200),
     }
     assert next(x for x in lines if x["message"] == "no request here")["request_id"] is None
+    assert not any(x["request_id"] == "probe" for x in lines)
 
 
 SECRETS = {

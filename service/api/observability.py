@@ -28,6 +28,8 @@ HEADER = b"x-request-id"
 # Incoming ids are echoed into headers and logs: short, printable, no separators.
 _SANE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 OTHER = "other"  # unmatched paths: a scanner must not mint one label per probed URL
+# Health checks and scrapes every few seconds would drown the access log; failures still show.
+QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def route_label(scope: Scope, root_path_before: str) -> str:
@@ -78,7 +80,9 @@ class ObservabilityMiddleware:
             route = route_label(scope, root_path)
             self.metrics.requests.labels(method, route, str(status)).inc()
             self.metrics.latency.labels(method, route).observe(elapsed)
-            if access_log.isEnabledFor(logging.INFO):
+            if access_log.isEnabledFor(logging.INFO) and (
+                status >= 400 or route not in QUIET_ROUTES
+            ):
                 access_log.info(
                     "%s %s %d %.1fms",
                     method,
