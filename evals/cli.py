@@ -111,3 +111,43 @@ def calibrate(
     typer.echo(json.dumps(summary, indent=2))
     if save:
         CALIBRATION_RESULT.write_text(json.dumps(result, indent=2) + "\n")
+
+
+@app.command("flags-to-cases")
+def flags_to_cases(
+    out: Annotated[Path, typer.Option(help="where complete cases go (the nightly run's)")] = CASES,
+    drafts: Annotated[
+        Path | None, typer.Option(help="incomplete cases, for a labeller [OUT/../drafts]")
+    ] = None,
+    articles: Annotated[
+        Path | None, typer.Option(help="article files [OUT/../data/articles]")
+    ] = None,
+    db: Annotated[str | None, typer.Option(help="database URL [the configured store]")] = None,
+) -> None:
+    """Turn reader verdicts from Slack into eval cases: confirmed claims become expected
+    claims, claims flagged wrong become forbidden facts."""
+    from evals.flags import write_cases
+    from service.store.store import Store
+
+    store = Store(db or Settings().db_url)
+    store.migrate()
+
+    def job(job_id: str) -> dict[str, Any] | None:
+        row = store.jobs.get(job_id)
+        return {"spec": row.spec, "result": row.result} if row else None
+
+    report = write_cases(
+        store.list_flags(),
+        job,
+        out,
+        drafts or out.parent / "drafts",
+        articles or out.parent / "data" / "articles",
+    )
+    for status, path, missing in report:
+        typer.echo(f"{status:<6} {path}")
+        for need in missing:
+            typer.echo(f"         needs {need}")
+    counts = {s: sum(1 for r in report if r[0] == s) for s in ("ready", "draft", "exists")}
+    typer.echo(
+        f"{counts['ready']} ready, {counts['draft']} drafts, {counts['exists']} already written"
+    )

@@ -15,8 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 from fastapi import FastAPI
+from typer.testing import CliRunner
 
+from evals.cli import app as eval_app
 from service.api.app import create_app
 from service.api.slack import EVENTS_PATH
 from service.config import Settings
@@ -212,7 +215,7 @@ def test_mention_in_a_thread_posts_the_story(start: Start) -> None:
     assert "comparing 2 articles" in first["text"]  # the bot's own earlier message was skipped
 
 
-def test_flag_buttons_store_the_reviewers_verdict(start: Start) -> None:
+def test_flag_buttons_store_the_reviewers_verdict(start: Start, tmp_path: Path) -> None:
     svc = start()
     svc.slash(SEED)
     _hook, body = wait_until(lambda: svc.slack.responses, what="the result")[0]
@@ -246,6 +249,12 @@ def test_flag_buttons_store_the_reviewers_verdict(start: Start) -> None:
         "flagged as wrong" in confirmations[0]["text"]
         and confirmations[0]["response_type"] == "ephemeral"
     )
+    # and `summarizer eval flags-to-cases` turns them into labels (a draft: two labels only)
+    args = ["flags-to-cases", "--out", str(tmp_path / "cases"), "--db", svc.jobs.settings.db_url]
+    cli = CliRunner().invoke(eval_app, args)
+    assert cli.exit_code == 0 and "0 ready, 1 drafts" in cli.output, cli.output
+    draft = yaml.safe_load(next((tmp_path / "drafts").glob("*.yaml")).read_text())
+    assert len(draft["claims"]) == 1 and len(draft["forbidden"]) == 1
 
 
 def test_show_all_claims_opens_a_modal_with_every_claim(start: Start) -> None:
