@@ -154,8 +154,12 @@ def serve(
     import uvicorn
 
     from service.api.app import create_app
+    from service.logs import configure_logging
 
-    uvicorn.run(create_app(Settings()), host=host, port=port)
+    settings = Settings()
+    configure_logging(settings.log_json)
+    # our middleware logs each request once, with its id; uvicorn's own would repeat it
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
 
 
 @app.command()

@@ -103,6 +103,9 @@ async def caller(request: Request) -> str:
         owner = ""
     wait = gate.take(owner or f"ip:{request.client.host if request.client else '?'}")
     if wait:
+        metrics = getattr(request.app.state, "metrics", None)
+        if metrics is not None:
+            metrics.rate_limited.inc()
         raise RateLimited("too many requests for this key", retry_after=max(1, round(wait)))
     return owner
 

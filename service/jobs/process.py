@@ -19,16 +19,23 @@ log = logging.getLogger(__name__)
 def build_jobs(settings: Settings) -> JobService:
     from service.engine import Engine
     from service.jobs.notify import build_notifiers
+    from service.metrics import Metrics
     from service.store.store import Store
 
     store = Store(settings.db_url)
     store.migrate()
     engine = Engine(settings, store=store)
+    engine.metrics = Metrics()
+    engine.metrics.set_depth_source(store.jobs.depth)
     return JobService(settings, engine, store, notifiers=build_notifiers(settings))
 
 
-async def run_worker(settings: Settings, jobs: JobService | None = None) -> None:
+async def run_worker(
+    settings: Settings, jobs: JobService | None = None, metrics_port: int | None = None
+) -> None:
     jobs = jobs or build_jobs(settings)
+    if metrics_port is not None and jobs.engine.metrics is not None:
+        jobs.engine.metrics.serve(metrics_port)
     app = make_app(settings)
     queue = ProcrastinateQueue(jobs, app)
     jobs.queue = queue
@@ -79,6 +86,6 @@ async def _sweep_forever(queue: ProcrastinateQueue, stale_after_s: float) -> Non
         await asyncio.sleep(interval)
 
 
-def main(settings: Settings) -> None:
+def main(settings: Settings, metrics_port: int | None = None) -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    asyncio.run(run_worker(settings))
+    asyncio.run(run_worker(settings, metrics_port=metrics_port))

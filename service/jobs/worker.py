@@ -17,6 +17,7 @@ from service.jobs.models import JobSpec
 from service.jobs.runner import JobLost, run_job
 from service.jobs.service import JobService
 from service.llm.errors import LLMError, ModelUnavailable
+from service.logs import bound_request_id
 from service.store.tables import Job
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ class Executor:
         beat = asyncio.create_task(self._heartbeat(job.id, progress, owned))
         try:
             spec = JobSpec.model_validate(job.spec)
-            result = await asyncio.to_thread(run_job, spec, self.jobs.engine, report)
+            with bound_request_id(job.id):  # the job's log lines carry its id
+                result = await asyncio.to_thread(run_job, spec, self.jobs.engine, report)
         except JobLost:
             return "lost"
         except InputError as exc:

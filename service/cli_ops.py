@@ -1,0 +1,78 @@
+"""Operations commands: `summarizer worker` and `summarizer keys ...`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from service.config import Settings
+
+keys_app = typer.Typer(
+    help="API keys (stored hashed; shown once when created).", no_args_is_help=True
+)
+
+
+def _store() -> object:
+    from service.store.store import Store
+
+    store = Store(Settings().db_url)
+    store.migrate()
+    return store
+
+
+@keys_app.command("create")
+def keys_create(name: Annotated[str, typer.Option(help="who or what the key is for")]) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    from service.store.store import Store
+
+    store = _store()
+    assert isinstance(store, Store)
+    typer.echo(store.create_key(name))
+    typer.echo("store it now: it cannot be shown again", err=True)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    from service.store.store import Store
+
+    store = _store()
+    assert isinstance(store, Store)
+    for key in store.list_keys():
+        state = "revoked" if key["revoked"] else "active"
+        typer.echo(f"{key['id']}  {state:<8} {key['created_at']:%Y-%m-%d %H:%M}  {key['name']}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="the id shown by `keys list`")]) -> None:
+    from service.store.store import Store
+
+    store = _store()
+    assert isinstance(store, Store)
+    if not store.revoke_key(key_id):
+        typer.echo(f"no active key {key_id}", err=True)
+        raise typer.Exit(code=1)
+
+
+def worker(
+    metrics_port: Annotated[
+        int | None, typer.Option(help="expose this worker's Prometheus metrics on a port")
+    ] = None,
+) -> None:
+    """Run a job worker (procrastinate on PostgreSQL). Start as many as you like."""
+    from service.jobs.process import main
+    from service.logs import configure_logging
+
+    settings = Settings()
+    configure_logging(settings.log_json)
+    if settings.queue != "procrastinate" or not settings.db_url.startswith("postgres"):
+        typer.echo(
+            "workers need SUMMARIZER_QUEUE=procrastinate and a PostgreSQL "
+            "SUMMARIZER_DATABASE_URL; with the default in-process queue the API runs its own",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    try:
+        main(settings, metrics_port)
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,157 @@
+"""Kill a worker mid-job: API and two `summarizer worker` processes on the real PostgreSQL,
+20 jobs, SIGKILL to the worker holding a running job. Every job must still complete, and
+exactly once. The model is a fake OpenAI-compatible server in this process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from tests.conftest import ARTICLES, PG_ADMIN, _pg_available
+from tests.fake_openai import FakeOpenAI, completion, serve
+from tests.fakes import reader_responder
+
+pytestmark = pytest.mark.procfault
+JOBS = 20
+BIN = Path(sys.executable).parent / "summarizer"
+
+
+def slow_reader(body: dict[str, Any]) -> dict[str, Any]:
+    time.sleep(0.15)  # long enough that a job is caught mid-way
+    messages = [
+        SystemMessage(m["content"]) if m["role"] == "system" else HumanMessage(m["content"])
+        for m in body["messages"]
+    ]
+    return completion(reader_responder(messages, {"response_format": body.get("response_format")}))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    if not _pg_available():
+        if os.environ.get("SUMMARIZER_REQUIRE_POSTGRES"):
+            pytest.fail("PostgreSQL is required but not reachable")
+        pytest.skip("PostgreSQL is not reachable")
+    name = f"sumfault_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(BIN), *args], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+
+
+def wait_http(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{url} did not come up")
+
+
+def rows(db: str, sql: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(db) as conn:
+        return list(conn.execute(sql).fetchall())
+
+
+def test_sigkill_a_worker_mid_job_loses_and_duplicates_nothing(
+    pg_database: str, tmp_path: Path
+) -> None:
+    texts = sorted(ARTICLES.glob("*.txt"))
+    with serve(FakeOpenAI(slow_reader)) as model_url:
+        env = {
+            **os.environ,
+            "SUMMARIZER_BACKEND": "openai",
+            "OPENAI_BASE_URL": model_url,
+            "OPENAI_API_KEY": "sk-test-not-a-secret",
+            "SUMMARIZER_DATABASE_URL": pg_database,
+            "SUMMARIZER_QUEUE": "procrastinate",
+            "SUMMARIZER_JOB_STALE_AFTER_S": "3",
+            "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
+            "SUMMARIZER_RATE_LIMIT_PER_MINUTE": "0",
+        }
+        port = free_port()
+        procs = [start(["serve", "--port", str(port)], env, tmp_path / "api.log")]
+        try:
+            api = f"http://127.0.0.1:{port}"
+            wait_http(f"{api}/healthz")
+            workers = [start(["worker"], env, tmp_path / f"worker{i}.log") for i in range(2)]
+            procs += workers
+            ids = []
+            for n in range(JOBS):
+                # distinct articles: a stored result must not make a job instant
+                text = (
+                    texts[n % len(texts)].read_text() + f"\n\nEditor's note: job {n} of the test."
+                )
+                r = httpx.post(f"{api}/v1/jobs", json={"articles": [{"text": text}]}, timeout=10)
+                assert r.status_code == 202, r.text
+                ids.append(r.json()["id"])
+
+            victim, job_id = None, None
+            deadline = time.monotonic() + 60
+            while victim is None and time.monotonic() < deadline:
+                for jid, worker in rows(
+                    pg_database, "SELECT id, worker FROM jobs WHERE status = 'running'"
+                ):
+                    pid = int(worker.split(":")[1])
+                    if pid in {w.pid for w in workers}:
+                        victim, job_id = next(w for w in workers if w.pid == pid), jid
+                        break
+                time.sleep(0.05)
+            assert victim is not None, "no job was seen running"
+            os.kill(victim.pid, signal.SIGKILL)
+            victim.wait(10)
+
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline:
+                states = rows(pg_database, "SELECT status, count(*) FROM jobs GROUP BY status")
+                if dict(states).get("done") == JOBS:
+                    break
+                time.sleep(0.5)
+            final = rows(pg_database, "SELECT id, status, completions, attempts FROM jobs")
+        finally:
+            for p in procs:
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+            for p in procs:
+                try:
+                    p.wait(20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+    by_id = {r[0]: r for r in final}
+    assert sorted(by_id) == sorted(ids), "a job was lost or invented"
+    assert all(r[1] == "done" for r in final), [r for r in final if r[1] != "done"]
+    assert all(r[2] == 1 for r in final), "a job completed more than once"
+    assert by_id[job_id][3] >= 2, "the killed worker's job must have been taken over"
+    results = rows(pg_database, "SELECT count(*), count(DISTINCT article_hash) FROM results")
+    assert results[0][0] == results[0][1] == JOBS
