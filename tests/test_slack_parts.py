@@ -14,7 +14,14 @@ import yaml
 from pydantic import SecretStr
 
 from service.api.slack import EVENTS_PATH
-from service.api.slack.articles import PASTED_ARTICLE_WORDS, from_message, from_thread, links, prose
+from service.api.slack.articles import (
+    PASTED_ARTICLE_WORDS,
+    from_command,
+    from_message,
+    from_thread,
+    links,
+    prose,
+)
 from service.api.slack.blocks import all_claims_modal, summary_blocks, summary_rows
 from service.api.slack.handlers import COMMAND, SHORTCUT
 from service.api.slack.notify import job_message, response_url_allowed, seal, slack_notifier, unseal
@@ -50,6 +57,14 @@ def test_a_chosen_message_is_an_article_but_a_remark_about_a_link_is_not() -> No
     assert [(a.text, a.url) for a in remark] == [(None, "https://x.example/a")]
     both = from_message({"text": f"{LONG} <https://x.example/a>"})
     assert [bool(a.text) for a in both] == [True, False]
+
+
+def test_a_slash_command_is_a_pasted_article_or_links() -> None:
+    pasted = from_command(f"{LONG} see https://x.example/a")
+    assert [(bool(a.text), a.url) for a in pasted] == [(True, None)]
+    story = from_command("https://x.example/a https://y.example/b")
+    assert [a.url for a in story] == ["https://x.example/a", "https://y.example/b"]
+    assert from_command("") == []
 
 
 def test_thread_reading_skips_bots_duplicates_and_chatter() -> None:

@@ -74,3 +74,16 @@ def test_socket_mode_needs_an_app_token(tmp_path: Path) -> None:
     settings = Settings(cache_dir=tmp_path, slack_bot_token="xoxb-x")
     with pytest.raises(ValueError, match="SLACK_APP_TOKEN"):
         asyncio.run(run(settings))
+
+
+def test_the_slack_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from service.cli import app
+
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("SUMMARIZER_SLACK_APP_TOKEN", raising=False)
+    http = CliRunner().invoke(app, ["slack"])
+    assert http.exit_code == 2 and "/slack/events" in http.output
+    socket = CliRunner().invoke(app, ["slack", "--socket"])
+    assert socket.exit_code == 1 and "SUMMARIZER_SLACK_APP_TOKEN" in socket.output

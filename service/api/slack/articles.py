@@ -55,6 +55,12 @@ def from_message(message: dict[str, Any], lone_text: bool = False) -> list[JobAr
     return articles + [JobArticle(url=u) for u in urls]
 
 
+def from_command(text: str) -> list[JobArticle]:
+    """A slash command's text: a pasted article (whose own links are part of it), or links."""
+    articles = from_message({"text": text}, lone_text=True)
+    return [a for a in articles if a.text] or articles
+
+
 def from_thread(
     messages: Iterable[dict[str, Any]], bot_user_id: str | None
 ) -> tuple[list[JobArticle], int]:

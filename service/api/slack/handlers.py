@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from service.api.slack import blocks as bk
-from service.api.slack.articles import from_message, from_thread
+from service.api.slack.articles import from_command, from_message, from_thread
 from service.api.slack.notify import seal
 from service.config import Settings
 from service.errors import InputError
@@ -93,7 +93,7 @@ class Listeners:
         share = text.split(maxsplit=1)[:1] == [SHARE_FLAG]
         if share:
             text = text[len(SHARE_FLAG) :].strip()
-        articles = from_message({"text": text}, lone_text=True) if text != "help" else []
+        articles = from_command(text) if text != "help" else []
         if not articles:
             await ack(text=USAGE)
             return
