@@ -28,15 +28,18 @@ step "[1/4] Python environment and dependencies (.venv)"
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
 
-if [ ! -x /usr/bin/chromium ]; then
-  # Headless Chromium for the browser tests (report and web page); Playwright's own
-  # browser download cannot work offline, Debian's package can.
+# Debian packages: headless Chromium for the browser tests (Playwright's own browser
+# download cannot work offline, Debian's package can) and wrk for bench/load.py.
+DEBS=""
+[ -x /usr/bin/chromium ] || DEBS="$DEBS chromium"
+command -v wrk >/dev/null || DEBS="$DEBS wrk"
+if [ -n "$DEBS" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "    installing Debian's chromium for the browser tests"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-      || echo "    chromium could not be installed: browser tests will skip"
+    echo "    installing Debian packages:$DEBS"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $DEBS >/dev/null) \
+      || echo "    could not install$DEBS: browser tests will skip, bench/load.py needs wrk"
   else
-    echo "    note: /usr/bin/chromium missing (apt-get install chromium); browser tests will skip"
+    echo "    note: missing$DEBS (apt-get install$DEBS); browser tests will skip"
   fi
 fi
 
