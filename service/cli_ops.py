@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
@@ -72,7 +73,5 @@ def worker(
             err=True,
         )
         raise typer.Exit(code=2)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # SIGTERM/ctrl-c: a clean stop
         main(settings, metrics_port)
-    except KeyboardInterrupt:
-        pass

@@ -56,7 +56,9 @@ def create_app(
     app.state.engine = engine
     app.state.jobs = jobs
     app.state.metrics = engine.metrics = Metrics()
-    app.state.metrics.set_depth_source(store.jobs.depth)
+    app.state.metrics.set_depth_source(
+        lambda: {**store.jobs.depth(), "stuck": len(store.jobs.stuck(settings.job_stale_after_s))}
+    )
     app.state.gate = Gate(store, settings.require_api_key, settings.rate_limit_per_minute)
     errors.install(app)
     app.include_router(health.router)

@@ -61,6 +61,19 @@ def _parse(raw: bytes, limit: int) -> JobSpec:
         from fastapi.exceptions import RequestValidationError
 
         raise RequestValidationError(exc.errors()) from exc
+    if spec.notify is not None:
+        # notification targets are set by the adapters (Slack), never by API clients
+        from fastapi.exceptions import RequestValidationError
+
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("body", "notify"),
+                    "msg": "not accepted from API clients",
+                    "type": "value_error",
+                }
+            ]
+        )
     for article in spec.articles:
         if article.text is not None or article.html is not None:
             check_text(article.text if article.text is not None else article.html or "", limit)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 
 from service.jobs.service import JobService
 
 log = logging.getLogger(__name__)
 
 
-def run_nightly_eval(jobs: JobService, timestamp: int) -> bool:
+def run_nightly_eval(
+    jobs: JobService, timestamp: int, cases_dir: Path | None = None, out_dir: Path | None = None
+) -> bool:
     import yaml
 
     from evals.cases import load_cases
@@ -20,10 +23,13 @@ def run_nightly_eval(jobs: JobService, timestamp: int) -> bool:
 
     started = datetime.fromtimestamp(timestamp, UTC)
     thresholds = (yaml.safe_load(THRESHOLDS.read_text()) or {}) if THRESHOLDS.exists() else {}
-    config = RunConfig(out_dir=RUNS, thresholds=thresholds)
+    out = out_dir or RUNS
+    config = RunConfig(out_dir=out, thresholds=thresholds)
     engine = jobs.engine
-    summary, records = run_eval(load_cases(CASES), engine.backend, engine.prompts, config)
-    write_run(RUNS, summary, records)
+    summary, records = run_eval(
+        load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
+    )
+    write_run(out, summary, records)
     jobs.store.record_eval_run(summary["run_id"], started, summary["passed"], summary)
     log.info("nightly eval %s: %s", summary["run_id"], "passed" if summary["passed"] else "failed")
     return bool(summary["passed"])
