@@ -74,20 +74,33 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 413: "input_too_large"}
+        # FastAPI's own 400 is a body it could not parse (e.g. JSON that is not UTF-8)
+        codes = {
+            400: "invalid_json",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "input_too_large",
+        }
         return error_response(
             exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail)
         )
 
 
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text}
-    for status, text in {
-        400: "invalid_json, invalid_encoding or binary_content",
-        413: "input_too_large",
-        415: "unsupported_media_type",
-        422: "invalid_request or empty_article",
-        502: "model_invalid_output / model_truncated_output / model_error after retries",
-        503: "model_unavailable or model_timeout after retries (see Retry-After)",
-    }.items()
+ERROR_CODES: dict[int, str] = {
+    400: "invalid_json, invalid_encoding or binary_content",
+    401: "unauthorized: no valid API key (on /slack/events: no valid Slack signature)",
+    404: "not_found",
+    409: "idempotency_key_reused or not_cancellable",
+    411: "length_required",
+    413: "input_too_large (or use_jobs: too long to wait for, submit it to /v1/jobs)",
+    415: "unsupported_media_type",
+    422: "invalid_request or empty_article",
+    429: "rate_limited or queue_full (see Retry-After)",
+    502: "model_invalid_output / model_truncated_output / model_error after retries",
+    503: "model_unavailable or model_timeout after retries (see Retry-After)",
 }
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for exactly the error statuses a route can return."""
+    return {s: {"model": ErrorResponse, "description": ERROR_CODES[s]} for s in statuses}

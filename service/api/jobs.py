@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from service.api.auth import Caller
 from service.api.deps import JobsDep, SettingsDep
-from service.api.errors import ERROR_RESPONSES, error_response
+from service.api.errors import error_response, error_responses
 from service.api.summaries import InvalidJSON, read_capped
 from service.errors import InputError
 from service.inputs import check_text, decode_text
@@ -42,12 +42,23 @@ class JobNotFound(InputError):
     status = 404
 
 
-_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **ERROR_RESPONSES,
-    401: ERROR_RESPONSES[422] | {"description": "unauthorized: missing or invalid API key"},
-    409: ERROR_RESPONSES[422] | {"description": "idempotency_key_reused or not_cancellable"},
-    429: ERROR_RESPONSES[422] | {"description": "queue_full or rate_limited (see Retry-After)"},
-}
+def inline_defs(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON schema with its `$defs` inlined. Inside openapi_extra a `#/$defs/...`
+    reference resolves against the whole OpenAPI document, where there is no `$defs`."""
+    defs = schema.get("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return inline(defs[ref.removeprefix("#/$defs/")])
+            return {k: inline(v) for k, v in node.items() if k != "$defs"}
+        if isinstance(node, list):
+            return [inline(v) for v in node]
+        return node
+
+    result: dict[str, Any] = inline(schema)
+    return result
 
 
 def _parse(raw: bytes, limit: int) -> JobSpec:
@@ -84,11 +95,13 @@ def _parse(raw: bytes, limit: int) -> JobSpec:
     "/jobs",
     status_code=202,
     response_model=JobView,
-    responses=_RESPONSES,
+    # the body is read as JSON whatever its declared type; no model work happens here
+    responses=error_responses(400, 401, 409, 413, 422, 429)
+    | {200: {"model": JobView, "description": "a replay: the job this Idempotency-Key made"}},
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": JobSpec.model_json_schema()}},
+            "content": {"application/json": {"schema": inline_defs(JobSpec.model_json_schema())}},
         }
     },
     summary="Submit one or many articles (or a story) to be processed in the background",
@@ -126,12 +139,12 @@ async def _owned(jobs: JobService, job_id: str, owner: str) -> JobView:
     return job
 
 
-@router.get("/jobs/{job_id}", response_model=JobView, responses=_RESPONSES)
+@router.get("/jobs/{job_id}", response_model=JobView, responses=error_responses(401, 404, 422, 429))
 async def get_job(job_id: JobId, jobs: JobsDep, owner: Caller) -> JobView:
     return await _owned(jobs, job_id, owner)
 
 
-@router.get("/jobs", response_model=JobList, responses=_RESPONSES)
+@router.get("/jobs", response_model=JobList, responses=error_responses(401, 422, 429))
 async def list_jobs(
     jobs: JobsDep,
     owner: Caller,
@@ -151,7 +164,9 @@ async def list_jobs(
     return JobList(jobs=light, next_before=found[-1].created_at if len(found) == limit else None)
 
 
-@router.delete("/jobs/{job_id}", response_model=JobView, responses=_RESPONSES)
+@router.delete(
+    "/jobs/{job_id}", response_model=JobView, responses=error_responses(401, 404, 409, 422, 429)
+)
 async def cancel_job(job_id: JobId, jobs: JobsDep, owner: Caller) -> JobView:
     job = await _owned(jobs, job_id, owner)
     if not await jobs.cancel(job_id):
@@ -161,7 +176,7 @@ async def cancel_job(job_id: JobId, jobs: JobsDep, owner: Caller) -> JobView:
 
 @router.get(
     "/jobs/{job_id}/events",
-    responses=_RESPONSES | {200: {"content": {"text/event-stream": {}}}},
+    responses=error_responses(401, 404, 422, 429) | {200: {"content": {"text/event-stream": {}}}},
     summary="Server-sent events: the job's status and progress until it ends",
 )
 async def job_events(job_id: JobId, jobs: JobsDep, owner: Caller) -> StreamingResponse:

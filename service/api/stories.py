@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from service.api.auth import Caller
 from service.api.deps import EngineDep
-from service.api.errors import ERROR_RESPONSES
+from service.api.errors import error_responses
 from service.api.summaries import ArticleIn
 from service.pipeline.models import SummaryResult
 from service.story.build import build_story
@@ -49,7 +49,8 @@ def story_for(engine: object, request: StoryRequest) -> StoryResponse:
 @router.post(
     "/stories",
     response_model=StoryResponse,
-    responses=ERROR_RESPONSES,
+    # FastAPI parses the body: a non-JSON type is a 422 here, not a 415
+    responses=error_responses(400, 401, 413, 422, 429, 502, 503),
     summary="Compare several articles on one story",
 )
 async def create_story(request: StoryRequest, engine: EngineDep, _owner: Caller) -> StoryResponse:

@@ -8,11 +8,11 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from service.api.auth import Caller
 from service.api.deps import EngineDep
-from service.api.errors import ERROR_RESPONSES
+from service.api.errors import error_responses
 from service.errors import InputError, UnsupportedMediaType
 from service.inputs import check_text, decode_text
 from service.pipeline.models import SummaryResult
@@ -24,6 +24,14 @@ router = APIRouter(prefix="/v1", tags=["summaries"])
 class ArticleIn(BaseModel):
     """One article as a client sends it (shared by summaries and stories)."""
 
+    # What _one_body checks, said in the published schema (clients and the fuzzer read it)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": [k], "properties": {k: {"type": "string"}}} for k in ("text", "html")
+            ]
+        }
+    )
     text: str | None = Field(default=None, description="plain-text article")
     html: str | None = Field(default=None, description="HTML page; the body is extracted")
     title: str | None = Field(default=None, max_length=500)
@@ -124,7 +132,7 @@ _BODY_DOC: dict[str, Any] = {
 @router.post(
     "/summaries",
     response_model=SummaryResult,
-    responses=ERROR_RESPONSES,
+    responses=error_responses(400, 401, 413, 415, 422, 429, 502, 503),
     openapi_extra=_BODY_DOC,
     summary="Summarise one article into grounded, attributed claims",
 )

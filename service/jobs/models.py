@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 JobStatus = Literal["queued", "running", "retrying", "done", "failed", "dead", "cancelled"]
 MAX_ARTICLES = 50
@@ -15,6 +16,19 @@ MAX_STORY_ARTICLES = 10
 class JobArticle(BaseModel):
     """One article: its text or HTML, or only a URL for the worker to fetch (strict limits)."""
 
+    # What _one_body checks, said in the published schema (clients and the fuzzer read it)
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": [k], "properties": {k: {"type": "string", "minLength": 1}}}
+                for k in ("text", "html", "url")
+            ],
+            "not": {
+                "required": ["text", "html"],
+                "properties": {"text": {"type": "string"}, "html": {"type": "string"}},
+            },
+        }
+    )
     text: str | None = None
     html: str | None = None
     url: str | None = Field(default=None, max_length=2000)
@@ -37,7 +51,8 @@ class JobSpec(BaseModel):
     max_words: int = Field(default=40, ge=10, le=300)
     # Opaque to the queue: when the job ends, the notifier named notify["kind"] gets the job
     # (the Slack adapter uses it to post to a response_url or a thread).
-    notify: dict[str, Any] | None = None
+    # Not in the published schema: only adapters set it; the API refuses it from clients.
+    notify: SkipJsonSchema[dict[str, Any] | None] = None
 
     @model_validator(mode="after")
     def _story_size(self) -> JobSpec:
