@@ -14,9 +14,9 @@ from service.api import jobs as jobs_api
 from service.api.auth import Gate
 from service.config import Settings
 from service.engine import Engine
-from service.jobs.inprocess import InProcessQueue
 from service.jobs.notify import build_notifiers
-from service.jobs.service import JobService, Queue
+from service.jobs.queues import make_queue
+from service.jobs.service import JobService
 from service.metrics import Metrics
 from service.store.store import Store
 
@@ -33,7 +33,7 @@ def create_app(
     engine.store = store
     store.migrate()  # here, not in the lifespan: an app is usable as soon as it exists
     jobs = JobService(settings, engine, store, notifiers=build_notifiers(settings))
-    jobs.queue = _queue(settings, jobs)
+    jobs.queue = make_queue(settings, jobs)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -73,12 +73,3 @@ def create_app(
     # Last, so its middleware is the outermost and times everything the app does.
     observability.install(app, app.state.metrics, engine.settings)
     return app
-
-
-def _queue(settings: Settings, jobs: JobService) -> Queue:
-    if settings.queue == "procrastinate":
-        # The API only defers; `summarizer worker` processes run the jobs.
-        from service.jobs.pgqueue import ProcrastinateQueue, make_app
-
-        return ProcrastinateQueue(jobs, make_app(settings))
-    return InProcessQueue(jobs, workers=settings.workers)

@@ -13,20 +13,10 @@ import logging
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from service.config import Settings
-from service.jobs.service import JobService, Queue
+from service.jobs.queues import make_queue
+from service.jobs.service import JobService
 
 log = logging.getLogger(__name__)
-
-
-def _queue(settings: Settings, jobs: JobService) -> Queue:
-    if settings.queue == "procrastinate":
-        # Only defers here; `summarizer worker` processes run the jobs.
-        from service.jobs.pgqueue import ProcrastinateQueue, make_app
-
-        return ProcrastinateQueue(jobs, make_app(settings))
-    from service.jobs.inprocess import InProcessQueue
-
-    return InProcessQueue(jobs, workers=max(1, settings.workers))
 
 
 async def run(settings: Settings, jobs: JobService | None = None) -> None:
@@ -38,7 +28,7 @@ async def run(settings: Settings, jobs: JobService | None = None) -> None:
         from service.jobs.process import build_jobs
 
         jobs = build_jobs(settings)
-    jobs.queue = jobs.queue or _queue(settings, jobs)
+    jobs.queue = jobs.queue or make_queue(settings, jobs, min_workers=1)
     app = build_app(settings, jobs, http=False)
     handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
     await jobs.queue.start()
