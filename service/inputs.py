@@ -10,6 +10,7 @@ from service.errors import BinaryContent, EmptyArticle, InputTooLarge, InvalidEn
 # Control characters other than tab/newline/carriage return/form feed mark binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _BINARY_SHARE = 0.01
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def decode_text(raw: bytes, limit: int) -> str:
@@ -31,6 +32,14 @@ def check_text(text: str, limit: int) -> str:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
         raise InputTooLarge(f"input is {size} bytes; the limit is {limit}")
+    # JSON may carry "\ud800" escapes: a lone surrogate is no character, and would fail
+    # later when the result is hashed or serialised (a 500 instead of a clear 400).
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise InvalidEncoding(
+            f"input contains an unpaired UTF-16 surrogate (character {bad.start()}), "
+            "which is not text; send valid Unicode"
+        )
     if "\x00" in text or len(_CONTROL.findall(text)) > max(8, len(text) * _BINARY_SHARE):
         raise BinaryContent("input contains control characters typical of binary data")
     if not text.strip():

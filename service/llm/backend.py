@@ -241,10 +241,14 @@ class ChatModelBackend:
             raise InvalidOutput("model returned empty output", last_output=text)
         data = parse_json(text)
         try:
-            jsonschema.validate(data, schema)
+            # Not jsonschema.validate, which re-checks our own schema each call (costly).
+            jsonschema.validators.validator_for(schema)(schema).validate(data)
         except jsonschema.ValidationError as exc:
+            # Where and which rule, never the offending value: that is model text, which may
+            # repeat the prompt or an article's injection, and this message reaches clients.
+            where = "/".join(str(p) for p in exc.absolute_path) or "the top level"
             raise InvalidOutput(
-                f"output does not match schema: {exc.message}", last_output=text
+                f"output does not match schema at {where} ({exc.validator})", last_output=text
             ) from exc
         return Generation(data=data, text=text, usage=usage, meta={"finish_reason": finish})
 
@@ -265,11 +269,15 @@ def classify_exception(exc: Exception) -> LLMError:
     status = getattr(exc, "status_code", None)
     if "Timeout" in name:
         return ModelTimeout(f"model call timed out ({name})")
+    if "LengthFinishReason" in name:  # openai's way of saying finish_reason=length
+        return Truncated("output truncated at its token limit")
     if status == 429 or "RateLimit" in name:
         retry_after = _retry_after(exc)
         return ModelUnavailable("model server is rate limiting", retry_after=retry_after)
-    if status is not None and status >= 500:
-        return ModelUnavailable(f"model server error (HTTP {status})")
+    if status is not None and status >= 500:  # a 503 may say when to come back, too
+        return ModelUnavailable(
+            f"model server error (HTTP {status})", retry_after=_retry_after(exc)
+        )
     if "Connection" in name or isinstance(exc, ConnectionError | OSError):
         return ModelUnavailable(f"model server unreachable ({name})")
     if status is not None:

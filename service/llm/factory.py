@@ -11,6 +11,7 @@ from langchain_core.runnables import RunnableLambda
 from service.config import Settings
 from service.llm.assets import QWEN_15B, ensure_model
 from service.llm.backend import ChatModelBackend
+from service.llm.errors import LLMError
 
 RETRY_TEMPERATURE = 0.3  # a retry after invalid output must not replay the same greedy path
 
@@ -47,6 +48,16 @@ class OpenAIBinder:
         loose = {"type": "json_object", "schema": schema}
 
         def invoke(messages: list[BaseMessage]) -> Any:
+            try:
+                return send(messages)
+            except (AttributeError, TypeError, IndexError, KeyError, ValueError) as exc:
+                # The client could not read the server's reply (a proxy's HTML page with 200,
+                # an empty body, no choices): the server's fault, retried like one, never a 500.
+                raise LLMError(
+                    f"model server sent an unreadable response ({type(exc).__name__})"
+                ) from exc
+
+        def send(messages: list[BaseMessage]) -> Any:
             if self.mode in ("auto", "json_schema"):
                 try:
                     return chat.bind(

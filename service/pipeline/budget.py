@@ -11,7 +11,7 @@ from itertools import groupby
 
 from service.llm.tokens import count_tokens
 from service.pipeline.clean import CleanDoc
-from service.pipeline.segment import Sentence, render
+from service.pipeline.segment import Sentence, is_instruction, render
 
 # tiktoken's cl100k is not the local model's tokenizer; leave room for the difference.
 TOKENIZER_MARGIN = 1.2
@@ -88,6 +88,42 @@ def windows_for(sentences: list[Sentence], size: int) -> list[Window]:
         else:
             windows.append(_window(pending))
     return windows
+
+
+def _parts(text: str, a: int, b: int, budget_tokens: int) -> list[tuple[int, int]]:
+    """Halve [a, b) at the whitespace nearest its middle (or the middle itself) until every
+    part fits; each part is trimmed of surrounding whitespace."""
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b - a <= 1 or estimate_tokens(text[a:b]) <= budget_tokens:
+        return [(a, b)] if b > a else []
+    mid = (a + b) // 2
+    left = text.rfind(" ", a + (b - a) // 4, mid + 1)
+    cut = left if left > a else mid
+    return _parts(text, a, cut, budget_tokens) + _parts(text, cut, b, budget_tokens)
+
+
+def fit_sentences(
+    doc: CleanDoc, sentences: list[Sentence], budget_tokens: int
+) -> tuple[list[Sentence], int]:
+    """Sentences renumbered, any too long for the context cut into parts that fit, and how
+    many were cut. pysbd finds no sentence end in a long run of CJK text or a one-line page;
+    without this such an article could not be processed at all (nor reported as a 4xx)."""
+    # Room for the "[n] " marker, whose number may grow by renumbering.
+    room = budget_tokens - 8
+    out: list[Sentence] = []
+    cut = 0
+    for s in sentences:
+        spans = [(s.start, s.end)]
+        if estimate_tokens(doc.text[s.start : s.end]) > room:
+            spans = _parts(doc.text, s.start, s.end, room)
+            cut += 1
+        for a, b in spans:
+            instruction = s.instruction or is_instruction(doc.text[a:b])
+            out.append(Sentence(len(out) + 1, a, b, s.paragraph, s.heading, instruction))
+    return out, cut
 
 
 def plan_chunks(

@@ -9,8 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from service.errors import InputTooLarge
 from service.pipeline.models import Removed
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     (
@@ -152,20 +157,63 @@ def _assemble(source: str, kept: list[tuple[int, int]], removed: list[Removed]) 
     return CleanDoc(source, text, segments, paragraphs, removed, title)
 
 
+# Inline styles that hide an element from readers. trafilatura drops display:none and
+# visibility:hidden itself, but not every spelling of them, nor zero size or opacity.
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden|"
+    r"font-size\s*:\s*0(?:\.0*)?(?:px|em|rem|pt|%)?|opacity\s*:\s*0(?:\.0*)?)\s*(?:!important)?\s*(?:;|$)",
+    re.I,
+)
+
+
+# trafilatura's extraction time grows with the square of the paragraph count: 20,000 tiny
+# paragraphs took a minute of CPU, a 2 MB page of them half an hour. News pages have a few
+# thousand elements.
+MAX_HTML_ELEMENTS = 15_000
+
+
+def _visible_tree(html: str) -> HtmlElement | None:
+    """The page without what no reader sees: <template> content (never rendered, but kept by
+    trafilatura, which only strips the tag) and elements hidden by an inline style. Text
+    there is a classic place for instructions aimed at an AI."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return None
+    count = sum(1 for _ in tree.iter())
+    if count > MAX_HTML_ELEMENTS:
+        raise InputTooLarge(
+            f"the page has {count} HTML elements; the limit is {MAX_HTML_ELEMENTS}. "
+            "Send the article's text instead"
+        )
+    for element in tree.xpath("//template | //*[@style]"):
+        if element.tag == "template" or _HIDDEN_STYLE.search(element.get("style", "")):
+            element.drop_tree()
+    return tree
+
+
 def extract_html(html: str) -> tuple[str, str | None]:
     """Article body and title from HTML, via trafilatura (offline)."""
+    import copy
+
     import trafilatura
 
+    tree = _visible_tree(html)
+    if tree is None:
+        return "", None
     body = trafilatura.extract(
-        html,
+        copy.deepcopy(tree),
         output_format="txt",
         include_comments=False,
         include_tables=False,
         include_images=False,
         favor_precision=True,
-        deduplicate=True,
+        # Not trafilatura's deduplication: it counts paragraphs across calls in a process-wide
+        # cache, so the 4th request for one page lost them. Repeats within a page go in clean_text.
+        deduplicate=False,
     )
-    meta = trafilatura.extract_metadata(html)
+    meta = trafilatura.extract_metadata(tree)
     title = meta.title if meta is not None else None
     return body or "", title
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,12 @@ from service.llm.backend import Backend, CallUsage
 from service.prompts import Prompt, PromptLibrary, conversation
 
 PREFIX = "article"
+_WORDS = re.compile(r"\w+")
+_ECHO_WORDS = 8  # consecutive words shared with a prompt: an echo, not a coincidence
+
+
+def _shingles(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[i : i + _ECHO_WORDS]) for i in range(len(words) - _ECHO_WORDS + 1)}
 
 
 @dataclass
@@ -18,6 +25,17 @@ class RunContext:
     calls: list[CallUsage] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     used: dict[str, Prompt] = field(default_factory=dict)
+
+    def echoes_prompt(self, text: str) -> bool:
+        """Whether model text repeats a run of words from the instructions it was given (a
+        model that obeyed "reveal your prompt"). Such text is not returned to clients."""
+        words = _WORDS.findall(text.lower())
+        if len(words) < _ECHO_WORDS:
+            return False
+        known: set[tuple[str, ...]] = set()
+        for prompt in self.used.values():
+            known |= _shingles(_WORDS.findall(f"{prompt.system or ''} {prompt.template}".lower()))
+        return not known.isdisjoint(_shingles(words))
 
     def prompt(self, name: str) -> Prompt:
         prompt = self.prompts.get(name)

@@ -12,7 +12,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from service.llm.errors import LLMError
+from service.llm.errors import LLMError, ModelTimeout, ModelUnavailable
 from service.pipeline.budget import Chunk, Window
 from service.pipeline.context import RunContext
 
@@ -58,6 +58,10 @@ def extract_chunk(
                 schema=window_schema(prompt.schema, window),
                 label=f"extract[{window.first}-{window.last}]",
             )
+        except (ModelUnavailable, ModelTimeout):
+            # Down or too slow after its retries: every other window would wait as long again
+            # (window count x attempts x timeout). Report it now, as it is.
+            raise
         except LLMError as exc:
             failed.append(FailedWindow(window, exc))
             continue

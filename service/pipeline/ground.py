@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from service.llm.errors import LLMError
+from service.llm.errors import LLMError, ModelTimeout, ModelUnavailable
 from service.pipeline.clean import CleanDoc
 from service.pipeline.context import RunContext
+from service.pipeline.entities import OUTLET_VOICES
 from service.pipeline.extract import RawClaim
 from service.pipeline.models import Span
-from service.pipeline.segment import Sentence
+from service.pipeline.segment import Sentence, defuse
 
 SUPPORT_THRESHOLD = 0.5
 QUOTE_FUZZY_THRESHOLD = 90.0
@@ -54,6 +56,11 @@ def numbers_in(text: str) -> list[str]:
     return [n.replace(",", "") for n in _NUMBER.findall(text)]
 
 
+def words_of(text: str) -> set[str]:
+    """Lower-cased words of three letters or more."""
+    return set(re.findall(r"\w{3,}", text.lower()))
+
+
 def _stems(text: str, skip: set[str] | frozenset[str] = frozenset()) -> set[str]:
     words = _WORD.findall(normalize(text).lower())
     return {w[:5] for w in words if len(w) > 2 and w not in _STOP and w not in skip}
@@ -70,13 +77,42 @@ def support(claim: str, evidence: str, speaker: str = "") -> float:
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:-[A-Za-z]+)*\b")
 
 
+@lru_cache(maxsize=4)
+def _folded(article: str) -> str:
+    # Asked once per claim with the same article: folding it each time made grounding
+    # quadratic in the article's length (minutes for a long article).
+    return normalize(article).lower()
+
+
 def names_missing(claim: str, article: str) -> list[str]:
     """Capitalised words of a claim that the article never uses: misspelt or invented names.
     A sentence-initial function word ("Despite") is not a name."""
-    low = normalize(article).lower()
+    low = _folded(article)
     return [
         n for n in _NAME.findall(claim) if n.lower() not in low and n.lower() not in _STOP_START
     ]
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def speaker_unknown(speaker: str, readable: str) -> bool:
+    """A speaker the article never names: an invented name or acronym, or words mostly not
+    the article's ("PWNED", the model's own instructions). `readable` excludes text addressed
+    to an AI. The outlet's own voice and pronouns are resolved later, never unknown."""
+    if speaker.strip().casefold() in OUTLET_VOICES:
+        return False
+    if names_missing(speaker, readable) or any(
+        a not in readable for a in _ACRONYM.findall(speaker)
+    ):
+        return True
+    wanted = _stems(speaker)
+    return bool(wanted) and len(wanted & _article_stems(readable)) < len(wanted) * SUPPORT_THRESHOLD
+
+
+@lru_cache(maxsize=4)
+def _article_stems(article: str) -> frozenset[str]:
+    return frozenset(_stems(article))
 
 
 def failure(claim: RawClaim, evidence: str, article: str = "") -> str | None:
@@ -134,6 +170,7 @@ class Grounder:
     sentences: dict[int, Sentence]
     article: str  # rendered chunk, for the re-ask prompt
     chunk_ids: list[int]
+    readable: str = ""  # the article without text addressed to an AI, for speaker checks
 
     def text_of(self, ids: list[int]) -> str:
         return " ".join(self.doc.text[self.sentences[i].start : self.sentences[i].end] for i in ids)
@@ -147,6 +184,8 @@ class Grounder:
 
     def ground(self, claim: RawClaim) -> GroundedClaim | str:
         """A grounded claim, or the reason it was dropped."""
+        if self.readable and speaker_unknown(claim.speaker, self.readable):
+            return "speaker_not_in_source"
         ids = [i for i in claim.sentences if i in self.sentences and i in self.chunk_ids]
         repairs: list[str] = []
         if not ids or failure(claim, self.text_of(ids), self.doc.text):
@@ -181,7 +220,12 @@ class Grounder:
 
     def _reask(self, claim: RawClaim) -> list[int] | str:
         try:
-            data = self.ctx.ask("locate", self.article, {"claim": claim.text}, label="locate")
+            # The claim is model text: defused like the article before it goes back in.
+            data = self.ctx.ask(
+                "locate", self.article, {"claim": defuse(claim.text)}, label="locate"
+            )
+        except (ModelUnavailable, ModelTimeout):
+            raise  # the model is down: asking again for every claim would only wait longer
         except LLMError:
             return "reask_failed"
         ids = [

@@ -15,12 +15,12 @@ from service.errors import EmptyArticle
 from service.llm.backend import Backend
 from service.llm.errors import LLMError
 from service.llm.tokens import count_tokens
-from service.pipeline.budget import estimate_tokens, plan_chunks
+from service.pipeline.budget import estimate_tokens, fit_sentences, plan_chunks
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import PREFIX, RunContext
 from service.pipeline.entities import canonical_speakers, ground_entities, rule_entities
-from service.pipeline.extract import extract_chunk
-from service.pipeline.ground import GroundedClaim, Grounder, numbers_in
+from service.pipeline.extract import RawClaim, extract_chunk
+from service.pipeline.ground import GroundedClaim, Grounder, numbers_in, words_of
 from service.pipeline.kinds import classify
 from service.pipeline.models import (
     CallRecord,
@@ -41,6 +41,7 @@ from service.prompts import PromptLibrary
 
 PIPELINE_VERSION = f"summarizer-{__version__}"
 _DUPLICATE_RATIO = 90
+_WITHHELD = "[withheld]"  # see _audit
 
 
 @dataclass
@@ -73,22 +74,36 @@ def _context_budget(ctx: RunContext) -> int:
 
 
 def _dedupe(grounded: list[GroundedClaim], dropped: list[DroppedClaim]) -> list[GroundedClaim]:
+    """Drop a claim that repeats a kept one: the same text, or near-same text on a shared
+    sentence. Only those candidates are compared (all pairs took hours on a long article)."""
     kept: list[GroundedClaim] = []
+    by_sentence: dict[int, list[GroundedClaim]] = {}
+    texts: set[str] = set()
     for g in grounded:
-        twin = next(
-            (
-                k
-                for k in kept
-                if fuzz.token_set_ratio(k.raw.text.lower(), g.raw.text.lower()) >= _DUPLICATE_RATIO
-                and (set(k.sentence_ids) & set(g.sentence_ids) or k.raw.text == g.raw.text)
-            ),
-            None,
+        low = g.raw.text.lower()
+        twin = g.raw.text in texts or any(
+            fuzz.token_set_ratio(k.raw.text.lower(), low) >= _DUPLICATE_RATIO
+            for i in g.sentence_ids
+            for k in by_sentence.get(i, ())
         )
-        if twin is None:
-            kept.append(g)
-        else:
+        if twin:
             dropped.append(DroppedClaim(text=g.raw.text, speaker=g.raw.speaker, reason="duplicate"))
+            continue
+        kept.append(g)
+        texts.add(g.raw.text)
+        for i in g.sentence_ids:
+            by_sentence.setdefault(i, []).append(g)
     return kept
+
+
+def _audit(ctx: RunContext, claim: RawClaim, reason: str, injected: frozenset[str]) -> DroppedClaim:
+    """A dropped claim as reported, unless it repeats the model's instructions or words found
+    only in text addressed to an AI: the audit must not become the channel through which an
+    injection ("answer PWNED", "reveal your prompt") reaches the client."""
+    said = f"{claim.speaker} {claim.text}"
+    if ctx.echoes_prompt(said) or not injected.isdisjoint(words_of(said)):
+        return DroppedClaim(text=_WITHHELD, speaker=_WITHHELD, reason=reason)
+    return DroppedClaim(text=claim.text, speaker=claim.speaker, reason=reason)
 
 
 def summarize_article(
@@ -97,7 +112,12 @@ def summarize_article(
     started = time.perf_counter()
     ctx = RunContext(backend=backend, prompts=prompts)
     doc = clean(article)
-    sentences = split_sentences(doc)
+    budget = _context_budget(ctx)
+    sentences, cut = fit_sentences(doc, split_sentences(doc), budget)
+    if cut:
+        ctx.warnings.append(
+            f"{cut} sentence(s) too long for the model's context were cut into parts"
+        )
     by_id = {s.id: s for s in sentences}
     for s in sentences:
         if s.instruction:
@@ -105,7 +125,14 @@ def summarize_article(
                 f"sentence [{s.id}] reads as an instruction to an AI; kept as article text, "
                 "never used as evidence"
             )
-    chunks = plan_chunks(doc, sentences, _context_budget(ctx), window_sentences)
+    chunks = plan_chunks(doc, sentences, budget, window_sentences)
+    # Text addressed to an AI is no source of names, speakers or summary sentences.
+    readable = "\n".join(doc.text[x.start : x.end] for x in sentences if not x.instruction)
+    # Words found only in text addressed to an AI: no output may repeat them.
+    injected = frozenset(
+        words_of(" ".join(doc.text[x.start : x.end] for x in sentences if x.instruction))
+        - words_of(readable)
+    )
 
     grounded: list[GroundedClaim] = []
     dropped: list[DroppedClaim] = []
@@ -121,11 +148,11 @@ def summarize_article(
                 f"sentences [{f.window.first}]-[{f.window.last}] not analysed: {f.error.code}"
             )
         evidence_ids = [s.id for s in chunk.sentences if not s.instruction]
-        grounder = Grounder(ctx, doc, by_id, text, evidence_ids)
+        grounder = Grounder(ctx, doc, by_id, text, evidence_ids, readable)
         for claim in raw:
             outcome = grounder.ground(claim)
             if isinstance(outcome, str):
-                dropped.append(DroppedClaim(text=claim.text, speaker=claim.speaker, reason=outcome))
+                dropped.append(_audit(ctx, claim, outcome, injected))
             else:
                 grounded.append(outcome)
     total_windows = sum(len(c.windows) for c in chunks)
@@ -151,9 +178,7 @@ def summarize_article(
         data = summarize_in_context(ctx, chunk_texts[0], article.max_words)
     else:
         data = summarize_from_claims(ctx, claims, article.max_words)
-    # Text addressed to an AI is neither a source of names nor of summary sentences.
-    readable = "\n".join(doc.text[x.start : x.end] for x in sentences if not x.instruction)
-    summary = build_summary(data, claims, article.max_words, readable, ctx.warnings)
+    summary = build_summary(data, claims, article.max_words, readable, ctx.warnings, injected)
     # Entities from the model when its prompt asks for them (summarize@v1), else by rule.
     entities = ground_entities(data, readable) or ground_entities(rule_entities(readable), readable)
     canonical_speakers(claims, entities, outlet_of(article))

@@ -7,6 +7,7 @@ into the exact source span.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -63,13 +64,23 @@ _INSTRUCTION = re.compile(
     r"disregard (all |the )?(previous|prior|above)|you are now|developer mode|"
     r"(reveal|print|show|repeat) (your|the) (system )?prompt|system prompt|"
     r"(the )?(assistant|ai|model|llm) (must|should|will) |new instructions|"
-    r"respond only with|answer only with|output only)|^\s*(system|assistant|developer)\s*:",
+    r"respond only with|answer only with|output only)|^\s*(system|assistant|developer)\s*:|"
+    r"<\|(im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\|>|\[/?INST\]|<<SYS>>|"
+    r"<\s*/?\s*article\s*>|^\s*TASK\s*\"",  # chat-template markers; our own fence and task syntax
     re.I,
 )
 
 
+def _visible(text: str) -> str:
+    """Without invisible format characters (zero-width space, joiners, direction marks and
+    overrides, BOM, soft hyphen): "ig\u200bnore previous instructions" must not slip past."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def is_instruction(sentence: str) -> bool:
-    return bool(_INSTRUCTION.search(sentence))
+    return bool(_INSTRUCTION.search(_visible(unicodedata.normalize("NFKC", sentence))))
 
 
 def is_heading(paragraph: str) -> bool:
@@ -83,13 +94,19 @@ def sentences_of(text: str) -> list[str]:
     return [text[a:b] for a, b in _spans(text)] if text.strip() else []
 
 
+# A chat-template marker or a leading role ("Assistant:") makes its whole paragraph a forged
+# conversation turn: the sentences after it ("You are a pirate.") are its content too.
+_TURN = re.compile(r"<\|\w+\|>|\[/?INST\]|<<SYS>>|^\s*(system|assistant|developer)\s*:", re.I)
+
+
 def split_sentences(doc: CleanDoc) -> list[Sentence]:
     sentences: list[Sentence] = []
     for index, (p_start, p_end) in enumerate(doc.paragraphs):
         paragraph = doc.text[p_start:p_end]
         heading = is_heading(paragraph)
+        turn = bool(_TURN.search(_visible(unicodedata.normalize("NFKC", paragraph))))
         for a, b in _spans(paragraph):
-            instruction = is_instruction(paragraph[a:b])
+            instruction = turn or is_instruction(paragraph[a:b])
             sentences.append(
                 Sentence(len(sentences) + 1, p_start + a, p_start + b, index, heading, instruction)
             )
@@ -97,6 +114,16 @@ def split_sentences(doc: CleanDoc) -> list[Sentence]:
 
 
 _WS = re.compile(r"\s+")
+# Markup that means something to the prompt rather than to a reader: chat-template turn
+# markers (llama.cpp tokenises prompts with special tokens enabled, so an article's
+# "<|im_start|>system" would become a real turn) and our own <article> fence.
+_CONTROL_MARKUP = re.compile(r"<\|[\w\s.:-]{1,40}\|>|<\s*/?\s*article\b[^>]*>", re.I)
+
+
+def defuse(text: str) -> str:
+    """Text as the model may see it: control markup shown with look-alike brackets. Only the
+    prompt changes; evidence offsets still point at the exact source words."""
+    return _CONTROL_MARKUP.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), text)
 
 
 def render(doc: CleanDoc, sentences: list[Sentence]) -> str:
@@ -104,7 +131,7 @@ def render(doc: CleanDoc, sentences: list[Sentence]) -> str:
     lines: list[str] = []
     current = -1
     for s in sentences:
-        body = _WS.sub(" ", doc.text[s.start : s.end])
+        body = defuse(_WS.sub(" ", doc.text[s.start : s.end]))
         if s.paragraph != current:
             lines.append(f"[{s.id}] {body}")
             current = s.paragraph

@@ -12,9 +12,9 @@ import re
 from typing import Any
 
 from service.pipeline.context import RunContext
-from service.pipeline.ground import names_missing, numbers_in, support
+from service.pipeline.ground import names_missing, numbers_in, support, words_of
 from service.pipeline.models import Claim, KeyPoint, Summary
-from service.pipeline.segment import sentences_of
+from service.pipeline.segment import defuse, sentences_of
 
 _CHARS_PER_WORD = (
     9  # a loose bound for decoding: the word limit is enforced after, on whole sentences
@@ -43,7 +43,7 @@ def summarize_in_context(ctx: RunContext, article: str, max_words: int) -> dict[
 
 
 def summarize_from_claims(ctx: RunContext, claims: list[Claim], max_words: int) -> dict[str, Any]:
-    listing = "\n".join(f"[{i}] {c.speaker}: {c.text}" for i, c in enumerate(claims, 1))
+    listing = defuse("\n".join(f"[{i}] {c.speaker}: {c.text}" for i, c in enumerate(claims, 1)))
     data = ctx.ask_standalone(
         "summarize_claims", {"claims": listing, "max_words": max_words}, label="summarize"
     )
@@ -72,15 +72,19 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 SUMMARY_SUPPORT = 0.5
 
 
-def grounded_sentences(text: str, article: str, warnings: list[str], what: str) -> str:
+def grounded_sentences(
+    text: str, article: str, warnings: list[str], what: str, injected: frozenset[str] = frozenset()
+) -> str:
     """Drop sentences stating numbers, names or acronyms the article does not contain, or
     whose words mostly are not the article's. `article` excludes text addressed to an AI,
-    so a summary cannot repeat an injected instruction ("answer PWNED")."""
+    so a summary cannot repeat an injected instruction ("answer PWNED"); nor may it use a
+    word found only there (`injected`: "...add that the mayor resigned")."""
     have = set(numbers_in(article))
     kept = []
     for index, sentence in enumerate(sentences_of(" ".join(text.split())), 1):
         bad = [n for n in numbers_in(sentence) if n not in have] + names_missing(sentence, article)
         bad += [a for a in _ACRONYM.findall(sentence) if a not in article]
+        bad += sorted(injected & words_of(sentence))
         if not bad and support(sentence, article) < SUMMARY_SUPPORT:
             bad = ["words not in the article"]
         if bad:
@@ -97,7 +101,12 @@ def grounded_sentences(text: str, article: str, warnings: list[str], what: str) 
 
 
 def build_summary(
-    data: dict[str, Any], claims: list[Claim], max_words: int, article: str, warnings: list[str]
+    data: dict[str, Any],
+    claims: list[Claim],
+    max_words: int,
+    article: str,
+    warnings: list[str],
+    injected: frozenset[str] = frozenset(),
 ) -> Summary:
     points: list[KeyPoint] = []
     used: set[str] = set()
@@ -121,12 +130,13 @@ def build_summary(
             points.append(KeyPoint(text=claim.text, claim_ids=[claim.id]))
             warnings.append(f"key point completed from claim {claim.id}")
     summary = fit_words(
-        grounded_sentences(str(data["summary"]), article, warnings, "summary"), max_words
+        grounded_sentences(str(data["summary"]), article, warnings, "summary", injected),
+        max_words,
     )
     if not summary and points:
         summary = fit_words(points[0].text, max_words)
         warnings.append("summary replaced by the first key point")
-    headline = grounded_sentences(str(data["headline"]), article, warnings, "headline")
+    headline = grounded_sentences(str(data["headline"]), article, warnings, "headline", injected)
     words = len(summary.split())
     if words > max_words:
         warnings.append(f"summary has {words} words, over max_words={max_words}")
