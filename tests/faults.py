@@ -1,14 +1,20 @@
-"""Fault injection helpers: a wall-clock guard, and a raw loopback server that breaks HTTP in
-ways a well-behaved fake cannot (hang, reset the connection, stop half-way, send garbage)."""
+"""Fault injection helpers: a wall-clock guard, a raw loopback server that breaks HTTP in ways
+a well-behaved fake cannot (hang, reset the connection, stop half-way, send garbage), and a
+scripted model that faults where told and counts the attempts it sees."""
 
 from __future__ import annotations
 
 import socket
 import struct
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, BaseMessage
+
+from tests.fakes import reader_responder, task_of
 
 Mode = Literal["hang", "reset", "partial", "garbage"]
 
@@ -112,3 +118,23 @@ class BrokenServer:
             self._release.set()
             thread.join(5)
             listener.close()
+
+
+class Script:
+    """Answers like the reader, except where `fault` (given the task) returns a fault."""
+
+    def __init__(self, fault: Callable[[str], Any]) -> None:
+        self.fault = fault
+        self.seen: Counter[str] = Counter()  # attempts per distinct prompt
+        self.max_tokens: list[int] = []
+
+    def __call__(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> Any:
+        task = task_of(messages)
+        self.seen[str(messages[-1].content)] += 1
+        self.max_tokens.append(int(kwargs.get("max_tokens", 0)))
+        reply = self.fault(task)
+        return reader_responder(messages, kwargs) if reply is None else reply
+
+
+def cut(task: str) -> AIMessage:
+    return AIMessage(content='{"claims": [', response_metadata={"finish_reason": "length"})

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from service.api.app import create_app
 from service.config import Settings
@@ -29,8 +29,8 @@ from service.llm.factory import build_backend
 from service.pipeline.models import SummaryResult
 from tests.conftest import ARTICLES, make_backend
 from tests.fake_openai import FakeOpenAI, completion, serve
-from tests.fakes import reader_responder, task_of
-from tests.faults import BrokenServer, Mode, bounded
+from tests.fakes import reader_responder
+from tests.faults import BrokenServer, Mode, Script, bounded, cut
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -53,30 +53,10 @@ def error_of(r: Any, status: int, code: str) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- scripted model
 
 
-class Script:
-    """Answers like the reader, except where `fault` (given the task) returns a fault."""
-
-    def __init__(self, fault: Callable[[str], Any]) -> None:
-        self.fault = fault
-        self.seen: Counter[str] = Counter()  # attempts per distinct prompt
-        self.max_tokens: list[int] = []
-
-    def __call__(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> Any:
-        task = task_of(messages)
-        self.seen[str(messages[-1].content)] += 1
-        self.max_tokens.append(int(kwargs.get("max_tokens", 0)))
-        reply = self.fault(task)
-        return reader_responder(messages, kwargs) if reply is None else reply
-
-
 def scripted_client(tmp_path: Path, script: Script) -> TestClient:
     settings = Settings(cache_dir=tmp_path)
     backend = make_backend(script, attempts=settings.max_attempts)
     return TestClient(create_app(engine=Engine(settings, backend=backend), warm=False))
-
-
-def cut(task: str) -> AIMessage:
-    return AIMessage(content='{"claims": [', response_metadata={"finish_reason": "length"})
 
 
 EVERY_CALL: dict[str, tuple[Callable[[str], Any], int, str]] = {
