@@ -155,3 +155,82 @@ def test_sigkill_a_worker_mid_job_loses_and_duplicates_nothing(
     assert by_id[job_id][3] >= 2, "the killed worker's job must have been taken over"
     results = rows(pg_database, "SELECT count(*), count(DISTINCT article_hash) FROM results")
     assert results[0][0] == results[0][1] == JOBS
+
+
+def test_random_kills_of_api_and_workers_lose_nothing(pg_database: str, tmp_path: Path) -> None:
+    """Three rounds: SIGKILL the API or a worker at a random moment, restart it, keep
+    submitting. Every job the API accepted (202) completes exactly once."""
+    import random
+
+    rng = random.Random(20261121)
+    texts = sorted(ARTICLES.glob("*.txt"))
+    with serve(FakeOpenAI(slow_reader)) as model_url:
+        env = {
+            **os.environ,
+            "SUMMARIZER_BACKEND": "openai",
+            "OPENAI_BASE_URL": model_url,
+            "OPENAI_API_KEY": "sk-test-not-a-secret",
+            "SUMMARIZER_DATABASE_URL": pg_database,
+            "SUMMARIZER_QUEUE": "procrastinate",
+            "SUMMARIZER_JOB_STALE_AFTER_S": "3",
+            "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
+            "SUMMARIZER_RATE_LIMIT_PER_MINUTE": "0",
+        }
+        port = free_port()
+        api_url = f"http://127.0.0.1:{port}"
+        logs = iter(range(1000))
+
+        def api() -> subprocess.Popen[bytes]:
+            proc = start(["serve", "--port", str(port)], env, tmp_path / f"api{next(logs)}.log")
+            wait_http(f"{api_url}/healthz")
+            return proc
+
+        def worker() -> subprocess.Popen[bytes]:
+            return start(["worker"], env, tmp_path / f"worker{next(logs)}.log")
+
+        procs = {"api": api(), "w0": worker(), "w1": worker()}
+        accepted: list[str] = []
+        kills = 0
+        try:
+            n = 0
+            for _round in range(3):
+                for _ in range(6):
+                    text = texts[n % len(texts)].read_text() + f"\n\nEditor's note: round job {n}."
+                    n += 1
+                    try:
+                        r = httpx.post(
+                            f"{api_url}/v1/jobs", json={"articles": [{"text": text}]}, timeout=10
+                        )
+                    except httpx.HTTPError:
+                        continue  # not accepted: the client would retry
+                    if r.status_code == 202:
+                        accepted.append(r.json()["id"])
+                time.sleep(rng.uniform(0.2, 2.0))
+                victim = rng.choice(sorted(procs))
+                os.kill(procs[victim].pid, signal.SIGKILL)
+                procs[victim].wait(10)
+                kills += 1
+                procs[victim] = api() if victim == "api" else worker()
+
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                done = rows(pg_database, "SELECT count(*) FROM jobs WHERE status = 'done'")[0][0]
+                if done >= len(accepted):
+                    break
+                time.sleep(0.5)
+            final = rows(pg_database, "SELECT id, status, completions FROM jobs")
+        finally:
+            for p in procs.values():
+                if p.poll() is None:
+                    p.send_signal(signal.SIGTERM)
+            for p in procs.values():
+                try:
+                    p.wait(20)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+
+    assert kills == 3 and len(accepted) >= 12
+    by_id = {r[0]: r for r in final}
+    assert set(accepted) <= set(by_id), "an accepted job was lost"
+    assert all(by_id[j][1] == "done" for j in accepted), [by_id[j] for j in accepted]
+    assert all(r[2] == 1 for r in final if r[1] == "done"), "a job completed more than once"
