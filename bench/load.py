@@ -33,8 +33,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fake_openai import FakeOpenAI, completion, serve  # noqa: E402
-from tests.fakes import reader_responder  # noqa: E402
+from tests.fake_openai import FakeOpenAI, reader, serve  # noqa: E402
 
 TARGETS = {"cached_rps": (">=", 500.0), "cached_p99_ms": ("<=", 100.0), "full_p99_ms": ("<=", 50.0)}
 LUA = """
@@ -45,16 +44,6 @@ request = function()
   return wrk.format("POST", "%s", {["Content-Type"] = "application/json"}, bodies[(i %% #bodies) + 1])
 end
 """
-
-
-def fake_model(body: dict[str, Any]) -> dict[str, Any]:
-    from langchain_core.messages import HumanMessage, SystemMessage
-
-    msgs = [
-        SystemMessage(m["content"]) if m["role"] == "system" else HumanMessage(m["content"])
-        for m in body["messages"]
-    ]
-    return completion(reader_responder(msgs, {"response_format": body.get("response_format")}))
 
 
 def free_port() -> int:
@@ -130,7 +119,7 @@ def main() -> None:
         raise SystemExit("wrk is missing: apt-get install wrk (scripts/setup.sh does)")
     texts = [p.read_text() for p in sorted((ROOT / "evals/data/articles").glob("*.txt"))]
     report: dict[str, Any] = {"created_at": datetime.now(UTC).isoformat(), "cpus": os.cpu_count()}
-    with serve(FakeOpenAI(fake_model)) as model_url, tempfile.TemporaryDirectory() as tmp:
+    with serve(FakeOpenAI(reader)) as model_url, tempfile.TemporaryDirectory() as tmp:
         base = {
             **os.environ,
             "SUMMARIZER_BACKEND": "openai",

@@ -49,6 +49,22 @@ def completion(
     }
 
 
+def reader(body: dict[str, Any], delay_s: float = 0.0) -> dict[str, Any]:
+    """The scripted diligent reader (tests/fakes.py) behind the OpenAI wire format."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from tests.fakes import reader_responder
+
+    if delay_s:
+        time.sleep(delay_s)
+    messages = [
+        SystemMessage(m["content"]) if m["role"] == "system" else HumanMessage(m["content"])
+        for m in body["messages"]
+    ]
+    content = reader_responder(messages, {"response_format": body.get("response_format")})
+    return completion(content)
+
+
 class FakeOpenAI:
     def __init__(self, handler: Handler, *, refuse_json_schema: bool = True) -> None:
         self.handler = handler

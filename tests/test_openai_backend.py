@@ -13,8 +13,8 @@ from service.config import Settings
 from service.llm.errors import ModelUnavailable
 from service.llm.factory import build_backend
 from service.pipeline.run import ArticleInput, summarize_article
-from tests.fake_openai import FakeOpenAI, completion, serve
-from tests.fakes import A_SCHEMA, ask_for_a, reader_responder
+from tests.fake_openai import FakeOpenAI, completion, reader, serve
+from tests.fakes import A_SCHEMA, ask_for_a
 
 SECRET = "sk-test-DO-NOT-LEAK-1234567890"
 
@@ -98,17 +98,7 @@ def test_unreachable_server_is_unavailable(tmp_path: Path) -> None:
 
 def test_whole_pipeline_runs_on_an_openai_compatible_server(tmp_path: Path, seed_text) -> None:
     """Configuration alone switches the backend; the pipeline and its grounding are unchanged."""
-    from langchain_core.messages import HumanMessage as H
-    from langchain_core.messages import SystemMessage as S
-
-    def handler(body):
-        messages = [
-            S(m["content"]) if m["role"] == "system" else H(m["content"]) for m in body["messages"]
-        ]
-        content = reader_responder(messages, {"response_format": body.get("response_format")})
-        return completion(content)
-
-    fake = FakeOpenAI(handler)
+    fake = FakeOpenAI(reader)
     text = seed_text("004")
     with serve(fake) as url:
         settings = _settings(tmp_path, url)

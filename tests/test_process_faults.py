@@ -10,32 +10,24 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 import pytest
-from langchain_core.messages import HumanMessage, SystemMessage
 
-from tests.conftest import ARTICLES, PG_ADMIN, _pg_available
-from tests.fake_openai import FakeOpenAI, completion, serve
-from tests.fakes import reader_responder
+from service.jobs.pgqueue import conninfo
+from tests.conftest import ARTICLES, fresh_pg_database
+from tests.fake_openai import FakeOpenAI, reader, serve
 
 pytestmark = pytest.mark.procfault
 JOBS = 20
 BIN = Path(sys.executable).parent / "summarizer"
-
-
-def slow_reader(body: dict[str, Any]) -> dict[str, Any]:
-    time.sleep(0.15)  # long enough that a job is caught mid-way
-    messages = [
-        SystemMessage(m["content"]) if m["role"] == "system" else HumanMessage(m["content"])
-        for m in body["messages"]
-    ]
-    return completion(reader_responder(messages, {"response_format": body.get("response_format")}))
+# long enough per model call that a job is caught mid-way
+slow_reader = partial(reader, delay_s=0.15)
 
 
 def free_port() -> int:
@@ -46,18 +38,23 @@ def free_port() -> int:
 
 @pytest.fixture
 def pg_database() -> Iterator[str]:
-    if not _pg_available():
-        if os.environ.get("SUMMARIZER_REQUIRE_POSTGRES"):
-            pytest.fail("PostgreSQL is required but not reachable")
-        pytest.skip("PostgreSQL is not reachable")
-    name = f"sumfault_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_pg_database("sumfault") as url:
+        yield url
+
+
+def service_env(model_url: str, database: str, tmp: Path) -> dict[str, str]:
+    """API and workers: the fake model over HTTP, procrastinate on PostgreSQL, fast takeover."""
+    return {
+        **os.environ,
+        "SUMMARIZER_BACKEND": "openai",
+        "OPENAI_BASE_URL": model_url,
+        "OPENAI_API_KEY": "sk-test-not-a-secret",
+        "SUMMARIZER_DATABASE_URL": database,
+        "SUMMARIZER_QUEUE": "procrastinate",
+        "SUMMARIZER_JOB_STALE_AFTER_S": "3",
+        "SUMMARIZER_CACHE_DIR": str(tmp / "cache"),
+        "SUMMARIZER_RATE_LIMIT_PER_MINUTE": "0",
+    }
 
 
 def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -79,7 +76,7 @@ def wait_http(url: str, timeout: float = 60) -> None:
 
 
 def rows(db: str, sql: str) -> list[tuple[Any, ...]]:
-    with psycopg.connect(db) as conn:
+    with psycopg.connect(conninfo(db)) as conn:
         return list(conn.execute(sql).fetchall())
 
 
@@ -88,17 +85,7 @@ def test_sigkill_a_worker_mid_job_loses_and_duplicates_nothing(
 ) -> None:
     texts = sorted(ARTICLES.glob("*.txt"))
     with serve(FakeOpenAI(slow_reader)) as model_url:
-        env = {
-            **os.environ,
-            "SUMMARIZER_BACKEND": "openai",
-            "OPENAI_BASE_URL": model_url,
-            "OPENAI_API_KEY": "sk-test-not-a-secret",
-            "SUMMARIZER_DATABASE_URL": pg_database,
-            "SUMMARIZER_QUEUE": "procrastinate",
-            "SUMMARIZER_JOB_STALE_AFTER_S": "3",
-            "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
-            "SUMMARIZER_RATE_LIMIT_PER_MINUTE": "0",
-        }
+        env = service_env(model_url, pg_database, tmp_path)
         port = free_port()
         procs = [start(["serve", "--port", str(port)], env, tmp_path / "api.log")]
         try:
@@ -165,17 +152,7 @@ def test_random_kills_of_api_and_workers_lose_nothing(pg_database: str, tmp_path
     rng = random.Random(20261121)
     texts = sorted(ARTICLES.glob("*.txt"))
     with serve(FakeOpenAI(slow_reader)) as model_url:
-        env = {
-            **os.environ,
-            "SUMMARIZER_BACKEND": "openai",
-            "OPENAI_BASE_URL": model_url,
-            "OPENAI_API_KEY": "sk-test-not-a-secret",
-            "SUMMARIZER_DATABASE_URL": pg_database,
-            "SUMMARIZER_QUEUE": "procrastinate",
-            "SUMMARIZER_JOB_STALE_AFTER_S": "3",
-            "SUMMARIZER_CACHE_DIR": str(tmp_path / "cache"),
-            "SUMMARIZER_RATE_LIMIT_PER_MINUTE": "0",
-        }
+        env = service_env(model_url, pg_database, tmp_path)
         port = free_port()
         api_url = f"http://127.0.0.1:{port}"
         logs = iter(range(1000))
