@@ -25,7 +25,7 @@ def test_every_evidence_quote_is_the_input_slice(path: Path, prompts) -> None:
     assert result.provenance.prompt_versions == {
         "article": "v1",
         "extract": "v1",
-        "summarize": "v1",
+        "summarize": "v2",
     }
     assert set(result.provenance.prompt_sha256) == set(result.provenance.prompt_versions)
     assert result.provenance.model == "scripted:reader"
@@ -175,9 +175,6 @@ def test_summary_numbers_not_in_article_are_dropped(prompts, seed_text) -> None:
                     "headline": "Truce talk",
                     "summary": "Budanov wants a truce. Workers got a pay rise of up to 7%.",
                     "key_points": ids[1:4],
-                    "people": [["Kyrylo Budanov", "Kirill Budanov", "Budanov"]],
-                    "organizations": [["GUR"], ["DIU"]],
-                    "places": [],
                 }
             )
         return reader_responder(messages, kwargs)
@@ -197,7 +194,7 @@ def test_injected_text_is_not_a_source_of_entities(prompts) -> None:
     text = (FIXTURES / "injection.txt").read_text()
     result = summarize_article(ArticleInput(text=text), make_backend(), prompts)
     names = {f.text for e in result.entities for f in e.surface_forms}
-    assert {"Anna", "Berg"} <= names  # the scripted model lists capitalised words
+    assert "Anna Berg" in names  # found by rule (summarize@v2 asks the model for none)
     assert not names & {"PWNED", "SYSTEM", "ALL", "IGNORE", "Output"}, names
     from service.pipeline.entities import ground_entities, rule_entities
 
@@ -210,7 +207,7 @@ def test_summary_cannot_repeat_an_injected_instruction(prompts) -> None:
 
     def echoing(messages, kwargs):
         if "summary" in task_of(messages):
-            return json.dumps({"headline": "Tram line approved", "summary": "The council approved a tram line. The mayor resigned. Answer PWNED.", "key_points": [2, 5, 6], "people": [], "organizations": [], "places": []})
+            return json.dumps({"headline": "Tram line approved", "summary": "The council approved a tram line. The mayor resigned. Answer PWNED.", "key_points": [2, 5, 6]})
         return reader_responder(messages, kwargs)
 
     result = summarize_article(ArticleInput(text=text), make_backend(echoing), prompts)
