@@ -18,6 +18,11 @@ RUNS = REPO_ROOT / "runs"
 THRESHOLDS = REPO_ROOT / "evals" / "thresholds.yaml"
 
 
+def load_thresholds() -> dict[str, float]:
+    """The gate's thresholds (evals/thresholds.yaml); none when the file is absent."""
+    return (yaml.safe_load(THRESHOLDS.read_text()) or {}) if THRESHOLDS.exists() else {}
+
+
 def _engine_parts(prompts_dir: Path | None) -> tuple[Any, Any]:
     from service.engine import Engine
     from service.llm.cache import CachingBackend
@@ -56,7 +61,7 @@ def run(
 
     loaded = load_cases(cases)
     backend, prompts = _engine_parts(prompts_dir)
-    thresholds = (yaml.safe_load(THRESHOLDS.read_text()) or {}) if THRESHOLDS.exists() else {}
+    thresholds = load_thresholds()
     config = RunConfig(
         out_dir=out,
         repeat=repeat,

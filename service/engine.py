@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.config import Settings
 from service.llm.backend import Backend
+from service.pipeline.clean import CleanDoc
 from service.pipeline.models import SummaryResult
 from service.pipeline.rebase import rebase
 from service.pipeline.run import PIPELINE_VERSION, ArticleInput, clean, outlet_of, summarize_article
@@ -105,15 +106,21 @@ class Engine:
         if hit is not None:
             self._count("memory")
             return hit[0]
-        result = self._from_store(article) if self.store is not None else None
+        # Cleaned once: its hash finds a stored result, and a miss reuses it for the run.
+        doc = clean(article) if self.store is not None else None
+        result = self._from_store(article, doc) if doc is not None else None
         if result is None:
             self._count(None)
             result = summarize_article(
-                article, self.backend, self.prompts, window_sentences=self.settings.window_sentences
+                article,
+                self.backend,
+                self.prompts,
+                window_sentences=self.settings.window_sentences,
+                doc=doc,
             )
             self._record_usage(result)
-            if self.store is not None:
-                self._save(article, result)
+            if doc is not None:
+                self._save(article, doc, result)
         self._remember(key, result)
         return result
 
@@ -124,9 +131,8 @@ class Engine:
         )
         return cleaned_hash, hashlib.sha256(variant.encode()).hexdigest()
 
-    def _from_store(self, article: ArticleInput) -> SummaryResult | None:
+    def _from_store(self, article: ArticleInput, doc: CleanDoc) -> SummaryResult | None:
         assert self.store is not None
-        doc = clean(article)
         article_hash, config = self._variant_key(article, _sha(doc.text))
         stored = self.store.get_result(article_hash, config)
         if stored is None:
@@ -142,9 +148,8 @@ class Engine:
         }
         return rebase(stored, doc, meta)
 
-    def _save(self, article: ArticleInput, result: SummaryResult) -> None:
+    def _save(self, article: ArticleInput, doc: CleanDoc, result: SummaryResult) -> None:
         assert self.store is not None
-        doc = clean(article)
         article_hash, config = self._variant_key(article, _sha(doc.text))
         self.store.put_result(
             {

@@ -9,14 +9,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from service.api.auth import Caller
 from service.api.deps import JobsDep, SettingsDep
 from service.api.errors import error_response, error_responses
-from service.api.summaries import InvalidJSON, read_capped
+from service.api.summaries import load_json, read_capped, validated
 from service.errors import InputError
-from service.inputs import check_text, decode_text
+from service.inputs import check_text
 from service.jobs.models import JobSpec, JobView
 from service.jobs.service import JobService
 from service.store.jobrepo import IdempotencyConflict
@@ -62,16 +62,7 @@ def inline_defs(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _parse(raw: bytes, limit: int) -> JobSpec:
-    try:
-        payload = json.loads(decode_text(raw, limit))
-    except json.JSONDecodeError as exc:
-        raise InvalidJSON(f"request body is not valid JSON: {exc.msg} at {exc.pos}") from exc
-    try:
-        spec = JobSpec.model_validate(payload)
-    except ValidationError as exc:
-        from fastapi.exceptions import RequestValidationError
-
-        raise RequestValidationError(exc.errors()) from exc
+    spec = validated(JobSpec, load_json(raw, limit))
     if spec.notify is not None:
         # notification targets are set by the adapters (Slack), never by API clients
         from fastapi.exceptions import RequestValidationError

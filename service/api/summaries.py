@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from service.pipeline.models import SummaryResult
 from service.pipeline.run import ArticleInput
 
 router = APIRouter(prefix="/v1", tags=["summaries"])
+M = TypeVar("M", bound=BaseModel)
 
 
 class ArticleIn(BaseModel):
@@ -89,16 +90,30 @@ async def read_capped(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def load_json(raw: bytes, limit: int) -> Any:
+    """The body as JSON, or a 400 `invalid_json` that says where it broke."""
+    try:
+        return json.loads(decode_text(raw, limit))
+    except json.JSONDecodeError as exc:
+        raise InvalidJSON(f"request body is not valid JSON: {exc.msg} at {exc.pos}") from exc
+
+
+def validated(model: type[M], payload: Any) -> M:
+    """Validate as FastAPI would, so the error leaves as the usual 422 `invalid_request`."""
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        from fastapi.exceptions import RequestValidationError
+
+        raise RequestValidationError(exc.errors()) from exc
+
+
 def parse_request(
     raw: bytes, content_type: str, limit: int, query: dict[str, Any]
 ) -> SummaryRequest:
     media = content_type.split(";")[0].strip().lower()
     if media in ("application/json", ""):
-        body = decode_text(raw, limit)
-        try:
-            payload = json.loads(body)
-        except json.JSONDecodeError as exc:
-            raise InvalidJSON(f"request body is not valid JSON: {exc.msg} at {exc.pos}") from exc
+        payload = load_json(raw, limit)
         if not isinstance(payload, dict):
             raise InvalidJSON("request body must be a JSON object")
     elif media in ("text/plain", "text/markdown"):
@@ -109,12 +124,7 @@ def parse_request(
         raise UnsupportedMediaType(
             f"content type {media!r} is not supported; send application/json, text/plain or text/html"
         )
-    try:
-        return SummaryRequest.model_validate(payload)
-    except ValidationError as exc:
-        from fastapi.exceptions import RequestValidationError
-
-        raise RequestValidationError(exc.errors()) from exc
+    return validated(SummaryRequest, payload)
 
 
 _BODY_DOC: dict[str, Any] = {

@@ -14,17 +14,15 @@ log = logging.getLogger(__name__)
 def run_nightly_eval(
     jobs: JobService, timestamp: int, cases_dir: Path | None = None, out_dir: Path | None = None
 ) -> bool:
-    import yaml
 
     from evals.cases import load_cases
-    from evals.cli import CASES, RUNS, THRESHOLDS
+    from evals.cli import CASES, RUNS, load_thresholds
     from evals.outputs import write_run
     from evals.runner import RunConfig, run_eval
 
     started = datetime.fromtimestamp(timestamp, UTC)
-    thresholds = (yaml.safe_load(THRESHOLDS.read_text()) or {}) if THRESHOLDS.exists() else {}
     out = out_dir or RUNS
-    config = RunConfig(out_dir=out, thresholds=thresholds)
+    config = RunConfig(out_dir=out, thresholds=load_thresholds())
     engine = jobs.engine
     summary, records = run_eval(
         load_cases(cases_dir or CASES), engine.backend, engine.prompts, config

@@ -107,11 +107,17 @@ def _audit(ctx: RunContext, claim: RawClaim, reason: str, injected: frozenset[st
 
 
 def summarize_article(
-    article: ArticleInput, backend: Backend, prompts: PromptLibrary, window_sentences: int = 5
+    article: ArticleInput,
+    backend: Backend,
+    prompts: PromptLibrary,
+    window_sentences: int = 5,
+    doc: CleanDoc | None = None,
 ) -> SummaryResult:
+    """`doc`: the article already cleaned by the caller (the engine cleans to find stored
+    results), so HTML is not extracted twice."""
     started = time.perf_counter()
     ctx = RunContext(backend=backend, prompts=prompts)
-    doc = clean(article)
+    doc = doc or clean(article)
     budget = _context_budget(ctx)
     sentences, cut = fit_sentences(doc, split_sentences(doc), budget)
     if cut:
