@@ -90,17 +90,24 @@ class FakeOpenAI:
 
 
 @contextmanager
-def serve(fake: FakeOpenAI) -> Iterator[str]:
+def serve_asgi(app: FastAPI) -> Iterator[str]:
+    """Run an ASGI app with uvicorn on a free loopback port, lifespan included."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(fake.app, log_level="error"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}/v1"
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(5)
+        thread.join(10)
+
+
+@contextmanager
+def serve(fake: FakeOpenAI) -> Iterator[str]:
+    with serve_asgi(fake.app) as base:
+        yield f"{base}/v1"

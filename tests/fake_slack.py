@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request, WebSocket
 from slack_sdk.signature import SignatureVerifier
+
+from tests.fake_openai import serve_asgi
 
 BOT_USER = "UBOT"
 TEAM = "T0001"
@@ -94,24 +93,6 @@ class FakeSlack:
 
     def response_url(self, hook: str = "r1") -> str:
         return f"{self.base}/response/{hook}"
-
-
-@contextmanager
-def serve_asgi(app: FastAPI) -> Iterator[str]:
-    """Run an ASGI app with uvicorn on a free loopback port, lifespan included."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @contextmanager
