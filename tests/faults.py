@@ -88,7 +88,9 @@ class BrokenServer:
             else:  # a proxy's error page, with a 200
                 page = b"<html><body>Bad gateway (upstream timed out)</body></html>"
                 conn.sendall(
-                    b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\n"
+                    # connection: close, as this server closes after one answer; a client
+                    # reusing the socket would see a reset instead of the page
+                    b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\nconnection: close\r\n"
                     + f"content-length: {len(page)}\r\n\r\n".encode()
                     + page
                 )
