@@ -64,19 +64,32 @@ def start_api(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], 
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+            # ready: the backend is built and the start-up heap is settled
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
                 return proc, url
         except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"the API did not start; see {log}")
+            pass
+        time.sleep(0.1)
+    raise SystemExit(f"the API did not get ready; see {log}")
 
 
-def wrk(url: str, path: str, bodies: list[str], seconds: int, connections: int) -> dict[str, Any]:
+def wrk(
+    url: str, path: str, bodies: list[str], seconds: int, connections: int, threads: int = 2
+) -> dict[str, Any]:
     lua = LUA % (", ".join(json.dumps(b) for b in bodies), path)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(lua)
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, url],
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            f.name,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -114,11 +127,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=15)
     ap.add_argument("--connections", type=int, default=200)
+    ap.add_argument("--wrk-threads", type=int, default=2)
     args = ap.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk (scripts/setup.sh does)")
     texts = [p.read_text() for p in sorted((ROOT / "evals/data/articles").glob("*.txt"))]
-    report: dict[str, Any] = {"created_at": datetime.now(UTC).isoformat(), "cpus": os.cpu_count()}
+    report: dict[str, Any] = {
+        "created_at": datetime.now(UTC).isoformat(),
+        "cpus": os.cpu_count(),
+        "connections": args.connections,
+        "wrk_threads": args.wrk_threads,
+    }
     with serve(FakeOpenAI(reader)) as model_url, tempfile.TemporaryDirectory() as tmp:
         base = {
             **os.environ,
@@ -140,8 +159,11 @@ def main() -> None:
                     timeout=120,
                 )
                 r.raise_for_status()
-            wrk(url, "/v1/summaries", bodies, 3, args.connections)  # warm-up, not reported
-            report["cached"] = wrk(url, "/v1/summaries", bodies, args.seconds, args.connections)
+            # warm-up, not reported
+            wrk(url, "/v1/summaries", bodies, 3, args.connections, args.wrk_threads)
+            report["cached"] = wrk(
+                url, "/v1/summaries", bodies, args.seconds, args.connections, args.wrk_threads
+            )
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(20)
@@ -155,7 +177,15 @@ def main() -> None:
                 if r.status_code == 202:
                     accepted.append(r.json()["id"])
             job_body = [json.dumps({"articles": [{"text": texts[0]}]})]
-            full = wrk(url, "/v1/jobs", job_body, max(5, args.seconds // 3), args.connections)
+            wrk(url, "/v1/jobs", job_body, 2, args.connections, args.wrk_threads)  # warm-up
+            full = wrk(
+                url,
+                "/v1/jobs",
+                job_body,
+                max(5, args.seconds // 3),
+                args.connections,
+                args.wrk_threads,
+            )
             listed = httpx.get(f"{url}/v1/jobs", params={"limit": 200}, timeout=10).json()["jobs"]
             kept = {j["id"] for j in listed if j["status"] == "queued"}
             full.update(

@@ -85,13 +85,13 @@ class Engine:
             self._config_key = hashlib.sha256(blob.encode()).hexdigest()
         return self._config_key
 
-    def _request_key(self, article: ArticleInput) -> str:
+    def request_key(self, article: ArticleInput) -> str:
+        """Identifies a request within this engine (whose prompts and model are fixed)."""
         blob = json.dumps(asdict(article), sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
-    def recent_json(self, article: ArticleInput) -> bytes | None:
+    def recent_json(self, key: str) -> bytes | None:
         """The serialised result of an identical recent request, or None. Cheap: no cleaning."""
-        key = self._request_key(article)
         with self._recent_lock:
             hit = self._recent.get(key)
             if hit is not None:
@@ -100,7 +100,7 @@ class Engine:
         return hit[1] if hit else None
 
     def summarize(self, article: ArticleInput) -> SummaryResult:
-        key = self._request_key(article)
+        key = self.request_key(article)
         with self._recent_lock:
             hit = self._recent.get(key)
         if hit is not None:

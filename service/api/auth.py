@@ -65,6 +65,17 @@ class Gate:
         self._verified[digest] = (key_id, now)
         return key_id
 
+    def known_owner(self, presented: str | None) -> str | None:
+        """The caller's key id ("" when anonymous) when it is admitted without a store
+        query, else None: no key while one is required, or a key not verified recently.
+        The full path decides those, with its error responses."""
+        if presented:
+            cached = self._verified.get(hashlib.sha256(presented.encode()).hexdigest())
+            if cached is None or cached[0] is None or time.monotonic() - cached[1] >= KEY_CACHE_S:
+                return None
+            return cached[0]
+        return None if self.require_key else ""
+
     def take(self, owner: str) -> float:
         """0 when allowed, else seconds until a request would be."""
         if self.per_minute <= 0:
@@ -81,11 +92,20 @@ class Gate:
             return (1 - b.tokens) / rate
 
 
-def _presented(request: Request) -> str | None:
-    auth = request.headers.get("authorization", "")
+def bucket_owner(key_id: str, client: str) -> str:
+    """Whose token bucket a request draws on: its key, or its address when anonymous."""
+    return key_id or f"ip:{client}"
+
+
+def presented_key(authorization: str | None, x_api_key: str | None) -> str | None:
+    auth = authorization or ""
     if auth[:7].lower() == "bearer ":
         return auth[7:].strip()
-    return request.headers.get("x-api-key")
+    return x_api_key
+
+
+def _presented(request: Request) -> str | None:
+    return presented_key(request.headers.get("authorization"), request.headers.get("x-api-key"))
 
 
 async def caller(request: Request) -> str:
@@ -101,7 +121,7 @@ async def caller(request: Request) -> str:
         raise Unauthorized("an API key is required: send `Authorization: Bearer <key>`")
     else:
         owner = ""
-    wait = gate.take(owner or f"ip:{request.client.host if request.client else '?'}")
+    wait = gate.take(bucket_owner(owner, request.client.host if request.client else "?"))
     if wait:
         metrics = getattr(request.app.state, "metrics", None)
         if metrics is not None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from service.api.auth import Caller
 from service.api.deps import EngineDep
 from service.api.errors import error_responses
+from service.api.fastpath import SLOT as FASTPATH_SLOT
 from service.errors import InputError, UnsupportedMediaType
 from service.inputs import check_text, decode_text
 from service.pipeline.models import SummaryResult
@@ -163,13 +164,24 @@ async def create_summary(
     }
     req = parse_request(raw, request.headers.get("content-type", ""), limit, query)
     article = req.to_input(req.max_words, limit)
+    key = engine.request_key(article)
     # Repeats of a recent request are answered from memory, serialised once.
-    cached = engine.recent_json(article)
+    cached = engine.recent_json(key)
     if cached is not None:
+        _served(request, key)
         return Response(cached, media_type="application/json")
     if len(raw) > engine.settings.sync_max_bytes:
         raise TooLongForSync(
             f"an article of {len(raw)} bytes takes too long to wait for; "
             f"submit it to POST /v1/jobs (the limit here is {engine.settings.sync_max_bytes})"
         )
-    return await run_in_threadpool(engine.summarize, article)
+    result = await run_in_threadpool(engine.summarize, article)
+    _served(request, key)
+    return result
+
+
+def _served(request: Request, key: str) -> None:
+    """Tell the fast path which engine result answers this exact request body."""
+    slot = request.scope.get(FASTPATH_SLOT)
+    if isinstance(slot, dict):
+        slot["key"] = key

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,10 @@ from service.store.store import Store
 from service.store.tables import Job
 
 Notifier = Callable[[JobView], Awaitable[None]]
+# After a key is found full, further submissions are refused from memory for this long:
+# under a burst the refusal costs no database query. A slot freed meanwhile waits at most
+# this long, well under the Retry-After the client is given.
+FULL_MEMO_S = 1.0
 
 
 class QueueFull(InputError):
@@ -84,6 +89,7 @@ class JobService:
         self.store = store
         self.notifiers: dict[str, Notifier] = dict(notifiers or {})
         self.queue: Queue | None = None
+        self._full: dict[str, tuple[float, int]] = {}  # owner -> (until, active)
 
     def _view(self, job: Job) -> JobView:
         return view(job, self.settings.job_stale_after_s)
@@ -115,11 +121,33 @@ class JobService:
                 return self._view(job), created
         active = await asyncio.to_thread(self.store.jobs.count_active, owner)
         if active >= self.settings.max_queued_per_key:
-            raise QueueFull(active, retry_after=max(1, int(self.settings.job_retry_base_s * 2)))
+            if len(self._full) > 10_000:
+                self._full.clear()
+            self._full[owner] = (time.monotonic() + FULL_MEMO_S, active)
+            raise self._queue_full(active)
+        self._full.pop(owner, None)
         job, created = await asyncio.to_thread(self.store.jobs.create, new)
         if created and self.queue is not None:
             await self.queue.enqueue(job.id)
         return self._view(job), created
+
+    def known_full(self, owner: str) -> QueueFull | None:
+        """The refusal for a key found full within the last FULL_MEMO_S, else None (count).
+
+        When the memo runs out, the first caller gets None and counts again; the memo is
+        extended meanwhile, so a burst sends one request to the database, not all of them.
+        """
+        memo = self._full.get(owner)
+        if memo is None:
+            return None
+        now = time.monotonic()
+        if now >= memo[0]:
+            self._full[owner] = (now + FULL_MEMO_S, memo[1])
+            return None
+        return self._queue_full(memo[1])
+
+    def _queue_full(self, active: int) -> QueueFull:
+        return QueueFull(active, retry_after=max(1, int(self.settings.job_retry_base_s * 2)))
 
     async def get(self, job_id: str) -> JobView | None:
         job = await asyncio.to_thread(self.store.jobs.get, job_id)
