@@ -29,9 +29,10 @@ def load_llama(path: Path, n_ctx: int, n_threads: int) -> tuple[Any, threading.L
     key = (str(path), n_ctx, n_threads)
     with _REGISTRY_LOCK:
         if key not in _REGISTRY:
-            from llama_cpp import Llama  # heavy import, only when the local backend is used
+            # heavy import, only when the local backend is used
+            from service.llm.lazy_grammar import LazyGrammarLlama
 
-            llm = Llama(
+            llm = LazyGrammarLlama(
                 model_path=str(path),
                 n_ctx=n_ctx,
                 n_threads=n_threads,
