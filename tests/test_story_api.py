@@ -90,3 +90,29 @@ def test_cli_story_json(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "results" not in story
     one = CliRunner().invoke(app, ["story", str(SEEDS[1])])
     assert one.exit_code == 2
+
+
+def test_story_bodies_are_capped_and_keys_checked_before_reading(settings: Settings) -> None:
+    settings = settings.model_copy(
+        update={"require_api_key": True, "max_input_bytes": 20_000, "sync_max_bytes": 8_000}
+    )
+    from service.store.store import Store
+
+    store = Store(settings.db_url)
+    store.migrate()
+    key = store.create_key("desk")
+    auth = {"Authorization": f"Bearer {key}"}
+    articles = [{"text": p.read_text()} for p in SEEDS]
+    app = create_app(engine=Engine(settings, backend=make_backend()), warm=False)
+    with TestClient(app) as c:
+        # without a key: refused on the headers, whatever the body
+        anonymous = c.post("/v1/stories", content=b"x" * 40_000)
+        huge = c.post("/v1/stories", json={"articles": articles * 2}, headers=auth)
+        slow = c.post("/v1/stories", json={"articles": articles[:4]}, headers=auth)
+        broken = c.post("/v1/stories", content=b"{", headers=auth)
+        fine = c.post("/v1/stories", json={"articles": articles[2:4]}, headers=auth)
+    assert anonymous.status_code == 401
+    assert huge.status_code == 413 and huge.json()["error"]["code"] == "input_too_large"
+    assert slow.status_code == 413 and slow.json()["error"]["code"] == "use_jobs"
+    assert broken.status_code == 400 and broken.json()["error"]["code"] == "invalid_json"
+    assert fine.status_code == 200, fine.text

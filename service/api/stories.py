@@ -3,14 +3,15 @@ conflicting claims, canonical entities, origins."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from service.api.auth import Caller
 from service.api.deps import EngineDep
 from service.api.errors import error_responses
-from service.api.summaries import ArticleIn
+from service.api.jobs import inline_defs
+from service.api.summaries import ArticleIn, TooLongForSync, load_json, read_capped, validated
 from service.pipeline.models import SummaryResult
 from service.story.build import build_story
 from service.story.models import Story
@@ -49,9 +50,27 @@ def story_for(engine: object, request: StoryRequest) -> StoryResponse:
 @router.post(
     "/stories",
     response_model=StoryResponse,
-    # FastAPI parses the body: a non-JSON type is a 422 here, not a 415
     responses=error_responses(400, 401, 413, 422, 429, 502, 503),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": inline_defs(StoryRequest.model_json_schema())}
+            },
+        }
+    },
     summary="Compare several articles on one story",
 )
-async def create_story(request: StoryRequest, engine: EngineDep, _owner: Caller) -> StoryResponse:
-    return await run_in_threadpool(story_for, engine, request)
+async def create_story(request: Request, engine: EngineDep, _owner: Caller) -> StoryResponse:
+    # The key is checked first (a dependency), then the body is read against the size cap:
+    # nobody makes the server buffer a huge body before it knows who they are.
+    limit = engine.settings.max_input_bytes
+    raw = await read_capped(request, limit)
+    story = validated(StoryRequest, load_json(raw, limit))
+    if len(raw) > engine.settings.sync_max_bytes:
+        raise TooLongForSync(
+            f"a story of {len(raw)} bytes takes too long to wait for; submit it to "
+            f'POST /v1/jobs with "kind": "story" (the limit here is '
+            f"{engine.settings.sync_max_bytes})"
+        )
+    return await run_in_threadpool(story_for, engine, story)
