@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +22,7 @@ from service.api.app import create_app
 from service.api.web import STATIC
 from service.config import Settings
 from service.engine import Engine
+from service.store.store import Store
 from tests.browser import launch, require_playwright
 from tests.conftest import ARTICLES, ROOT, make_backend
 from tests.fakes import reader_responder
@@ -168,13 +170,10 @@ class Server:
     gate: Gate
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    gate = Gate()
-    engine = Engine(
-        Settings(cache_dir=tmp_path_factory.mktemp("web-cache")), backend=make_backend(gate)
-    )
-    app = create_app(engine=engine, warm=False)
+@contextmanager
+def serving(settings: Settings, gate: Gate) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, with the scripted model."""
+    app = create_app(engine=Engine(settings, backend=make_backend(gate)), warm=False)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -186,11 +185,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.01)
     try:
-        yield Server(f"http://127.0.0.1:{port}", gate)
+        yield f"http://127.0.0.1:{port}"
     finally:
         gate.open()
         uv.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    gate = Gate()
+    with serving(Settings(cache_dir=tmp_path_factory.mktemp("web-cache")), gate) as url:
+        yield Server(url, gate)
 
 
 @dataclass
@@ -522,3 +528,41 @@ def test_cancel_stops_waiting_and_reenables_the_form(
     expect(pg.locator(".article-box textarea").first).to_be_editable()
     server.gate.open()
     _assert_clean(pg, rec)
+
+
+def test_a_server_that_needs_keys_gets_one_from_the_page(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from playwright.sync_api import expect
+
+    settings = Settings(cache_dir=tmp_path_factory.mktemp("web-keyed"), require_api_key=True)
+    store = Store(settings.db_url)
+    store.migrate()
+    key = store.create_key("web page")
+    with serving(settings, Gate()) as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_init_script(CSP_PROBE)
+        pg = context.new_page()
+        pg.set_default_timeout(20_000)
+        rec = Recorder()
+        pg.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error" else None)
+        pg.on("pageerror", lambda e: rec.page_errors.append(str(e)))
+        try:
+            pg.goto(url)
+            pg.locator(".article-box textarea").first.fill(_seed("004"))
+            pg.click("#summarize")
+            refused = pg.locator("#r1 .error-box")
+            expect(refused).to_contain_text("HTTP 401")
+            expect(refused).to_contain_text("API key field")
+
+            pg.fill("#api-key", key)
+            pg.click("#summarize")
+            expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished"))
+            expect(pg.locator("#r1 .claims .claim").first).to_be_visible()
+            expect(pg.locator("#r1 .error-box")).to_have_count(0)
+            # the key was never written anywhere the page keeps
+            stored = pg.evaluate("JSON.stringify([localStorage, sessionStorage, document.cookie])")
+            assert key not in stored
+            _assert_clean(pg, rec, allowed=("status of 401",))
+        finally:
+            context.close()

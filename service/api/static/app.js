@@ -84,12 +84,18 @@
     }
   }
 
+  // The key stays in the field: never stored, sent only to this server.
+  function authHeaders() {
+    const key = $('#api-key').value.trim();
+    return key ? { Authorization: `Bearer ${key}` } : {};
+  }
+
   async function postJSON(path, body, signal) {
     let response;
     try {
       response = await fetch(path, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...authHeaders() },
         body: JSON.stringify(body),
         signal,
       });
@@ -130,6 +136,7 @@
     const box = el('div', { class: 'error-box', role: 'alert' });
     const where = err.status ? ` (${err.code}, HTTP ${err.status})` : err.code ? ` (${err.code})` : '';
     append(box, [el('strong', { text: prefix ? `${prefix}: ` : 'Error: ' }), err.message, el('span', { class: 'muted', text: where })]);
+    if (err.status === 401) box.append(el('p', { class: 'muted', text: 'Enter a key in the API key field (summarizer keys create) and try again.' }));
     if (err.details && err.details.length) {
       const list = el('ul', { class: 'error-details' });
       for (const d of err.details) {
