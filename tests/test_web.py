@@ -210,8 +210,9 @@ class Recorder:
         return [r.json() for r in self.responses if r.url.endswith(path) and r.ok]
 
 
-@pytest.fixture
-def page(browser: Any, server: Server) -> Iterator[tuple[Any, Recorder]]:
+@contextmanager
+def recorded_page(browser: Any) -> Iterator[tuple[Any, Recorder]]:
+    """A fresh page whose console errors, page errors, dialogs and API responses are kept."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(CSP_PROBE)
     pg = context.new_page()
@@ -229,8 +230,16 @@ def page(browser: Any, server: Server) -> Iterator[tuple[Any, Recorder]]:
     try:
         yield pg, rec
     finally:
-        server.gate.open()
         context.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[tuple[Any, Recorder]]:
+    with recorded_page(browser) as recorded:
+        try:
+            yield recorded
+        finally:
+            server.gate.open()
 
 
 def _assert_clean(pg: Any, rec: Recorder, allowed: tuple[str, ...] = ()) -> None:
@@ -539,30 +548,20 @@ def test_a_server_that_needs_keys_gets_one_from_the_page(
     store = Store(settings.db_url)
     store.migrate()
     key = store.create_key("web page")
-    with serving(settings, Gate()) as url:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_init_script(CSP_PROBE)
-        pg = context.new_page()
-        pg.set_default_timeout(20_000)
-        rec = Recorder()
-        pg.on("console", lambda m: rec.console_errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: rec.page_errors.append(str(e)))
-        try:
-            pg.goto(url)
-            pg.locator(".article-box textarea").first.fill(_seed("004"))
-            pg.click("#summarize")
-            refused = pg.locator("#r1 .error-box")
-            expect(refused).to_contain_text("HTTP 401")
-            expect(refused).to_contain_text("API key field")
+    with serving(settings, Gate()) as url, recorded_page(browser) as (pg, rec):
+        pg.goto(url)
+        pg.locator(".article-box textarea").first.fill(_seed("004"))
+        pg.click("#summarize")
+        refused = pg.locator("#r1 .error-box")
+        expect(refused).to_contain_text("HTTP 401")
+        expect(refused).to_contain_text("API key field")
 
-            pg.fill("#api-key", key)
-            pg.click("#summarize")
-            expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished"))
-            expect(pg.locator("#r1 .claims .claim").first).to_be_visible()
-            expect(pg.locator("#r1 .error-box")).to_have_count(0)
-            # the key was never written anywhere the page keeps
-            stored = pg.evaluate("JSON.stringify([localStorage, sessionStorage, document.cookie])")
-            assert key not in stored
-            _assert_clean(pg, rec, allowed=("status of 401",))
-        finally:
-            context.close()
+        pg.fill("#api-key", key)
+        pg.click("#summarize")
+        expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished"))
+        expect(pg.locator("#r1 .claims .claim").first).to_be_visible()
+        expect(pg.locator("#r1 .error-box")).to_have_count(0)
+        # the key was never written anywhere the page keeps
+        stored = pg.evaluate("JSON.stringify([localStorage, sessionStorage, document.cookie])")
+        assert key not in stored
+        _assert_clean(pg, rec, allowed=("status of 401",))
