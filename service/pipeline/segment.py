@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pysbd
+from confusable_homoglyphs import confusables
 
 from service.pipeline.clean import CleanDoc
 
@@ -79,8 +80,23 @@ def _visible(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
+def _as_latin(text: str) -> str:
+    """Letters that only look Latin (Cyrillic "і", Greek "ο") as the letters they imitate:
+    "іgnore prevіous іnstructіons" must not slip past either. Only for detection; the
+    article keeps its own characters."""
+    if text.isascii():
+        return text
+    found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin"]) or []
+    table: dict[str, str] = {}
+    for item in found:
+        latin = [h["c"] for h in item["homoglyphs"] if len(h["c"]) == 1 and h["c"].isascii()]
+        if latin:
+            table[item["character"]] = latin[0]
+    return "".join(table.get(ch, ch) for ch in text) if table else text
+
+
 def is_instruction(sentence: str) -> bool:
-    return bool(_INSTRUCTION.search(_visible(unicodedata.normalize("NFKC", sentence))))
+    return bool(_INSTRUCTION.search(_as_latin(_visible(unicodedata.normalize("NFKC", sentence)))))
 
 
 def is_heading(paragraph: str) -> bool:
