@@ -23,7 +23,7 @@ def load_thresholds() -> dict[str, float]:
     return (yaml.safe_load(THRESHOLDS.read_text()) or {}) if THRESHOLDS.exists() else {}
 
 
-def _engine_parts(prompts_dir: Path | None) -> tuple[Any, Any]:
+def _engine_parts(prompts_dir: Path | None) -> tuple[Any, Any, Settings]:
     from service.engine import Engine
     from service.llm.cache import CachingBackend
 
@@ -32,7 +32,7 @@ def _engine_parts(prompts_dir: Path | None) -> tuple[Any, Any]:
         settings = settings.model_copy(update={"prompts_dir": prompts_dir})
     engine = Engine(settings, progress=lambda m: typer.echo(m, err=True))
     backend = CachingBackend(engine.backend, settings.cache_dir / "eval-responses")
-    return backend, engine.prompts
+    return backend, engine.prompts, settings
 
 
 @app.command()
@@ -60,7 +60,7 @@ def run(
     from evals.runner import RunConfig, run_eval
 
     loaded = load_cases(cases)
-    backend, prompts = _engine_parts(prompts_dir)
+    backend, prompts, settings = _engine_parts(prompts_dir)
     thresholds = load_thresholds()
     config = RunConfig(
         out_dir=out,
@@ -68,6 +68,7 @@ def run(
         concurrency=concurrency,
         baseline=baseline,
         thresholds=thresholds,
+        window_sentences=settings.window_sentences,  # evaluate what the service runs
     )
     judge_state = None
     if judge:
@@ -110,7 +111,7 @@ def calibrate(
     from evals.judge import CALIBRATION_LABELS, CALIBRATION_RESULT
     from evals.judge import calibrate as do_calibrate
 
-    backend, prompts = _engine_parts(None)
+    backend, prompts, _settings = _engine_parts(None)
     result = do_calibrate(backend, prompts, labels or CALIBRATION_LABELS)
     summary = {k: v for k, v in result.items() if k != "items_detail"}
     typer.echo(json.dumps(summary, indent=2))

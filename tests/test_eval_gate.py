@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from evals.cases import load_cases
 from evals.outputs import write_run
 from evals.runner import RunConfig, run_eval
+from service.config import Settings
 from service.llm.cache import CachingBackend
 from service.prompts import PromptLibrary
 from tests.conftest import FIXTURES, ROOT, make_backend
@@ -95,8 +96,10 @@ def test_cli_exits_non_zero_on_the_degraded_prompt(
     from service.cli import app
 
     def parts(prompts_dir: Path | None):
-        return CachingBackend(make_backend(), tmp_path / "cache"), PromptLibrary(
-            prompts_dir or ROOT / "prompts"
+        return (
+            CachingBackend(make_backend(), tmp_path / "cache"),
+            PromptLibrary(prompts_dir or ROOT / "prompts"),
+            Settings(cache_dir=tmp_path / "settings-cache"),
         )
 
     monkeypatch.setattr(eval_cli, "_engine_parts", parts)

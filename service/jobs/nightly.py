@@ -22,8 +22,12 @@ def run_nightly_eval(
 
     started = datetime.fromtimestamp(timestamp, UTC)
     out = out_dir or RUNS
-    config = RunConfig(out_dir=out, thresholds=load_thresholds())
     engine = jobs.engine
+    config = RunConfig(
+        out_dir=out,
+        thresholds=load_thresholds(),
+        window_sentences=engine.settings.window_sentences,
+    )
     summary, records = run_eval(
         load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
     )
