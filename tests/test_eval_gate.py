@@ -51,7 +51,7 @@ def test_run_writes_every_output_and_history(tmp_path: Path) -> None:
         "report.html",
     }
     assert len(records) == 5 and all(r["ok"] for r in records)
-    assert summary["prompt_versions"]["extract"] == "v1"
+    assert summary["prompt_versions"]["extract"] == "v2"
     assert summary["metrics"]["claim_recall"]["mean"] > 0
     assert summary["metrics"]["grounding_rate"]["mean"] == 1.0
     history = (tmp_path / "runs" / "history.jsonl").read_text().splitlines()
@@ -79,7 +79,7 @@ def test_degraded_prompt_is_caught_and_lost_claims_named(
 ) -> None:
     _, _, good_dir = _run(tmp_path, ROOT / "prompts")
     bad, _, bad_dir = _run(tmp_path, degraded_prompts, baseline=good_dir / "summary.json")
-    assert bad["prompt_versions"]["extract"] == "v2"
+    assert bad["prompt_versions"]["extract"] == "v99"
     assert not bad["passed"]
     assert any("claim_recall" in f and "regressed" in f for f in bad["failures"])
     assert bad["lost_claims"]

@@ -23,8 +23,8 @@ def test_every_evidence_quote_is_the_input_slice(path: Path, prompts) -> None:
     ids = [c.id for c in result.claims]
     assert len(ids) == len(set(ids))
     assert result.provenance.prompt_versions == {
-        "article": "v1",
-        "extract": "v1",
+        "article": "v2",
+        "extract": "v2",
         "summarize": "v2",
     }
     assert set(result.provenance.prompt_sha256) == set(result.provenance.prompt_versions)
