@@ -121,7 +121,8 @@ def report_ours(ours: list[dict[str, Any]], load_s: float) -> dict[str, Any]:
     cols = ["wall_s", "prefill_s", "decode_s", "overhead_s", "article_tokens", "prompt_tokens",
             "cached_prompt_tokens", "completion_tokens", "computed_per_article_token", "claims",
             "dropped_by_grounding", "peak_rss_gb"]  # fmt: skip
-    print(f"model load {load_s:.1f}s")
+    # what a server does once at start-up: load the weights, compute the shared instructions
+    print(f"model load and priming {load_s:.1f}s")
     print(f"{'article':<28}" + "".join(f"{c[:12]:>13}" for c in cols))
     for row in ours:
         print(f"{row['article']:<28}" + "".join(f"{row[c]:>13.3g}" for c in cols))

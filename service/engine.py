@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from service.config import Settings
 from service.llm.backend import Backend
 from service.pipeline.clean import CleanDoc
+from service.pipeline.context import PREFIX
 from service.pipeline.models import SummaryResult
 from service.pipeline.rebase import rebase
 from service.pipeline.run import PIPELINE_VERSION, ArticleInput, clean, outlet_of, summarize_article
@@ -68,6 +69,7 @@ class Engine:
         try:
             self._progress("loading model…")
             self.backend.load()
+            self.backend.prime(self.prompts.get(PREFIX).system or "")
         except Exception as exc:  # reported by /readyz; never crash the server thread
             self.load_error = exc
 

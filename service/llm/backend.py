@@ -69,6 +69,8 @@ class Backend(Protocol):
 
     def load(self) -> None: ...
 
+    def prime(self, system: str) -> None: ...
+
     def generate(
         self,
         messages: list[BaseMessage],
@@ -161,6 +163,13 @@ class ChatModelBackend:
         load = getattr(self._chat, "load", None)
         if callable(load):
             load()
+
+    def prime(self, system: str) -> None:
+        """Compute the system text every article shares once, at start-up (local models keep
+        it in their prefix cache); remote backends have nothing to prime."""
+        prime = getattr(self._chat, "prime", None)
+        if callable(prime):
+            prime(system)
 
     def generate(
         self,

@@ -70,6 +70,9 @@ class CachingBackend:
     def load(self) -> None:
         self.inner.load()
 
+    def prime(self, system: str) -> None:
+        self.inner.prime(system)
+
     def with_salt(self, salt: str) -> CachingBackend:
         return CachingBackend(self.inner, self.directory, salt, self.stats)
 

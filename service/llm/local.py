@@ -66,6 +66,16 @@ class ChatLlamaCppLocal(BaseChatModel):
         if self._llm is None:
             self._llm, self._lock = load_llama(self.model_path, self.n_ctx, self.n_threads)
 
+    def prime(self, system: str) -> None:
+        """Evaluate the shared system message now. llama.cpp keeps the longest common prefix
+        of consecutive prompts, so the first article starts where every later one does."""
+        self.load()
+        assert self._lock is not None
+        with self._lock:
+            self._llm.create_chat_completion(
+                messages=[{"role": "system", "content": system}], max_tokens=1, temperature=0.0
+            )
+
     def get_token_ids(self, text: str) -> list[int]:
         """The model's own tokenizer (LangChain's default would need transformers)."""
         self.load()

@@ -1,4 +1,4 @@
-"""Lazy grammar sampling gives exactly the tokens of llama-cpp-python's full chain."""
+"""The embedded llama.cpp backend: lazy grammar sampling and the primed prefix cache."""
 
 from __future__ import annotations
 
@@ -65,3 +65,21 @@ def test_lazy_grammar_sampling_matches_the_full_chain_token_for_token(llm: Any) 
     assert lazy_text == full_text
     parsed = json.loads(lazy_text)
     assert set(parsed) == {"rivers", "height_m"} and isinstance(parsed["height_m"], int)
+
+
+def test_priming_puts_the_shared_instructions_in_the_prefix_cache() -> None:
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from service.config import Settings
+    from service.llm.assets import QWEN_15B, ensure_model
+    from service.llm.local import ChatLlamaCppLocal
+    from service.prompts import PromptLibrary
+    from tests.conftest import ROOT
+
+    system = PromptLibrary(ROOT / "prompts").get("article").system or ""
+    chat = ChatLlamaCppLocal(model_path=ensure_model(QWEN_15B, Settings().models_dir))
+    chat.prime("Something else entirely, so the cache holds no trace of the instructions.")
+    chat.prime(system)
+    reply = chat.invoke([SystemMessage(system), HumanMessage("Say OK.")], max_tokens=2)
+    cached = reply.usage_metadata["input_token_details"]["cache_read"]  # type: ignore[index]
+    assert cached >= len(chat.get_token_ids(system))
