@@ -207,3 +207,23 @@ def test_when_the_bot_cannot_post_in_the_thread_the_user_still_gets_the_result(
     )
     assert "invite me" in results[0]["text"] and results[0]["response_type"] == "ephemeral"
     assert "Claims" in blocks_text(results[0]["blocks"])
+
+
+def test_a_retried_mention_starts_one_job_and_says_on_it_once(start: Start) -> None:
+    svc = start()
+    svc.slack.threads[("C7", "1700000001.000001")] = [
+        {"type": "message", "user": "UBOB", "ts": "1700000001.000001", "text": SEED2},
+        {"type": "message", "user": "UALICE", "ts": "1700000001.000002", "text": "<@UBOT> sum"},
+    ]
+    body = mention_event("C7", "1700000001.000002", "1700000001.000001", "<@UBOT> sum", "Ev7")
+    # Slack sends the same event again when it thinks the first delivery failed
+    assert svc.post(body, content_type="application/json").status_code == 200
+    assert svc.post(body, content_type="application/json").status_code == 200
+    wait_until(
+        lambda: [c for c in svc.slack.api_calls("chat.postMessage") if c.get("blocks")],
+        30,
+        "the result",
+    )
+    said = [c["text"] for c in svc.slack.api_calls("chat.postMessage") if not c.get("blocks")]
+    assert len([t for t in said if t.startswith("On it")]) == 1, said
+    assert len([c for c in svc.slack.api_calls("chat.postMessage") if c.get("blocks")]) == 1

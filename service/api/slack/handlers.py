@@ -74,19 +74,21 @@ class Listeners:
 
     async def submit(
         self, articles: list[JobArticle], target: dict[str, Any], owner: str, key: str | None
-    ) -> tuple[JobView | None, str]:
-        """The job, or None and a message saying why it could not be started."""
+    ) -> tuple[JobView | None, str, bool]:
+        """The job, or None and a message saying why it could not be started; and whether
+        the job is new (False: Slack retried a request whose job already exists)."""
         kind: Literal["summary", "story"] = "story" if len(articles) > 1 else "summary"
         try:
             spec = JobSpec(kind=kind, articles=articles, notify=seal(target, self.settings))
-            return await self.jobs.submit(spec, owner=owner, idempotency_key=key), ""
+            job, created = await self.jobs.submit_new(spec, owner=owner, idempotency_key=key)
+            return job, "", created
         except ValidationError as exc:
             reason = exc.errors()[0].get("msg", "invalid request")
-            return None, f":warning: I could not start that: {reason}."
+            return None, f":warning: I could not start that: {reason}.", False
         except InputError as exc:  # a full queue, most likely
-            return None, f":warning: I could not start that: {exc.message}."
+            return None, f":warning: I could not start that: {exc.message}.", False
         except IdempotencyConflict:
-            return None, ":warning: That request was already received with other content."
+            return None, ":warning: That request was already received with other content.", False
 
     async def command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond) -> None:
         text = str(command.get("text") or "").strip()
@@ -103,7 +105,9 @@ class Listeners:
         await ack(text=f"On it: {_describe(articles)}. The result will appear here.")
         target = {"response_url": command.get("response_url"), "in_channel": share}
         owner = f"slack:{command.get('team_id', '')}"
-        job, problem = await self.submit(articles, target, owner, command.get("trigger_id"))
+        job, problem, _created = await self.submit(
+            articles, target, owner, command.get("trigger_id")
+        )
         if job is None:
             await respond(text=problem, response_type="ephemeral", replace_original=False)
 
@@ -122,7 +126,9 @@ class Listeners:
             "response_url": shortcut.get("response_url"),
         }
         owner = f"slack:{(shortcut.get('team') or {}).get('id', '')}"
-        _job, problem = await self.submit(articles, target, owner, shortcut.get("trigger_id"))
+        _job, problem, _created = await self.submit(
+            articles, target, owner, shortcut.get("trigger_id")
+        )
         note = problem or f"On it: {_describe(articles)}. The result will appear in the thread."
         await respond(text=note, response_type="ephemeral", replace_original=False)
 
@@ -152,7 +158,11 @@ class Listeners:
             return
         target = {"channel": channel, "thread_ts": thread}
         owner = f"slack:{body.get('team_id', '')}"
-        _job, problem = await self.submit(articles, target, owner, f"event:{body.get('event_id')}")
+        # Slack retries an event it thinks was not delivered; the event id keeps it one job
+        key = f"event:{body.get('event_id')}"
+        _job, problem, created = await self.submit(articles, target, owner, key)
+        if not (problem or created):
+            return  # a retry: the thread already has its "On it"
         skipped = f" ({extra} more left out: at most {MAX_STORY_ARTICLES})" if extra else ""
         await say(text=problem or f"On it: {_describe(articles)}{skipped}.", thread_ts=thread)
 
