@@ -92,27 +92,34 @@ class Engine:
         blob = json.dumps(asdict(article), sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
-    def recent_json(self, key: str) -> bytes | None:
-        """The serialised result of an identical recent request, or None. Cheap: no cleaning."""
+    def recent_json(self, key: str, *, count: bool = True) -> bytes | None:
+        """The serialised result of an identical recent request, or None. Cheap: no cleaning.
+
+        A hit is counted unless `count` is False (the caller counts it once it serves it).
+        A miss is not: the store or the model still answers it, and `summarize` counts that.
+        """
         with self._recent_lock:
             hit = self._recent.get(key)
             if hit is not None:
                 self._recent.move_to_end(key)
-        self._count("memory" if hit else None)
-        return hit[1] if hit else None
+        if hit is None:
+            return None
+        if count:
+            self.count_cache("memory")
+        return hit[1]
 
     def summarize(self, article: ArticleInput) -> SummaryResult:
         key = self.request_key(article)
         with self._recent_lock:
             hit = self._recent.get(key)
         if hit is not None:
-            self._count("memory")
+            self.count_cache("memory")
             return hit[0]
         # Cleaned once: its hash finds a stored result, and a miss reuses it for the run.
         doc = clean(article) if self.store is not None else None
         result = self._from_store(article, doc) if doc is not None else None
         if result is None:
-            self._count(None)
+            self.count_cache(None)
             result = summarize_article(
                 article,
                 self.backend,
@@ -139,7 +146,7 @@ class Engine:
         stored = self.store.get_result(article_hash, config)
         if stored is None:
             return None
-        self._count("store")
+        self.count_cache("store")
         meta: dict[str, Any] = {
             "input_type": "html" if article.html is not None else "text",
             "url": article.url,
@@ -174,7 +181,8 @@ class Engine:
             while len(self._recent) > RECENT_RESULTS:
                 self._recent.popitem(last=False)
 
-    def _count(self, layer: str | None) -> None:
+    def count_cache(self, layer: str | None) -> None:
+        """One request answered from a cache layer (memory, store), or by the model (None)."""
         if self.metrics is None:
             return
         if layer is None:

@@ -204,3 +204,26 @@ def test_when_the_full_memo_runs_out_one_request_counts_again(
     assert first is None  # this one goes to the database
     assert second is not None and second.code == "queue_full"  # the rest wait for it
     assert jobs.known_full("other") is None
+
+
+def test_an_evicted_result_costs_one_token_not_two(settings: Settings) -> None:
+    c, engine = app_client(settings.model_copy(update={"rate_limit_per_minute": 3}))
+    with c:
+        first = c.post("/v1/summaries", json={"text": SEED})
+        engine._recent.clear()  # known body, result gone: the fast path must pass it on
+        again = c.post("/v1/summaries", json={"text": SEED})
+        repeat = c.post("/v1/summaries", json={"text": SEED})
+        limited = c.post("/v1/summaries", json={"text": SEED})
+    assert [r.status_code for r in (first, again, repeat)] == [200, 200, 200]
+    assert limited.status_code == 429
+
+
+def test_cache_metrics_count_each_request_once(
+    open_client: tuple[TestClient, CountingEngine],
+) -> None:
+    c, _engine = open_client
+    for _ in range(3):
+        assert c.post("/v1/summaries", json={"text": SEED}).status_code == 200
+    metrics = c.get("/metrics").text
+    assert "summarizer_cache_misses_total 1.0" in metrics  # the first: the model ran once
+    assert 'summarizer_cache_hits_total{layer="memory"} 2.0' in metrics

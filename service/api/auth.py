@@ -55,14 +55,13 @@ class Gate:
 
     def verify(self, presented: str) -> str | None:
         digest = hashlib.sha256(presented.encode()).hexdigest()
-        now = time.monotonic()
-        cached = self._verified.get(digest)
-        if cached is not None and now - cached[1] < KEY_CACHE_S:
+        cached = self._remembered(digest)
+        if cached is not None:
             return cached[0]
         key_id = self.store.verify_key(presented)
         if len(self._verified) > 10_000:
             self._verified.clear()
-        self._verified[digest] = (key_id, now)
+        self._verified[digest] = (key_id, time.monotonic())
         return key_id
 
     def known_owner(self, presented: str | None) -> str | None:
@@ -70,11 +69,16 @@ class Gate:
         query, else None: no key while one is required, or a key not verified recently.
         The full path decides those, with its error responses."""
         if presented:
-            cached = self._verified.get(hashlib.sha256(presented.encode()).hexdigest())
-            if cached is None or cached[0] is None or time.monotonic() - cached[1] >= KEY_CACHE_S:
-                return None
-            return cached[0]
+            cached = self._remembered(hashlib.sha256(presented.encode()).hexdigest())
+            return cached[0] if cached is not None else None
         return None if self.require_key else ""
+
+    def _remembered(self, digest: str) -> tuple[str | None, float] | None:
+        """The verdict on a key checked in the last KEY_CACHE_S (key id, or None: invalid)."""
+        cached = self._verified.get(digest)
+        if cached is None or time.monotonic() - cached[1] >= KEY_CACHE_S:
+            return None
+        return cached
 
     def take(self, owner: str) -> float:
         """0 when allowed, else seconds until a request would be."""

@@ -66,13 +66,12 @@ class FastPath:
             b"\0".join((headers.get(b"content-type", b""), scope["query_string"], body))
         ).digest()
         key = self._keys.get(digest)
-        if tail is None and key is not None and self._admit(scope, headers):
-            cached = engine.recent_json(key)
-            if cached is not None:
-                self._keys.move_to_end(digest)
-                scope["route"] = Matched(SUMMARIES)
-                await Response(cached, media_type="application/json")(scope, receive, send)
-                return
+        cached = self._from_memory(scope, headers, key) if tail is None else None
+        if cached is not None:
+            self._keys.move_to_end(digest)
+            scope["route"] = Matched(SUMMARIES)
+            await Response(cached, media_type="application/json")(scope, receive, send)
+            return
         slot: dict[str, str] = {}
         scope[SLOT] = slot
         await self.app(scope, _replay(body, tail, receive), send)
@@ -81,17 +80,32 @@ class FastPath:
             while len(self._keys) > KNOWN_BODIES:
                 self._keys.popitem(last=False)
 
+    def _from_memory(
+        self, scope: Scope, headers: dict[bytes, bytes], key: str | None
+    ) -> bytes | None:
+        """The engine's result for a known request body, when the caller may have it now."""
+        owner = self._gate.known_owner(_key(headers)) if key is not None else None
+        if key is None or owner is None:
+            return None
+        engine: Engine = self.api.state.engine
+        cached = engine.recent_json(key, count=False)
+        # A token is spent only on a request answered here: an evicted result goes to the
+        # full path, which takes the token itself.
+        if cached is None or not self._spend(scope, owner):
+            return None
+        engine.count_cache("memory")
+        return cached
+
     async def _refuse_job(self, scope: Scope, receive: Receive, send: Send) -> bool:
         headers = _headers(scope)
         if b"idempotency-key" in headers:
             return False
-        gate: Gate = self.api.state.gate
-        owner = gate.known_owner(_key(headers))
+        owner = self._gate.known_owner(_key(headers))
         if owner is None:
             return False
         jobs: JobService = self.api.state.jobs
         refusal = jobs.known_full(owner)
-        if refusal is None or gate.take(bucket_owner(owner, _client(scope))):
+        if refusal is None or not self._spend(scope, owner):
             return False
         await _read_body(receive)  # drained, so the connection can be reused
         scope["route"] = Matched(JOBS)
@@ -104,11 +118,15 @@ class FastPath:
         await response(scope, receive, send)
         return True
 
-    def _admit(self, scope: Scope, headers: dict[bytes, bytes]) -> bool:
+    @property
+    def _gate(self) -> Gate:
         gate: Gate = self.api.state.gate
-        owner = gate.known_owner(_key(headers))
-        # a refused token is not spent, so the full path can refuse it again, with its error
-        return owner is not None and not gate.take(bucket_owner(owner, _client(scope)))
+        return gate
+
+    def _spend(self, scope: Scope, owner: str) -> bool:
+        """Take the caller's token. A refused token is not spent, so the full path can refuse
+        the request again, with its error response."""
+        return not self._gate.take(bucket_owner(owner, _client(scope)))
 
 
 @dataclass(frozen=True)
