@@ -11,11 +11,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from service.config import Settings
 
 Handler = Callable[[dict[str, Any]], JSONResponse | dict[str, Any]]
 
@@ -111,3 +114,15 @@ def serve_asgi(app: FastAPI) -> Iterator[str]:
 def serve(fake: FakeOpenAI) -> Iterator[str]:
     with serve_asgi(fake.app) as base:
         yield f"{base}/v1"
+
+
+def openai_settings(cache_dir: Path, url: str, key: str, **extra: Any) -> Settings:
+    """Settings for the OpenAI-compatible backend, pointed at a fake server."""
+    return Settings(
+        backend="openai",
+        OPENAI_API_KEY=key,
+        OPENAI_BASE_URL=url,
+        openai_model="fake-model",
+        cache_dir=cache_dir,
+        **extra,
+    )

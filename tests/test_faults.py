@@ -28,7 +28,7 @@ from service.engine import Engine
 from service.llm.factory import build_backend
 from service.pipeline.models import SummaryResult
 from tests.conftest import ARTICLES, make_backend
-from tests.fake_openai import FakeOpenAI, completion, serve
+from tests.fake_openai import FakeOpenAI, completion, openai_settings, serve
 from tests.fakes import reader_responder
 from tests.faults import BrokenServer, Mode, Script, bounded, cut
 
@@ -161,21 +161,11 @@ def test_schema_valid_but_ungrounded_output_is_dropped_with_one_reask_each(
 # ----------------------------------------------------------------------------- over HTTP
 
 
-def openai_settings(tmp_path: Path, url: str) -> Settings:
-    return Settings(
-        backend="openai",
-        OPENAI_API_KEY=SECRET,
-        OPENAI_BASE_URL=url,
-        openai_model="fake-model",
-        cache_dir=tmp_path,
-        call_timeout_s=0.5,
-        structured_output="json_object",
-    )
-
-
 @contextmanager
 def http_client(tmp_path: Path, url: str) -> Iterator[tuple[TestClient, list[float]]]:
-    settings = openai_settings(tmp_path, url)
+    settings = openai_settings(
+        tmp_path, url, SECRET, call_timeout_s=0.5, structured_output="json_object"
+    )
     backend = build_backend(settings)
     sleeps: list[float] = []
     backend._sleep = sleeps.append  # type: ignore[attr-defined]  # record the back-off, do not wait

@@ -13,22 +13,14 @@ from service.config import Settings
 from service.llm.errors import ModelUnavailable
 from service.llm.factory import build_backend
 from service.pipeline.run import ArticleInput, summarize_article
-from tests.fake_openai import FakeOpenAI, completion, reader, serve
+from tests.fake_openai import FakeOpenAI, completion, openai_settings, reader, serve
 from tests.fakes import A_SCHEMA, ask_for_a
 
 SECRET = "sk-test-DO-NOT-LEAK-1234567890"
 
 
 def _settings(tmp_path: Path, url: str, **extra) -> Settings:
-    return Settings(
-        backend="openai",
-        OPENAI_API_KEY=SECRET,
-        OPENAI_BASE_URL=url,
-        openai_model="fake-model",
-        cache_dir=tmp_path,
-        call_timeout_s=5,
-        **extra,
-    )
+    return openai_settings(tmp_path, url, SECRET, call_timeout_s=5, **extra)
 
 
 def test_json_schema_refused_falls_back_to_json_object_once(tmp_path: Path) -> None:
