@@ -61,6 +61,12 @@ def inline_defs(schema: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def json_body_doc(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a route that reads its JSON body itself (after auth)."""
+    schema = inline_defs(model.model_json_schema())
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
 def _parse(raw: bytes, limit: int) -> JobSpec:
     spec = validated(JobSpec, load_json(raw, limit))
     if spec.notify is not None:
@@ -89,12 +95,7 @@ def _parse(raw: bytes, limit: int) -> JobSpec:
     # the body is read as JSON whatever its declared type; no model work happens here
     responses=error_responses(400, 401, 409, 413, 422, 429)
     | {200: {"model": JobView, "description": "a replay: the job this Idempotency-Key made"}},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": inline_defs(JobSpec.model_json_schema())}},
-        }
-    },
+    openapi_extra=json_body_doc(JobSpec),
     summary="Submit one or many articles (or a story) to be processed in the background",
 )
 async def submit_job(

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from service.api.auth import Caller
 from service.api.deps import EngineDep
 from service.api.errors import error_responses
-from service.api.jobs import inline_defs
-from service.api.summaries import ArticleIn, TooLongForSync, load_json, read_capped, validated
+from service.api.jobs import json_body_doc
+from service.api.summaries import ArticleIn, check_sync_size, load_json, read_capped, validated
 from service.pipeline.models import SummaryResult
 from service.story.build import build_story
 from service.story.models import Story
@@ -51,14 +51,7 @@ def story_for(engine: object, request: StoryRequest) -> StoryResponse:
     "/stories",
     response_model=StoryResponse,
     responses=error_responses(400, 401, 413, 422, 429, 502, 503),
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": inline_defs(StoryRequest.model_json_schema())}
-            },
-        }
-    },
+    openapi_extra=json_body_doc(StoryRequest),
     summary="Compare several articles on one story",
 )
 async def create_story(request: Request, engine: EngineDep, _owner: Caller) -> StoryResponse:
@@ -67,10 +60,7 @@ async def create_story(request: Request, engine: EngineDep, _owner: Caller) -> S
     limit = engine.settings.max_input_bytes
     raw = await read_capped(request, limit)
     story = validated(StoryRequest, load_json(raw, limit))
-    if len(raw) > engine.settings.sync_max_bytes:
-        raise TooLongForSync(
-            f"a story of {len(raw)} bytes takes too long to wait for; submit it to "
-            f'POST /v1/jobs with "kind": "story" (the limit here is '
-            f"{engine.settings.sync_max_bytes})"
-        )
+    check_sync_size(
+        len(raw), engine.settings.sync_max_bytes, "a story", 'POST /v1/jobs with "kind": "story"'
+    )
     return await run_in_threadpool(story_for, engine, story)

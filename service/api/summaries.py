@@ -69,6 +69,15 @@ class TooLongForSync(InputError):
     status = 413
 
 
+def check_sync_size(size: int, limit: int, what: str, instead: str) -> None:
+    """Refuse a request too long to wait for, pointing at the job queue instead."""
+    if size > limit:
+        raise TooLongForSync(
+            f"{what} of {size} bytes takes too long to wait for; "
+            f"submit it to {instead} (the limit here is {limit})"
+        )
+
+
 class InvalidJSON(InputError):
     code = "invalid_json"
     status = 400
@@ -170,11 +179,7 @@ async def create_summary(
     if cached is not None:
         _served(request, key)
         return Response(cached, media_type="application/json")
-    if len(raw) > engine.settings.sync_max_bytes:
-        raise TooLongForSync(
-            f"an article of {len(raw)} bytes takes too long to wait for; "
-            f"submit it to POST /v1/jobs (the limit here is {engine.settings.sync_max_bytes})"
-        )
+    check_sync_size(len(raw), engine.settings.sync_max_bytes, "an article", "POST /v1/jobs")
     result = await run_in_threadpool(engine.summarize, article)
     _served(request, key)
     return result
