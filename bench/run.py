@@ -21,7 +21,7 @@ from typing import Any
 
 from service.config import Settings
 from service.engine import Engine
-from service.pipeline.run import ArticleInput
+from service.pipeline.models import ArticleInput
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {

@@ -25,7 +25,8 @@ from service.errors import InputError
 from service.llm.backend import Backend
 from service.llm.cache import CachingBackend
 from service.llm.errors import LLMError
-from service.pipeline.run import ArticleInput, summarize_article
+from service.pipeline.models import ArticleInput
+from service.pipeline.run import summarize_article
 from service.prompts import PromptLibrary
 
 MIN_BAND = 0.02  # smallest regression band: below this a change is noise on 5 cases

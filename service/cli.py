@@ -36,7 +36,7 @@ def summarize(
     """Summarise articles. One JSON object per file (one per line when several)."""
     from service.engine import Engine
     from service.inputs import decode_text, looks_like_html
-    from service.pipeline.run import ArticleInput
+    from service.pipeline.models import ArticleInput
 
     settings = Settings()
     engine = Engine(settings, progress=_err)

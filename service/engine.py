@@ -16,15 +16,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from service.config import Settings
 from service.llm.backend import Backend
 from service.pipeline.clean import CleanDoc
-from service.pipeline.context import PREFIX
-from service.pipeline.models import SummaryResult
+from service.pipeline.models import ArticleInput, SummaryResult
+from service.pipeline.prompt_names import ARTICLE, PIPELINE_PROMPTS
 from service.pipeline.rebase import rebase
-from service.pipeline.run import PIPELINE_VERSION, ArticleInput, clean, outlet_of, summarize_article
+from service.pipeline.run import PIPELINE_VERSION, clean, summarize_article
+from service.pipeline.source import outlet_of
 from service.prompts import PromptLibrary
 
 if TYPE_CHECKING:
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from service.store.store import Store
 
 RECENT_RESULTS = 256
-PIPELINE_PROMPTS = ("article", "extract", "locate", "summarize", "summarize_claims")
 
 
 class Engine:
@@ -69,7 +69,7 @@ class Engine:
         try:
             self._progress("loading model…")
             self.backend.load()
-            self.backend.prime(self.prompts.get(PREFIX).system or "")
+            self.backend.prime(self.prompts.get(ARTICLE).system or "")
         except Exception as exc:  # reported by /readyz; never crash the server thread
             self.load_error = exc
 
@@ -147,15 +147,7 @@ class Engine:
         if stored is None:
             return None
         self.count_cache("store")
-        meta: dict[str, Any] = {
-            "input_type": "html" if article.html is not None else "text",
-            "url": article.url,
-            "outlet": article.outlet,
-            "published_at": article.published_at,
-            "offsets_refer_to": "extracted_text" if article.html is not None else "input",
-            "extracted_text": doc.source if article.html is not None else None,
-        }
-        return rebase(stored, doc, meta)
+        return rebase(stored, doc, article)
 
     def _save(self, article: ArticleInput, doc: CleanDoc, result: SummaryResult) -> None:
         assert self.store is not None

@@ -12,7 +12,7 @@ import service.jobs.service as job_service
 from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
-from service.pipeline.run import ArticleInput
+from service.pipeline.models import ArticleInput
 from service.store.store import Store
 from tests.conftest import ARTICLES, make_backend
 

@@ -21,8 +21,8 @@ from service.api.app import create_app
 from service.config import Settings
 from service.engine import Engine
 from service.pipeline.clean import clean_html
-from service.pipeline.models import SummaryResult
-from service.pipeline.run import ArticleInput, summarize_article
+from service.pipeline.models import ArticleInput, SummaryResult
+from service.pipeline.run import summarize_article
 from service.pipeline.segment import is_instruction
 from service.prompts import PromptLibrary
 from tests.conftest import ARTICLES, FIXTURES, ROOT, make_backend

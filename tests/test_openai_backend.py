@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse
 from service.config import Settings
 from service.llm.errors import ModelUnavailable
 from service.llm.factory import build_backend
-from service.pipeline.run import ArticleInput, summarize_article
+from service.pipeline.models import ArticleInput
+from service.pipeline.run import summarize_article
 from tests.fake_openai import FakeOpenAI, completion, openai_settings, reader, serve
 from tests.fakes import A_SCHEMA, ask_for_a
 

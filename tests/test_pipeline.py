@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from service.llm.errors import InvalidOutput, LLMError
-from service.pipeline.run import ArticleInput, summarize_article
+from service.pipeline.models import ArticleInput
+from service.pipeline.run import summarize_article
 from tests.conftest import ARTICLES, FIXTURES, make_backend
 from tests.fakes import article_sentences, reader_responder, task_of
 

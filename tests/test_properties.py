@@ -19,8 +19,8 @@ from service.llm.errors import LLMError
 from service.pipeline.budget import estimate_tokens, fit_sentences, plan_chunks
 from service.pipeline.clean import CleanDoc, clean_text
 from service.pipeline.ground import names_missing, numbers_in
-from service.pipeline.models import SummaryResult
-from service.pipeline.run import ArticleInput, summarize_article
+from service.pipeline.models import ArticleInput, SummaryResult
+from service.pipeline.run import summarize_article
 from service.pipeline.segment import Sentence, render, split_sentences
 from service.prompts import PromptLibrary
 from service.story.entities import canonicalize

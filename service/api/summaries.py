@@ -16,8 +16,7 @@ from service.api.errors import error_responses
 from service.api.fastpath import SLOT as FASTPATH_SLOT
 from service.errors import InputError, UnsupportedMediaType
 from service.inputs import check_text, decode_text
-from service.pipeline.models import SummaryResult
-from service.pipeline.run import ArticleInput
+from service.pipeline.models import ArticleInput, SummaryResult
 
 router = APIRouter(prefix="/v1", tags=["summaries"])
 M = TypeVar("M", bound=BaseModel)

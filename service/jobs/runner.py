@@ -11,7 +11,7 @@ from typing import Any
 from service.config import Settings
 from service.engine import Engine
 from service.jobs.models import JobArticle, JobSpec
-from service.pipeline.run import ArticleInput
+from service.pipeline.models import ArticleInput
 
 Report = Callable[[dict[str, Any]], bool]  # False: stop, the job was cancelled or taken over
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from service.llm.backend import Backend, CallUsage
+from service.pipeline.prompt_names import ARTICLE
 from service.prompts import Prompt, PromptLibrary, conversation
 
-PREFIX = "article"
 _WORDS = re.compile(r"\w+")
 _ECHO_WORDS = 8  # consecutive words shared with a prompt: an echo, not a coincidence
 
@@ -52,7 +52,7 @@ class RunContext:
         label: str | None = None,
     ) -> dict[str, Any]:
         """Run a task on the shared article prefix and return its validated JSON."""
-        prefix = self.prompt(PREFIX)
+        prefix = self.prompt(ARTICLE)
         task = self.prompt(task_name)
         messages = conversation(prefix, task, {"article": article}, values)
         return self._generate(task, messages, schema, label)

@@ -15,6 +15,7 @@ from typing import Any
 from service.llm.errors import LLMError, ModelTimeout, ModelUnavailable
 from service.pipeline.budget import Chunk, Window
 from service.pipeline.context import RunContext
+from service.pipeline.prompt_names import EXTRACT
 
 
 @dataclass
@@ -45,14 +46,14 @@ def window_schema(base: dict[str, Any], window: Window) -> dict[str, Any]:
 def extract_chunk(
     ctx: RunContext, article: str, chunk: Chunk
 ) -> tuple[list[RawClaim], list[FailedWindow]]:
-    prompt = ctx.prompt("extract")
+    prompt = ctx.prompt(EXTRACT)
     assert prompt.schema is not None
     claims: list[RawClaim] = []
     failed: list[FailedWindow] = []
     for window in chunk.windows:
         try:
             data = ctx.ask(
-                "extract",
+                EXTRACT,
                 article,
                 {"first": window.first, "last": window.last},
                 schema=window_schema(prompt.schema, window),

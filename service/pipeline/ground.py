@@ -21,6 +21,7 @@ from service.pipeline.context import RunContext
 from service.pipeline.entities import OUTLET_VOICES
 from service.pipeline.extract import RawClaim
 from service.pipeline.models import Span
+from service.pipeline.prompt_names import LOCATE
 from service.pipeline.segment import Sentence, defuse
 
 SUPPORT_THRESHOLD = 0.5
@@ -221,9 +222,7 @@ class Grounder:
     def _reask(self, claim: RawClaim) -> list[int] | str:
         try:
             # The claim is model text: defused like the article before it goes back in.
-            data = self.ctx.ask(
-                "locate", self.article, {"claim": defuse(claim.text)}, label="locate"
-            )
+            data = self.ctx.ask(LOCATE, self.article, {"claim": defuse(claim.text)}, label="locate")
         except (ModelUnavailable, ModelTimeout):
             raise  # the model is down: asking again for every claim would only wait longer
         except LLMError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -9,6 +10,19 @@ from pydantic import BaseModel, Field, model_validator
 
 ClaimKind = Literal["statement", "statistic", "quote", "event", "prediction", "opinion"]
 EntityType = Literal["person", "organization", "place", "other"]
+
+
+@dataclass
+class ArticleInput:
+    """One article as every front door hands it to the engine (API, jobs, Slack, CLI)."""
+
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    published_at: str | None = None
+    max_words: int = 40
 
 
 class Span(BaseModel):

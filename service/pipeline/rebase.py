@@ -12,11 +12,12 @@ import hashlib
 from typing import Any
 
 from service.pipeline.clean import CleanDoc
-from service.pipeline.models import Span, SummaryResult
+from service.pipeline.models import ArticleInput, Span, SummaryResult
 from service.pipeline.segment import split_sentences
+from service.pipeline.source import source_of
 
 
-def rebase(stored: dict[str, Any], doc: CleanDoc, source_meta: dict[str, Any]) -> SummaryResult:
+def rebase(stored: dict[str, Any], doc: CleanDoc, article: ArticleInput) -> SummaryResult:
     result = SummaryResult.model_validate(stored)
     sha = hashlib.sha256(doc.source.encode()).hexdigest()
     if result.source.sha256 != sha:
@@ -28,6 +29,6 @@ def rebase(stored: dict[str, Any], doc: CleanDoc, source_meta: dict[str, Any]) -
                 spans.append(Span(start=start, end=end, quote=doc.source[start:end]))
             claim.evidence = spans
         result.removed = list(doc.removed)
-    result.source = result.source.model_copy(update={**source_meta, "sha256": sha})
+    result.source = source_of(article, doc, result.source.chunks)
     result.check_grounded(doc.source)
     return result

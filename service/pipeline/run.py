@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlparse
 
 from rapidfuzz import fuzz
 
@@ -17,21 +14,23 @@ from service.llm.errors import LLMError
 from service.llm.tokens import count_tokens
 from service.pipeline.budget import estimate_tokens, fit_sentences, plan_chunks
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
-from service.pipeline.context import PREFIX, RunContext
+from service.pipeline.context import RunContext
 from service.pipeline.entities import canonical_speakers, ground_entities, rule_entities
 from service.pipeline.extract import RawClaim, extract_chunk
 from service.pipeline.ground import GroundedClaim, Grounder, numbers_in, words_of
 from service.pipeline.kinds import classify
 from service.pipeline.models import (
+    ArticleInput,
     CallRecord,
     Claim,
     DroppedClaim,
     Provenance,
-    Source,
     SummaryResult,
     Usage,
 )
+from service.pipeline.prompt_names import ARTICLE, EXTRACT, LOCATE, SUMMARIZE
 from service.pipeline.segment import render, split_sentences
+from service.pipeline.source import outlet_of, source_of
 from service.pipeline.summarize import (
     build_summary,
     summarize_from_claims,
@@ -44,17 +43,6 @@ _DUPLICATE_RATIO = 90
 _WITHHELD = "[withheld]"  # see _audit
 
 
-@dataclass
-class ArticleInput:
-    text: str | None = None
-    html: str | None = None
-    title: str | None = None
-    url: str | None = None
-    outlet: str | None = None
-    published_at: str | None = None
-    max_words: int = 40
-
-
 def clean(article: ArticleInput) -> CleanDoc:
     doc = clean_html(article.html) if article.html is not None else clean_text(article.text or "")
     if not doc.paragraphs:
@@ -64,9 +52,9 @@ def clean(article: ArticleInput) -> CleanDoc:
 
 def _context_budget(ctx: RunContext) -> int:
     """Tokens left for the article once the largest task and its output are accounted for."""
-    prefix = ctx.prompts.get(PREFIX)
+    prefix = ctx.prompts.get(ARTICLE)
     fixed = estimate_tokens((prefix.system or "") + prefix.template)
-    tasks = [ctx.prompts.get(name) for name in ("extract", "summarize", "locate")]
+    tasks = [ctx.prompts.get(name) for name in (EXTRACT, SUMMARIZE, LOCATE)]
     task_cost = max(estimate_tokens(t.template) for t in tasks)
     # Output room: the largest max_tokens, grown once by the truncation retry.
     output = max(int(t.defaults.get("max_tokens", 512)) for t in tasks) * 3 // 2
@@ -190,17 +178,7 @@ def summarize_article(
     canonical_speakers(claims, entities, outlet_of(article))
 
     result = SummaryResult(
-        source=Source(
-            input_type="html" if article.html is not None else "text",
-            title=article.title or doc.title,
-            url=article.url,
-            outlet=article.outlet,
-            published_at=article.published_at,
-            sha256=hashlib.sha256(doc.source.encode()).hexdigest(),
-            offsets_refer_to="extracted_text" if article.html is not None else "input",
-            extracted_text=doc.source if article.html is not None else None,
-            chunks=len(chunks),
-        ),
+        source=source_of(article, doc, len(chunks)),
         summary=summary,
         claims=claims,
         entities=entities,
@@ -219,16 +197,6 @@ def summarize_article(
     )
     result.check_grounded(doc.source)
     return result
-
-
-def outlet_of(article: ArticleInput) -> str:
-    if article.outlet:
-        return article.outlet
-    if article.url:
-        host = urlparse(article.url).hostname
-        if host:
-            return host.removeprefix("www.")
-    return "the article"
 
 
 def _usage(ctx: RunContext, article_tokens: int, wall: float) -> Usage:

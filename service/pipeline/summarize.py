@@ -14,6 +14,7 @@ from typing import Any
 from service.pipeline.context import RunContext
 from service.pipeline.ground import names_missing, numbers_in, support, words_of
 from service.pipeline.models import Claim, KeyPoint, Summary
+from service.pipeline.prompt_names import SUMMARIZE, SUMMARIZE_CLAIMS
 from service.pipeline.segment import defuse, sentences_of
 
 _CHARS_PER_WORD = (
@@ -31,10 +32,10 @@ def length_schema(base: dict[str, Any], max_words: int) -> dict[str, Any]:
 
 
 def summarize_in_context(ctx: RunContext, article: str, max_words: int) -> dict[str, Any]:
-    prompt = ctx.prompt("summarize")
+    prompt = ctx.prompt(SUMMARIZE)
     assert prompt.schema is not None
     return ctx.ask(
-        "summarize",
+        SUMMARIZE,
         article,
         {"max_words": max_words},
         schema=length_schema(prompt.schema, max_words),
@@ -45,7 +46,7 @@ def summarize_in_context(ctx: RunContext, article: str, max_words: int) -> dict[
 def summarize_from_claims(ctx: RunContext, claims: list[Claim], max_words: int) -> dict[str, Any]:
     listing = defuse("\n".join(f"[{i}] {c.speaker}: {c.text}" for i, c in enumerate(claims, 1)))
     data = ctx.ask_standalone(
-        "summarize_claims", {"claims": listing, "max_words": max_words}, label="summarize"
+        SUMMARIZE_CLAIMS, {"claims": listing, "max_words": max_words}, label="summarize"
     )
     # Key points cite claim numbers here; express them as those claims' first sentences.
     data["key_points"] = [

@@ -1,0 +1,9 @@
+"""The names of the prompts the pipeline runs; the engine's cache key derives from them."""
+
+ARTICLE = "article"  # the shared system + numbered-article prefix of every task
+EXTRACT = "extract"
+LOCATE = "locate"
+SUMMARIZE = "summarize"
+SUMMARIZE_CLAIMS = "summarize_claims"
+
+PIPELINE_PROMPTS = (ARTICLE, EXTRACT, LOCATE, SUMMARIZE, SUMMARIZE_CLAIMS)
