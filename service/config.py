@@ -47,7 +47,6 @@ class Settings(BaseSettings):
 
     # Input limits
     max_input_bytes: int = Field(default=2_000_000, ge=1_000)
-    window_sentences: int = Field(default=5, ge=1, le=20)
 
     # Storage and jobs. SQLite by default (zero set-up); a postgresql+psycopg:// URL at scale.
     database_url: str = ""  # empty: sqlite:///<cache_dir>/summarizer.db

@@ -22,7 +22,7 @@ from service.config import Settings
 from service.llm.backend import Backend
 from service.pipeline.clean import CleanDoc
 from service.pipeline.models import ArticleInput, SummaryResult
-from service.pipeline.prompt_names import ARTICLE, PIPELINE_PROMPTS
+from service.pipeline.prompt_names import PIPELINE_PROMPTS, SUMMARIZE
 from service.pipeline.rebase import rebase
 from service.pipeline.run import PIPELINE_VERSION, clean, summarize_article
 from service.pipeline.source import outlet_of
@@ -69,7 +69,7 @@ class Engine:
         try:
             self._progress("loading model…")
             self.backend.load()
-            self.backend.prime(self.prompts.get(ARTICLE).system or "")
+            self.backend.prime(self.prompts.get(SUMMARIZE).system or "")
         except Exception as exc:  # reported by /readyz; never crash the server thread
             self.load_error = exc
 
@@ -124,7 +124,6 @@ class Engine:
                 article,
                 self.backend,
                 self.prompts,
-                window_sentences=self.settings.window_sentences,
                 doc=doc,
             )
             self._record_usage(result)

@@ -58,9 +58,29 @@ def task_of(messages: list[BaseMessage]) -> str:
     return str(messages[-1].content).rsplit("</article>", 1)[-1]
 
 
+_CLAIM_LINE = re.compile(r"^\[(c\d+)\] \((.*?)\) (.*)$", re.M)
+
+
+def claims_shown(messages: list[BaseMessage]) -> list[tuple[str, str, str]]:
+    """(id, speaker, text) of each claim a summary task lists, most important first."""
+    user = str(messages[-1].content)
+    body = user.split("<claims>", 1)[1].split("</claims>", 1)[0]
+    return _CLAIM_LINE.findall(body)
+
+
+def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
+    """A faithful fake editor: the summary is the first claim shown, the headline the second."""
+    shown = claims_shown(messages)
+    first = shown[0]
+    headline = " ".join((shown[1] if len(shown) > 1 else first)[2].split()[:10])
+    return json.dumps({"summary": [{"claims": [first[0]], "text": first[2]}], "headline": headline})
+
+
 def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
     """A diligent fake reader: one claim per sentence, quoting it; a summary citing the first
     sentences; entities from capitalised words. Good enough to drive every stage."""
+    if "<claims>" in str(messages[-1].content):
+        return editor_responder(messages, kwargs)
     sentences = article_sentences(messages)
     task = task_of(messages)
     window = _WINDOW.search(task)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from service.llm.errors import LLMError
-from service.pipeline.budget import estimate_tokens, fit_sentences, plan_chunks
+from service.pipeline.budget import estimate_tokens, fit_sentences
 from service.pipeline.clean import CleanDoc, clean_text
 from service.pipeline.ground import names_missing, numbers_in
 from service.pipeline.models import ArticleInput, SummaryResult
@@ -97,10 +97,8 @@ def _assert_partition(doc: CleanDoc, sentences: list[Sentence]) -> None:
 
 
 @settings(CI, max_examples=80)
-@given(article(), st.integers(30, 500), st.integers(1, 8))
-def test_sentences_chunks_and_windows_cover_every_character_once(
-    source: str, budget: int, window: int
-) -> None:
+@given(article(), st.integers(30, 500))
+def test_fitted_sentences_cover_every_character_once(source: str, budget: int) -> None:
     doc = clean_text(source)
     sentences = split_sentences(doc)
     _assert_partition(doc, sentences)
@@ -108,17 +106,6 @@ def test_sentences_chunks_and_windows_cover_every_character_once(
     _assert_partition(doc, fitted)  # cutting long sentences loses and repeats nothing
     for s in fitted:
         assert estimate_tokens(render(doc, [s])) <= budget
-    chunks = plan_chunks(doc, fitted, budget, window)
-    assert [s.id for c in chunks for s in c.sentences] == [s.id for s in fitted]
-    for chunk in chunks:
-        text = render(doc, chunk.sentences)
-        for s in chunk.sentences:
-            assert text.count(f"[{s.id}] ") == 1
-        cited = [i for w in chunk.windows for i in w.citable]
-        assert len(cited) == len(set(cited))
-        mined = {s.id for s in chunk.sentences if not s.instruction}
-        body = {s.id for s in chunk.sentences if not s.instruction and not s.heading}
-        assert set(cited) == (body or mined)
 
 
 # ----------------------------------------------------------------------------- grounding
@@ -136,8 +123,8 @@ def test_no_claim_leaves_the_pipeline_ungrounded(text: str, data: st.DataObject)
         result = summarize_article(ArticleInput(text=text), backend, PROMPTS)
     except LLMError:
         event("a clear model error")
-        return  # every window or the summary failed after its retries
-    event(f"claims kept: {min(len(result.claims), 3)}+, dropped: {min(len(result.dropped), 3)}+")
+        return  # the summary failed after its retries
+    event(f"claims: {min(len(result.claims), 3)}+, summary words: {result.summary.word_count}")
     result.check_grounded(text)
     SummaryResult.model_validate_json(result.model_dump_json())
     doc = clean_text(text)
@@ -151,6 +138,10 @@ def test_no_claim_leaves_the_pipeline_ungrounded(text: str, data: st.DataObject)
         assert names_missing(claim.text, text) == []
         assert "PWNED" not in claim.text + claim.speaker and "Putin" not in claim.speaker
     summary = result.summary
+    by_id = {c.id: c for c in result.claims}
+    cited = " ".join(by_id[i].speaker + " " + by_id[i].text for i in summary.claim_ids)
+    assert set(numbers_in(summary.summary)) <= set(numbers_in(cited))  # no number invented
+    assert "using Ukraine as a" not in summary.summary  # never a sentence cut mid-phrase
     said = " ".join(
         [summary.headline, summary.summary, *(k.text for k in summary.key_points)]
         + [f.text for e in result.entities for f in e.surface_forms]
@@ -161,9 +152,7 @@ def test_no_claim_leaves_the_pipeline_ungrounded(text: str, data: st.DataObject)
     injected = _words(" ".join(doc.text[s.start : s.end] for s in sentences if s.instruction))
     injected -= _words(" ".join(doc.text[s.start : s.end] for s in sentences if not s.instruction))
     echoed = [c.text + " " + c.speaker for c in result.claims]
-    echoed += [d.text + " " + d.speaker for d in result.dropped] + [said]
-    assert not injected & _words(" ".join(echoed))
-    assert result.partial == any("not analysed" in w for w in result.warnings)
+    assert not injected & _words(" ".join([*echoed, said]))
 
 
 # ----------------------------------------------------------------------------- entities

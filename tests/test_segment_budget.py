@@ -1,12 +1,8 @@
 from __future__ import annotations
 
-import itertools
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from service.pipeline.budget import plan_chunks, windows_for
+from service.pipeline.claims import build_claims
 from service.pipeline.clean import clean_text
 from service.pipeline.segment import is_instruction, render, split_sentences
 
@@ -28,47 +24,14 @@ def test_render_numbers_every_sentence_once(seed_text) -> None:
         assert text.count(f"[{s.id}] ") == 1
 
 
-def test_headings_are_not_extraction_windows(seed_text) -> None:
+def test_headings_are_marked_and_never_claims(seed_text) -> None:
     doc = clean_text(seed_text("001"))
     sentences = split_sentences(doc)
     headings = {s.id for s in sentences if s.heading}
     assert 1 in headings  # the title
     assert len(headings) >= 3  # and the subheadings
-    windows = windows_for(sentences, 5)
-    covered = {i for w in windows for i in w.citable}
-    body = {s.id for s in sentences if not s.heading}
-    assert body <= covered
-
-
-def test_long_article_is_split_into_chunks_covering_everything_once(seed_text) -> None:
-    text = "\n".join(seed_text(p) for p in ("000", "001", "002", "003", "004"))
-    doc = clean_text(text)
-    sentences = split_sentences(doc)
-    chunks = plan_chunks(doc, sentences, budget_tokens=400, window_size=5)
-    assert len(chunks) > 3
-    ids = [s.id for c in chunks for s in c.sentences]
-    assert ids == [s.id for s in sentences]
-    # chunk boundaries fall between paragraphs
-    for a, b in itertools.pairwise(chunks):
-        assert a.sentences[-1].paragraph != b.sentences[0].paragraph
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=15), st.integers(1, 8))
-def test_windows_cover_each_body_sentence_exactly_once(
-    paragraph_sizes: list[int], size: int
-) -> None:
-    lines = []
-    n = 0
-    for p in paragraph_sizes:
-        lines.append(" ".join(f"Sentence number {n + i} is here." for i in range(p)))
-        n += p
-    doc = clean_text("\n".join(lines))
-    sentences = split_sentences(doc)
-    windows = windows_for(sentences, size)
-    covered = [i for w in windows for i in w.citable]
-    assert sorted(covered) == sorted(set(covered))
-    assert set(covered) == {s.id for s in sentences if not s.heading}
+    claims = build_claims(doc, sentences, "outlet")
+    assert not {i for c in claims for i in c.sentence_ids} & headings
 
 
 @pytest.mark.parametrize(

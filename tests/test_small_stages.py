@@ -7,7 +7,7 @@ import pytest
 
 from service.llm.assets import ModelAssetError, ModelSpec, ensure_model
 from service.llm.tokens import count_tokens, seed_cache
-from service.pipeline.entities import canonical_speakers, ground_entities
+from service.pipeline.entities import ground_entities
 from service.pipeline.kinds import classify
 from service.pipeline.models import Claim, Span
 
@@ -49,35 +49,6 @@ def _claim(i: int, speaker: str) -> Claim:
         sentence_ids=[i],
         evidence=[Span(start=0, end=5, quote="North")],
     )
-
-
-def test_speakers_are_expanded_and_pronouns_resolved() -> None:
-    text = "Kyrylo Budanov spoke. Kirill Budanov said so. Budanov added more. The GUR agreed."
-    entities = ground_entities(
-        {
-            "people": [["Kyrylo Budanov", "Budanov"], ["Kirill Budanov"]],
-            "organizations": [["GUR"]],
-            "places": [],
-        },
-        text,
-    )
-    assert [e.name for e in entities] == ["Kyrylo Budanov", "GUR"]
-    claims = [
-        _claim(1, "Budanov"),
-        _claim(2, "he"),
-        _claim(3, "the spy chief"),
-        _claim(4, "article"),
-        _claim(5, "port authority"),
-    ]
-    canonical_speakers(claims, entities, "example.org")
-    assert [c.speaker for c in claims] == [
-        "Kyrylo Budanov",
-        "Kyrylo Budanov",
-        "Kyrylo Budanov",
-        "example.org",
-        "port authority",
-    ]
-    assert "resolved" in claims[1].repairs[0]
 
 
 def test_entities_lumped_together_by_the_model_are_split() -> None:

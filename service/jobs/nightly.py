@@ -26,7 +26,6 @@ def run_nightly_eval(
     config = RunConfig(
         out_dir=out,
         thresholds=load_thresholds(),
-        window_sentences=engine.settings.window_sentences,
     )
     summary, records = run_eval(
         load_cases(cases_dir or CASES), engine.backend, engine.prompts, config

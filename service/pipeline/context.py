@@ -58,14 +58,19 @@ class RunContext:
         return self._generate(task, messages, schema, label)
 
     def ask_standalone(
-        self, name: str, values: dict[str, Any], *, label: str | None = None
+        self,
+        name: str,
+        values: dict[str, Any],
+        *,
+        schema: dict[str, Any] | None = None,
+        label: str | None = None,
     ) -> dict[str, Any]:
         """Run a prompt that carries its own system text (no article prefix)."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
         task = self.prompt(name)
         messages = [SystemMessage(task.system or ""), HumanMessage(task.render(**values))]
-        return self._generate(task, messages, None, label)
+        return self._generate(task, messages, schema, label)
 
     def _generate(
         self,

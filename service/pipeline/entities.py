@@ -1,12 +1,12 @@
-"""Stage 6: entities with the surface forms the article actually uses, and speaker names
-expanded to their fullest form ("Budanov" -> "Kyrylo Budanov")."""
+"""Stage: entities with the surface forms the article actually uses, and the one rule for
+when two spellings name the same entity (`same_name`)."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from service.pipeline.models import Claim, Entity, SurfaceForm
+from service.pipeline.models import Entity, SurfaceForm
 
 OUTLET_VOICES = frozenset({"article", "the article", "outlet", "the outlet", "author", "report"})
 
@@ -64,7 +64,7 @@ def _initials(form: str) -> str:
     return "".join(w[0] for w in re.findall(r"\w+", form) if w[0].isupper()).casefold()
 
 
-def _alike(a: str, b: str) -> bool:
+def same_name(a: str, b: str) -> bool:
     """Spellings of one entity: the same surname ("Kyrylo Budanov"/"Kirill Budanov"/
     "Budanov"), one's words inside the other's ("Defense Intelligence of Ukraine"/"Defense
     Intelligence"), or one the acronym of the other ("DPRK")."""
@@ -84,7 +84,7 @@ def _alike(a: str, b: str) -> bool:
 def _clusters(forms: dict[str, int]) -> list[dict[str, int]]:
     clusters: list[dict[str, int]] = []
     for form, n in forms.items():
-        home = next((c for c in clusters if any(_alike(form, f) for f in c)), None)
+        home = next((c for c in clusters if any(same_name(form, f) for f in c)), None)
         if home is None:
             clusters.append({form: n})
         else:
@@ -93,38 +93,7 @@ def _clusters(forms: dict[str, int]) -> list[dict[str, int]]:
 
 
 def _related(a: dict[str, int], b: dict[str, int]) -> bool:
-    return any(_alike(x, y) for x in a for y in b)
-
-
-_PRONOUNS = frozenset({"he", "she", "they", "him", "her", "we", "i"})
-_ROLE = re.compile(
-    r"\b(chief|head|spokes(man|woman|person)|official|minister|leader|director|president|"
-    r"commander|general|advis[eo]r)\b"
-)
-
-
-def canonical_speakers(claims: list[Claim], entities: list[Entity], outlet: str) -> None:
-    """Outlet voice gets the outlet's name; a known entity's short form gets its full name;
-    a pronoun or bare role ("he", "the spy chief") gets the person named in the previous
-    claim, the way a reader resolves it."""
-    lookup: dict[str, str] = {}
-    people: set[str] = set()
-    for entity in entities:
-        for form in entity.surface_forms:
-            lookup[form.text.casefold()] = entity.name
-        if entity.type == "person":
-            people.add(entity.name)
-    previous: str | None = None
-    for claim in claims:
-        key = claim.speaker.casefold().strip()
-        if key in OUTLET_VOICES:
-            claim.speaker = outlet
-        elif key in lookup:
-            claim.speaker = lookup[key]
-        elif previous and (key in _PRONOUNS or (claim.speaker.islower() and _ROLE.search(key))):
-            claim.repairs.append(f"speaker '{claim.speaker}' resolved to '{previous}'")
-            claim.speaker = previous
-        previous = claim.speaker if claim.speaker in people else previous
+    return any(same_name(x, y) for x in a for y in b)
 
 
 _CAPSEQ = re.compile(

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 ClaimKind = Literal["statement", "statistic", "quote", "event", "prediction", "opinion"]
+CueKind = Literal["quote", "said", "according_to", "narration", "unattributed"]
+UNATTRIBUTED = "unattributed"  # the speaker when the article does not say who asserts it
 EntityType = Literal["person", "organization", "place", "other"]
 
 
@@ -39,10 +41,31 @@ class Span(BaseModel):
         return self
 
 
+class Attribution(BaseModel):
+    """How the article attributes a claim: a quotation, indirect speech ("X said that"),
+    "according to X", its own narration, or no one (unattributed)."""
+
+    cue: CueKind
+    cue_span: Span | None = Field(default=None, description="the words that attribute it")
+
+
+class Substitution(BaseModel):
+    """A pronoun or role noun replaced so the claim reads alone, and where its referent is
+    named in the source."""
+
+    original: str
+    replacement: str
+    antecedent: Span
+
+
 class Claim(BaseModel):
     id: str
     text: str = Field(min_length=1)
-    speaker: str = Field(min_length=1)
+    speaker: str = Field(
+        min_length=1, description=f"a name, the outlet for its own narration, or {UNATTRIBUTED!r}"
+    )
+    attribution: Attribution | None = None
+    substitutions: list[Substitution] = Field(default_factory=list)
     kind: ClaimKind
     numbers: list[str] = Field(default_factory=list)
     sentence_ids: list[int] = Field(min_length=1)
@@ -50,6 +73,14 @@ class Claim(BaseModel):
     repairs: list[str] = Field(
         default_factory=list, description="deterministic fixes applied from the source words"
     )
+
+    def spans(self) -> list[Span]:
+        """Every span that points into the source: evidence, cue, antecedents."""
+        out = list(self.evidence)
+        if self.attribution is not None and self.attribution.cue_span is not None:
+            out.append(self.attribution.cue_span)
+        out.extend(s.antecedent for s in self.substitutions)
+        return out
 
 
 class KeyPoint(BaseModel):
@@ -62,6 +93,9 @@ class Summary(BaseModel):
     summary: str
     key_points: list[KeyPoint]
     word_count: int
+    claim_ids: list[str] = Field(
+        default_factory=list, description="the claims the summary sentences rest on"
+    )
 
 
 class SurfaceForm(BaseModel):
@@ -154,8 +188,9 @@ class SummaryResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
     def check_grounded(self, source_text: str) -> None:
-        """Raise if any evidence quote is not the exact slice of the source at its offsets."""
+        """Raise if any evidence, attribution cue or antecedent quote is not the exact slice
+        of the source at its offsets."""
         for claim in self.claims:
-            for span in claim.evidence:
+            for span in claim.spans():
                 if source_text[span.start : span.end] != span.quote:
-                    raise ValueError(f"claim {claim.id}: evidence is not the source slice")
+                    raise ValueError(f"claim {claim.id}: a span is not the source slice")

@@ -6,4 +6,4 @@ LOCATE = "locate"
 SUMMARIZE = "summarize"
 SUMMARIZE_CLAIMS = "summarize_claims"
 
-PIPELINE_PROMPTS = (ARTICLE, EXTRACT, LOCATE, SUMMARIZE, SUMMARIZE_CLAIMS)
+PIPELINE_PROMPTS = (SUMMARIZE,)  # what decides a result besides the article and model

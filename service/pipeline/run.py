@@ -1,46 +1,45 @@
-"""The pipeline end to end: clean -> budget/chunk -> extract -> ground -> summarize -> entities."""
+"""The pipeline end to end, as its stages read:
+
+    clean -> sentences -> claims (attributed, standalone, atomic) -> rank -> summary -> entities
+
+Claims are composed from the article's own words by the parser-driven stages (claims.py);
+the model is spent on judgement a rule cannot make: choosing and phrasing the summary.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from rapidfuzz import fuzz
 
 from service import __version__
 from service.errors import EmptyArticle
 from service.llm.backend import Backend
-from service.llm.errors import LLMError
 from service.llm.tokens import count_tokens
-from service.pipeline.budget import estimate_tokens, fit_sentences, plan_chunks
+from service.pipeline.budget import fit_sentences
+from service.pipeline.claims import build_claims
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import RunContext
-from service.pipeline.entities import canonical_speakers, ground_entities, rule_entities
-from service.pipeline.extract import RawClaim, extract_chunk
-from service.pipeline.ground import GroundedClaim, Grounder, numbers_in, words_of
-from service.pipeline.kinds import classify
+from service.pipeline.entities import ground_entities, rule_entities
+from service.pipeline.ground import words_of
 from service.pipeline.models import (
     ArticleInput,
     CallRecord,
-    Claim,
-    DroppedClaim,
     Provenance,
     SummaryResult,
     Usage,
 )
-from service.pipeline.prompt_names import ARTICLE, EXTRACT, LOCATE, SUMMARIZE
-from service.pipeline.segment import render, split_sentences
+from service.pipeline.prompt_names import SUMMARIZE
+from service.pipeline.rank import rank
+from service.pipeline.segment import Sentence, split_sentences
 from service.pipeline.source import outlet_of, source_of
-from service.pipeline.summarize import (
-    build_summary,
-    summarize_from_claims,
-    summarize_in_context,
-)
+from service.pipeline.summarize import write_summary
 from service.prompts import PromptLibrary
 
 PIPELINE_VERSION = f"summarizer-{__version__}"
-_DUPLICATE_RATIO = 90
-_WITHHELD = "[withheld]"  # see _audit
+# The parser reads sentences one at a time; a "sentence" longer than this is a run-on line
+# (a table, a list without stops) and is cut into parts, as for the model's context before.
+_SENTENCE_TOKENS = 400
 
 
 def clean(article: ArticleInput) -> CleanDoc:
@@ -50,55 +49,38 @@ def clean(article: ArticleInput) -> CleanDoc:
     return doc
 
 
-def _context_budget(ctx: RunContext) -> int:
-    """Tokens left for the article once the largest task and its output are accounted for."""
-    prefix = ctx.prompts.get(ARTICLE)
-    fixed = estimate_tokens((prefix.system or "") + prefix.template)
-    tasks = [ctx.prompts.get(name) for name in (EXTRACT, SUMMARIZE, LOCATE)]
-    task_cost = max(estimate_tokens(t.template) for t in tasks)
-    # Output room: the largest max_tokens, grown once by the truncation retry.
-    output = max(int(t.defaults.get("max_tokens", 512)) for t in tasks) * 3 // 2
-    return ctx.backend.context_tokens - fixed - task_cost - output - 64
+@dataclass(frozen=True)
+class Readable:
+    """The article less text addressed to an AI, and the words found only in such text:
+    neither may reach an output (no name, speaker or summary word comes from them)."""
+
+    text: str
+    injected: frozenset[str]
 
 
-def _dedupe(grounded: list[GroundedClaim], dropped: list[DroppedClaim]) -> list[GroundedClaim]:
-    """Drop a claim that repeats a kept one: the same text, or near-same text on a shared
-    sentence. Only those candidates are compared (all pairs took hours on a long article)."""
-    kept: list[GroundedClaim] = []
-    by_sentence: dict[int, list[GroundedClaim]] = {}
-    texts: set[str] = set()
-    for g in grounded:
-        low = g.raw.text.lower()
-        twin = g.raw.text in texts or any(
-            fuzz.token_set_ratio(k.raw.text.lower(), low) >= _DUPLICATE_RATIO
-            for i in g.sentence_ids
-            for k in by_sentence.get(i, ())
-        )
-        if twin:
-            dropped.append(DroppedClaim(text=g.raw.text, speaker=g.raw.speaker, reason="duplicate"))
-            continue
-        kept.append(g)
-        texts.add(g.raw.text)
-        for i in g.sentence_ids:
-            by_sentence.setdefault(i, []).append(g)
-    return kept
+def sentences_of(ctx: RunContext, doc: CleanDoc) -> list[Sentence]:
+    sentences, cut = fit_sentences(doc, split_sentences(doc), _SENTENCE_TOKENS)
+    if cut:
+        ctx.warnings.append(f"{cut} over-long sentence(s) were cut into parts")
+    for s in sentences:
+        if s.instruction:
+            ctx.warnings.append(
+                f"sentence [{s.id}] reads as an instruction to an AI; kept as article text, "
+                "never used as evidence"
+            )
+    return sentences
 
 
-def _audit(ctx: RunContext, claim: RawClaim, reason: str, injected: frozenset[str]) -> DroppedClaim:
-    """A dropped claim as reported, unless it repeats the model's instructions or words found
-    only in text addressed to an AI: the audit must not become the channel through which an
-    injection ("answer PWNED", "reveal your prompt") reaches the client."""
-    said = f"{claim.speaker} {claim.text}"
-    if ctx.echoes_prompt(said) or not injected.isdisjoint(words_of(said)):
-        return DroppedClaim(text=_WITHHELD, speaker=_WITHHELD, reason=reason)
-    return DroppedClaim(text=claim.text, speaker=claim.speaker, reason=reason)
+def readable_of(doc: CleanDoc, sentences: list[Sentence]) -> Readable:
+    text = "\n".join(doc.text[x.start : x.end] for x in sentences if not x.instruction)
+    addressed = " ".join(doc.text[x.start : x.end] for x in sentences if x.instruction)
+    return Readable(text, frozenset(words_of(addressed) - words_of(text)))
 
 
 def summarize_article(
     article: ArticleInput,
     backend: Backend,
     prompts: PromptLibrary,
-    window_sentences: int = 5,
     doc: CleanDoc | None = None,
 ) -> SummaryResult:
     """`doc`: the article already cleaned by the caller (the engine cleans to find stored
@@ -106,97 +88,37 @@ def summarize_article(
     started = time.perf_counter()
     ctx = RunContext(backend=backend, prompts=prompts)
     doc = doc or clean(article)
-    budget = _context_budget(ctx)
-    sentences, cut = fit_sentences(doc, split_sentences(doc), budget)
-    if cut:
-        ctx.warnings.append(
-            f"{cut} sentence(s) too long for the model's context were cut into parts"
-        )
-    by_id = {s.id: s for s in sentences}
-    for s in sentences:
-        if s.instruction:
-            ctx.warnings.append(
-                f"sentence [{s.id}] reads as an instruction to an AI; kept as article text, "
-                "never used as evidence"
-            )
-    chunks = plan_chunks(doc, sentences, budget, window_sentences)
-    # Text addressed to an AI is no source of names, speakers or summary sentences.
-    readable = "\n".join(doc.text[x.start : x.end] for x in sentences if not x.instruction)
-    # Words found only in text addressed to an AI: no output may repeat them.
-    injected = frozenset(
-        words_of(" ".join(doc.text[x.start : x.end] for x in sentences if x.instruction))
-        - words_of(readable)
-    )
-
-    grounded: list[GroundedClaim] = []
-    dropped: list[DroppedClaim] = []
-    failed_windows: list[LLMError] = []
-    chunk_texts: list[str] = []
-    for chunk in chunks:
-        text = render(doc, chunk.sentences)
-        chunk_texts.append(text)
-        raw, failed = extract_chunk(ctx, text, chunk)
-        failed_windows.extend(f.error for f in failed)
-        for f in failed:
-            ctx.warnings.append(
-                f"sentences [{f.window.first}]-[{f.window.last}] not analysed: {f.error.code}"
-            )
-        evidence_ids = [s.id for s in chunk.sentences if not s.instruction]
-        grounder = Grounder(ctx, doc, by_id, text, evidence_ids, readable)
-        for claim in raw:
-            outcome = grounder.ground(claim)
-            if isinstance(outcome, str):
-                dropped.append(_audit(ctx, claim, outcome, injected))
-            else:
-                grounded.append(outcome)
-    total_windows = sum(len(c.windows) for c in chunks)
-    if failed_windows and len(failed_windows) == total_windows:
-        raise failed_windows[-1]  # nothing to return: report the model's fault as it was
-
-    grounded.sort(key=lambda g: (g.sentence_ids[0], g.sentence_ids))
-    claims = [
-        Claim(
-            id=f"c{i}",
-            text=g.raw.text,
-            speaker=g.raw.speaker,
-            kind=classify(g.raw.text, " ".join(span.quote for span in g.evidence)),
-            numbers=numbers_in(g.raw.text),
-            sentence_ids=g.sentence_ids,
-            evidence=g.evidence,
-            repairs=g.repairs,
-        )
-        for i, g in enumerate(_dedupe(grounded, dropped), 1)
-    ]
-
-    if len(chunks) == 1:
-        data = summarize_in_context(ctx, chunk_texts[0], article.max_words)
-    else:
-        data = summarize_from_claims(ctx, claims, article.max_words)
-    summary = build_summary(data, claims, article.max_words, readable, ctx.warnings, injected)
-    # Entities from the model when its prompt asks for them (summarize@v1), else by rule.
-    entities = ground_entities(data, readable) or ground_entities(rule_entities(readable), readable)
-    canonical_speakers(claims, entities, outlet_of(article))
-
+    sentences = sentences_of(ctx, doc)
+    readable = readable_of(doc, sentences)
+    claims = build_claims(doc, sentences, outlet_of(article))
+    ranked = rank(claims, article.title or doc.title)
+    summary = write_summary(ctx, ranked, article.max_words, ctx.warnings, readable.injected)
+    entities = ground_entities(rule_entities(readable.text), readable.text)
     result = SummaryResult(
-        source=source_of(article, doc, len(chunks)),
+        source=source_of(article, doc, 1),
         summary=summary,
         claims=claims,
         entities=entities,
         removed=doc.removed,
-        dropped=dropped,
+        dropped=[],
         usage=_usage(ctx, count_tokens(doc.text), time.perf_counter() - started),
-        provenance=Provenance(
-            model=backend.model_id,
-            prompt_versions={n: p.version for n, p in sorted(ctx.used.items())},
-            prompt_sha256={n: p.sha256 for n, p in sorted(ctx.used.items())},
-            pipeline_version=PIPELINE_VERSION,
-            created_at=datetime.now(UTC),
-        ),
-        partial=bool(failed_windows),
+        provenance=_provenance(ctx, backend),
+        partial=False,
         warnings=ctx.warnings,
     )
     result.check_grounded(doc.source)
     return result
+
+
+def _provenance(ctx: RunContext, backend: Backend) -> Provenance:
+    ctx.prompt(SUMMARIZE)  # recorded even when an empty article needed no model call
+    return Provenance(
+        model=backend.model_id,
+        prompt_versions={n: p.version for n, p in sorted(ctx.used.items())},
+        prompt_sha256={n: p.sha256 for n, p in sorted(ctx.used.items())},
+        pipeline_version=PIPELINE_VERSION,
+        created_at=datetime.now(UTC),
+    )
 
 
 def _usage(ctx: RunContext, article_tokens: int, wall: float) -> Usage:

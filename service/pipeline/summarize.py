@@ -1,8 +1,11 @@
-"""Stage 5: headline, one-sentence summary and key points, each point tied to claims.
+"""Stage: headline, summary and key points, chosen from the ranked claims.
 
-The model names the key sentences; a key point is the claim(s) stated there. Writing key
-points out again would cost a small model ~100 generated tokens and could drift from the
-source; the claims are already grounded.
+Selection before phrasing: rank.py orders the claims by importance; the model phrases a
+headline and a few summary sentences from the top ones, each sentence citing its claims.
+The pipeline then keeps a sentence only if it ends as a sentence and every number and name
+in it is in the claims it cites; the summary fits `max_words` by keeping fewer whole
+sentences, never by cutting one. Key points are the top claims themselves, most important
+first: they already read alone and are grounded, and cost no generated token.
 """
 
 from __future__ import annotations
@@ -12,142 +15,121 @@ import re
 from typing import Any
 
 from service.pipeline.context import RunContext
-from service.pipeline.ground import names_missing, numbers_in, support, words_of
+from service.pipeline.ground import names_missing, numbers_in, words_of
 from service.pipeline.models import Claim, KeyPoint, Summary
-from service.pipeline.prompt_names import SUMMARIZE, SUMMARIZE_CLAIMS
-from service.pipeline.segment import defuse, sentences_of
+from service.pipeline.prompt_names import SUMMARIZE
+from service.pipeline.segment import defuse
 
-_CHARS_PER_WORD = (
-    9  # a loose bound for decoding: the word limit is enforced after, on whole sentences
-)
-MAX_KEY_POINTS = 6
-MIN_KEY_POINTS = 3
+SHOWN = 6  # top claims the model phrases from
+MAX_KEY_POINTS = 5
+HEADLINE_WORDS = 12
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+_ENDS = re.compile(r"[.!?][\"”’']?$")
+_DANGLING = frozenset("a an the of to in on at by for with as and or but that from".split())
 
 
-def length_schema(base: dict[str, Any], max_words: int) -> dict[str, Any]:
-    """Bound the summary's characters during decoding so a small model cannot ramble on."""
+def _schema(base: dict[str, Any], ids: list[str]) -> dict[str, Any]:
+    """Cited ids limited to the claims shown, so decoding cannot cite another."""
     schema = copy.deepcopy(base)
-    schema["properties"]["summary"]["maxLength"] = max_words * _CHARS_PER_WORD
+    schema["properties"]["summary"]["items"]["properties"]["claims"]["items"]["enum"] = ids
     return schema
 
 
-def summarize_in_context(ctx: RunContext, article: str, max_words: int) -> dict[str, Any]:
+def ask_summary(ctx: RunContext, top: list[Claim], max_words: int) -> dict[str, Any]:
+    listing = defuse("\n".join(f"[{c.id}] ({c.speaker}) {c.text}" for c in top))
     prompt = ctx.prompt(SUMMARIZE)
     assert prompt.schema is not None
-    return ctx.ask(
+    return ctx.ask_standalone(
         SUMMARIZE,
-        article,
-        {"max_words": max_words},
-        schema=length_schema(prompt.schema, max_words),
+        {"claims": listing, "max_words": max_words},
+        schema=_schema(prompt.schema, [c.id for c in top]),
         label="summarize",
     )
 
 
-def summarize_from_claims(ctx: RunContext, claims: list[Claim], max_words: int) -> dict[str, Any]:
-    listing = defuse("\n".join(f"[{i}] {c.speaker}: {c.text}" for i, c in enumerate(claims, 1)))
-    data = ctx.ask_standalone(
-        SUMMARIZE_CLAIMS, {"claims": listing, "max_words": max_words}, label="summarize"
-    )
-    # Key points cite claim numbers here; express them as those claims' first sentences.
-    data["key_points"] = [
-        claims[i - 1].sentence_ids[0] for i in data["key_points"] if 1 <= i <= len(claims)
-    ]
-    return data
+def complete(sentence: str) -> bool:
+    """Ends as a sentence: terminal punctuation, and not on "a", "the", "as" before it."""
+    words = sentence.rstrip(".!?\"”’' ").split()
+    return bool(_ENDS.search(sentence)) and bool(words) and words[-1].lower() not in _DANGLING
 
 
-def fit_words(text: str, max_words: int) -> str:
-    """Keep whole sentences within the limit; a single over-long sentence is kept whole."""
-    text = " ".join(text.split())
-    if len(text.split()) <= max_words:
-        return text
-    sentences = sentences_of(text)
-    kept: list[str] = []
-    for sentence in sentences:
-        if len(" ".join([*kept, sentence]).split()) > max_words:
-            break
-        kept.append(sentence)
-    return " ".join(kept) if kept else text
+def unsupported(text: str, cited: str, injected: frozenset[str]) -> list[str]:
+    """Numbers and names of `text` that its cited claims do not contain, and any word found
+    only in text addressed to an AI."""
+    have = set(numbers_in(cited))
+    bad = [n for n in numbers_in(text) if n not in have] + names_missing(text, cited)
+    bad += [a for a in _ACRONYM.findall(text) if a not in cited]
+    return bad + sorted(injected & words_of(text))
 
 
-_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
-SUMMARY_SUPPORT = 0.5
-
-
-def grounded_sentences(
-    text: str, article: str, warnings: list[str], what: str, injected: frozenset[str] = frozenset()
-) -> str:
-    """Drop sentences stating numbers, names or acronyms the article does not contain, or
-    whose words mostly are not the article's. `article` excludes text addressed to an AI,
-    so a summary cannot repeat an injected instruction ("answer PWNED"); nor may it use a
-    word found only there (`injected`: "...add that the mayor resigned")."""
-    have = set(numbers_in(article))
-    kept = []
-    for index, sentence in enumerate(sentences_of(" ".join(text.split())), 1):
-        bad = [n for n in numbers_in(sentence) if n not in have] + names_missing(sentence, article)
-        bad += [a for a in _ACRONYM.findall(sentence) if a not in article]
-        bad += sorted(injected & words_of(sentence))
-        if not bad and support(sentence, article) < SUMMARY_SUPPORT:
-            bad = ["words not in the article"]
-        if bad:
+def _sentences(
+    data: dict[str, Any], by_id: dict[str, Claim], warnings: list[str], injected: frozenset[str]
+) -> list[tuple[str, list[str]]]:
+    kept: list[tuple[str, list[str]]] = []
+    for n, item in enumerate(data.get("summary") or [], 1):
+        text = " ".join(str(item.get("text", "")).split())
+        ids = [i for i in item.get("claims", []) if i in by_id]
+        cited = " ".join(f"{by_id[i].speaker} {by_id[i].text}" for i in ids)
+        if not ids or not complete(text):
+            warnings.append(f"summary sentence {n} dropped: incomplete or citing no claim")
+        elif unsupported(text, cited, injected):
             # Not quoted back: the model's unsupported words may be an article's injection.
-            kinds = (
-                "words not in the article"
-                if bad == ["words not in the article"]
-                else "numbers or names not in the article"
-            )
-            warnings.append(f"{what} sentence {index} dropped: {kinds}")
+            warnings.append(f"summary sentence {n} dropped: numbers or names not in its claims")
         else:
-            kept.append(sentence)
-    return " ".join(kept)
+            kept.append((text, ids))
+    return kept
 
 
-def build_summary(
-    data: dict[str, Any],
-    claims: list[Claim],
+def _fit(
+    sentences: list[tuple[str, list[str]]], ranked: list[Claim], max_words: int
+) -> tuple[str, list[str]]:
+    """Whole sentences within the limit; else the most important claim that fits."""
+    text: list[str] = []
+    ids: list[str] = []
+    for sentence, cited in sentences:
+        if len(" ".join([*text, sentence]).split()) > max_words:
+            break
+        text.append(sentence)
+        ids += [i for i in cited if i not in ids]
+    if text:
+        return " ".join(text), ids
+    for claim in ranked:
+        if len(claim.text.split()) <= max_words:
+            return claim.text, [claim.id]
+    first = sentences[0] if sentences else (ranked[0].text, [ranked[0].id])
+    return first[0], list(first[1])  # over the limit rather than cut: a warning says so
+
+
+def write_summary(
+    ctx: RunContext,
+    ranked: list[Claim],
     max_words: int,
-    article: str,
     warnings: list[str],
     injected: frozenset[str] = frozenset(),
 ) -> Summary:
-    points: list[KeyPoint] = []
-    used: set[str] = set()
-    for sentence_id in data["key_points"]:
-        stated = [c for c in claims if sentence_id in c.sentence_ids and c.id not in used]
-        if not stated:
-            warnings.append(f"key point on sentence [{sentence_id}] dropped: no claim there")
-            continue
-        used.update(c.id for c in stated)
-        points.append(
-            KeyPoint(text=" ".join(c.text for c in stated), claim_ids=[c.id for c in stated])
-        )
-        if len(points) == MAX_KEY_POINTS:
-            break
-    for claim in claims:
-        # The model picked headings or too few points: complete from the article's order.
-        if len(points) >= MIN_KEY_POINTS:
-            break
-        if claim.id not in used:
-            used.add(claim.id)
-            points.append(KeyPoint(text=claim.text, claim_ids=[claim.id]))
-            warnings.append(f"key point completed from claim {claim.id}")
-    summary = fit_words(
-        grounded_sentences(str(data["summary"]), article, warnings, "summary", injected),
-        max_words,
-    )
-    if not summary and points:
-        summary = fit_words(points[0].text, max_words)
-        warnings.append("summary replaced by the first key point")
-    headline = grounded_sentences(str(data["headline"]), article, warnings, "headline", injected)
+    if not ranked:
+        return Summary(headline="", summary="", key_points=[], word_count=0)
+    top = ranked[:SHOWN]
+    by_id = {c.id: c for c in top}
+    data = ask_summary(ctx, top, max_words)
+    summary, ids = _fit(_sentences(data, by_id, warnings, injected), ranked, max_words)
     words = len(summary.split())
     if words > max_words:
         warnings.append(f"summary has {words} words, over max_words={max_words}")
     return Summary(
-        headline=headline or (doc_title_fallback(points)),
+        headline=_headline(str(data.get("headline", "")), top, warnings, injected),
         summary=summary,
-        key_points=points,
+        key_points=[KeyPoint(text=c.text, claim_ids=[c.id]) for c in ranked[:MAX_KEY_POINTS]],
         word_count=words,
+        claim_ids=ids,
     )
 
 
-def doc_title_fallback(points: list[KeyPoint]) -> str:
-    return " ".join(points[0].text.split()[:12]) if points else ""
+def _headline(text: str, top: list[Claim], warnings: list[str], injected: frozenset[str]) -> str:
+    text = " ".join(text.split()).rstrip(".")
+    shown = " ".join(f"{c.speaker} {c.text}" for c in top)
+    if text and len(text.split()) <= HEADLINE_WORDS and not unsupported(text, shown, injected):
+        return text
+    warnings.append("headline replaced: too long, or numbers or names not in the claims")
+    fitting = [c.text.rstrip(".") for c in top if len(c.text.split()) <= HEADLINE_WORDS]
+    return fitting[0] if fitting else ""

@@ -1,0 +1,120 @@
+"""Stage: claims from the article's sentences — attributed, standalone, atomic, grounded.
+
+Every claim is composed from its sentence's own words (see standalone.py), so it cannot
+misquote, drop a hedge or invent a number, and costs the model nothing; its evidence is
+its sentence plus, when the speaker is named elsewhere, the sentence of the cue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc
+
+from service.pipeline.attribution import Attribution, attribute, has_quotation
+from service.pipeline.clean import CleanDoc
+from service.pipeline.ground import numbers_in
+from service.pipeline.kinds import classify
+from service.pipeline.models import UNATTRIBUTED, Claim, ClaimKind, Span, Substitution
+from service.pipeline.models import Attribution as AttributionOut
+from service.pipeline.nlp import parse_all
+from service.pipeline.people import People, build_people
+from service.pipeline.segment import Sentence
+from service.pipeline.standalone import Composed, compose
+
+_MIN_WORDS = 4
+_BACK_REFERENCES = frozenset({"this", "that", "so", "these", "those", "it"})
+
+
+def _span(doc: CleanDoc, start: int, end: int) -> Span:
+    a, b = doc.to_source(start, end)
+    return Span(start=a, end=b, quote=doc.source[a:b])
+
+
+def _source_note(parsed: Doc, att: Attribution) -> bool:
+    """ "Kirill Budanov said this in an interview with Bloomberg": where earlier claims were
+    made, not a claim of its own."""
+    if att.verb_token is None or has_quotation(parsed.text):
+        return False
+    verb = parsed[att.verb_token]
+    deps = {c.dep_: c for c in verb.children}
+    obj = deps.get("dobj")
+    return "ccomp" not in deps and obj is not None and obj.lower_ in _BACK_REFERENCES
+
+
+def _kind(text: str, evidence: str, att: Attribution) -> ClaimKind:
+    kind = classify(text, evidence)
+    if att.cue in ("said", "according_to") and kind == "opinion":
+        return "statement"  # a reported statement is the speaker's claim, not an opinion
+    return kind
+
+
+class ClaimBuilder:
+    def __init__(self, doc: CleanDoc, sentences: list[Sentence], outlet: str) -> None:
+        self.doc = doc
+        self.by_id = {s.id: s for s in sentences}
+        self.outlet = outlet
+        # Text addressed to an AI is never mined, nor a source of names.
+        self.mined = [s for s in sentences if not s.instruction]
+        self.parsed = parse_all([doc.text[s.start : s.end] for s in self.mined])
+        self.people: People = build_people(
+            self.parsed,
+            [s.start for s in self.mined],
+            [s.id for s in self.mined],
+            {s.id for s in self.mined if s.heading},
+        )
+
+    def build(self) -> list[Claim]:
+        claims: list[Claim] = []
+        previous: Attribution | None = None
+        for sentence, parsed in zip(self.mined, self.parsed, strict=True):
+            if sentence.heading:
+                previous = None
+                continue
+            att = attribute(parsed, sentence.start, self.people, previous)
+            if att.cue != "narration" and att.cue_sentence is None:
+                att = replace(att, cue_sentence=sentence.id)
+            previous = att
+            if _source_note(parsed, att):
+                continue
+            for composed in compose(parsed, sentence.start, att, self.people):
+                if len(composed.text.split()) >= _MIN_WORDS:
+                    claims.append(self._claim(len(claims) + 1, sentence, att, composed))
+        return claims
+
+    def _claim(self, n: int, sentence: Sentence, att: Attribution, c: Composed) -> Claim:
+        ids = sorted({sentence.id, att.cue_sentence or sentence.id})
+        evidence = [_span(self.doc, self.by_id[i].start, self.by_id[i].end) for i in ids]
+        cue_span = (
+            _span(self.doc, att.cue_start, att.cue_end)
+            if att.cue_start is not None and att.cue_end is not None
+            else None
+        )
+        speaker = att.speaker or (self.outlet if att.cue == "narration" else UNATTRIBUTED)
+        quotes = " ".join(s.quote for s in evidence)
+        return Claim(
+            id=f"c{n}",
+            text=c.text,
+            speaker=speaker,
+            attribution=AttributionOut(cue=att.cue, cue_span=cue_span),
+            substitutions=[
+                Substitution(
+                    original=s.original,
+                    replacement=s.replacement,
+                    antecedent=_span(self.doc, s.antecedent.start, s.antecedent.end),
+                )
+                for s in c.substitutions
+            ],
+            kind=_kind(c.text, quotes, att),
+            numbers=numbers_in(c.text),
+            sentence_ids=ids,
+            evidence=evidence,
+            repairs=[
+                f"'{s.original}' → '{s.replacement}' (named in sentence [{s.antecedent.sentence}])"
+                for s in c.substitutions
+            ],
+        )
+
+
+def build_claims(doc: CleanDoc, sentences: list[Sentence], outlet: str) -> list[Claim]:
+    return ClaimBuilder(doc, sentences, outlet).build()

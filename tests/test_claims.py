@@ -1,0 +1,129 @@
+"""Claims from sentences: attribution, standalone text, atomic splits, fitting evidence.
+
+Hand-made articles with the patterns news writing uses; no model (the parser is the pinned
+spaCy English pipeline)."""
+
+from __future__ import annotations
+
+from service.pipeline.claims import build_claims
+from service.pipeline.clean import clean_text
+from service.pipeline.models import Claim
+from service.pipeline.rank import rank
+from service.pipeline.segment import split_sentences
+
+ARTICLE = (
+    "Ukraine’s military intelligence chief, Kyrylo Budanov, has said that a truce should be "
+    "concluded as soon as possible. He also said that up to 40% of Russia’s ammunition is "
+    "supplied by North Korea.\n"
+    "Kirill Budanov said this in an interview with Bloomberg.\n"
+    "According to the chief of the GUR, Kim Jong-un’s regime also sends Russia ballistic "
+    "missiles.\n"
+    "Russia has intensified military ties with North Korea since last June.\n"
+    "According to Budanov, US support will continue in the near future, and Washington may "
+    "provide Ukraine with additional air defense systems.\n"
+    "“His position is consistent, you shouldn’t judge him by his media characteristics,” "
+    "Budanov said of US President Donald Trump.\n"
+    "He added that Ukraine is highly dependent on the United States for satellite imagery.\n"
+    "“I don’t see any signs that our security cooperation will stop,” the DIU chief said.\n"
+    "Reports indicate increasing civilian casualties.\n"
+    "The revelations highlight the deepening concern about the war.\n"
+)
+
+
+def _claims(text: str = ARTICLE, outlet: str = "Example News") -> list[Claim]:
+    doc = clean_text(text)
+    return build_claims(doc, split_sentences(doc), outlet)
+
+
+def _find(claims: list[Claim], words: str) -> Claim:
+    return next(c for c in claims if words in c.text)
+
+
+def test_a_pronoun_that_speaks_is_the_person_and_the_claim_names_him() -> None:
+    claim = _find(_claims(), "40%")
+    assert claim.speaker == "Kyrylo Budanov"
+    assert claim.attribution is not None and claim.attribution.cue == "said"
+    assert claim.text.startswith("Kyrylo Budanov also said that up to 40%")
+    sub = claim.substitutions[0]
+    assert (sub.original, sub.replacement) == ("He", "Kyrylo Budanov")
+    assert ARTICLE[sub.antecedent.start : sub.antecedent.end] == "Kyrylo Budanov"
+    assert claim.numbers == ["40"] and "up to 40%" in claim.text  # the hedge is the source's
+
+
+def test_a_role_noun_is_the_person_it_names() -> None:
+    claims = _claims()
+    missiles = _find(claims, "ballistic missiles")
+    assert missiles.speaker == "Kyrylo Budanov"
+    assert missiles.attribution is not None and missiles.attribution.cue == "according_to"
+    assert missiles.text.startswith("According to Kyrylo Budanov, Kim Jong-un")
+    quote = _find(claims, "security cooperation")
+    assert quote.speaker == "Kyrylo Budanov" and quote.kind == "quote"
+    assert quote.attribution is not None and quote.attribution.cue == "quote"
+    assert quote.text.endswith("Kyrylo Budanov said.")
+
+
+def test_he_after_a_quote_about_someone_else_is_still_the_speaker() -> None:
+    claim = _find(_claims(), "satellite imagery")
+    assert claim.speaker == "Kyrylo Budanov"  # not Donald Trump, named last
+    assert claim.text.startswith("Kyrylo Budanov added that")
+
+
+def test_pronouns_inside_a_quotation_are_bracketed() -> None:
+    claim = _find(_claims(), "position is consistent")
+    assert claim.text.startswith("“[Donald Trump’s] position is consistent")
+    assert claim.speaker == "Kyrylo Budanov"
+    assert all(s.replacement.startswith("[") for s in claim.substitutions)
+
+
+def test_two_facts_in_one_sentence_are_two_claims_on_the_same_evidence() -> None:
+    claims = _claims()
+    support = _find(claims, "US support will continue")
+    defense = _find(claims, "air defense")
+    assert support is not defense
+    assert support.text == "According to Budanov, US support will continue in the near future."
+    assert defense.text.startswith("According to Budanov, Washington may provide Ukraine")
+    assert support.evidence == defense.evidence and len(support.evidence) == 1
+    assert support.speaker == defense.speaker == "Kyrylo Budanov"
+
+
+def test_the_outlet_speaks_only_its_own_narration() -> None:
+    claims = _claims()
+    assert _find(claims, "intensified military ties").speaker == "Example News"
+    assert _find(claims, "revelations highlight").speaker == "Example News"
+    reported = [c for c in claims if c.attribution and c.attribution.cue != "narration"]
+    assert reported and all(c.speaker != "Example News" for c in reported)
+
+
+def test_no_one_named_is_unattributed_not_guessed() -> None:
+    claim = _find(_claims(), "civilian casualties")
+    assert claim.speaker == "unattributed"
+    assert claim.attribution is not None and claim.attribution.cue == "unattributed"
+
+
+def test_a_source_note_is_not_a_claim() -> None:
+    assert not any("interview with Bloomberg" in c.text for c in _claims())
+
+
+def test_evidence_is_the_sentence_a_claim_needs() -> None:
+    for claim in _claims():
+        assert len(claim.evidence) == 1, claim.text
+        for span in claim.spans():
+            assert ARTICLE[span.start : span.end] == span.quote
+
+
+def test_a_quotation_that_continues_cites_the_sentence_of_its_speaker() -> None:
+    text = (
+        '"They have transferred a significant amount of artillery ammunition," Budanov said.\n'
+        "“This allowed Russia to breathe a little bit. Without their help, the situation "
+        "would have been catastrophic.”\n"
+    )
+    claim = _find(_claims(text), "breathe")
+    assert claim.speaker == "Budanov"
+    assert claim.sentence_ids == [1, 2]  # its fact, and the sentence naming its speaker
+    assert claim.attribution is not None and claim.attribution.cue_span is not None
+    assert claim.attribution.cue_span.quote == "Budanov said"
+
+
+def test_rank_puts_the_headline_number_first() -> None:
+    ranked = rank(_claims(), None)
+    assert "40%" in ranked[0].text
