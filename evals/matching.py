@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from evals.cases import OUTLET, Case, ExpectedClaim
+from evals.cases import OUTLET, UNATTRIBUTED, Case, ExpectedClaim
 
 _QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
@@ -128,12 +128,17 @@ def speaker_ok(
 ) -> bool:
     """Does the predicted speaker name one of the acceptable speakers? "outlet" accepts the
     result's outlet label, "the article" (the pipeline's label when no outlet is known) and
-    the case's outlet name with its aliases; an entity id accepts any alias of the entity."""
+    the case's outlet name with its aliases; "unattributed" accepts only that literal; an
+    entity id accepts any alias of the entity."""
     if not predicted_speaker.strip():
         return False
     alias_sets = case.alias_sets()
     outlet_names = {n for n in (outlet, case.outlet) if n}
     for speaker in expected_speakers:
+        if speaker == UNATTRIBUTED:  # the literal the pipeline gives a sourceless claim
+            if normalize(predicted_speaker) == UNATTRIBUTED:
+                return True
+            continue
         if speaker == OUTLET:
             forms = {"the article", *outlet_names}
             for aliases in alias_sets.values():  # the outlet may be labelled as an entity
