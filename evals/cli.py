@@ -50,6 +50,9 @@ def run(
         bool, typer.Option("--judge", help="also score faithfulness with the LLM judge")
     ] = False,
     prompts_dir: Annotated[Path | None, typer.Option(help="prompt library to evaluate")] = None,
+    lengths: Annotated[
+        str, typer.Option(help="also summarize at these lengths in words (25,40,60,100): metric@N")
+    ] = "",
 ) -> None:
     """Run the pipeline on every case, score, gate, and write the report."""
     from rich.progress import Progress
@@ -57,7 +60,12 @@ def run(
     from evals.cases import load_cases
     from evals.judge import FAITHFULNESS_THRESHOLD, faithfulness, gating_status
     from evals.outputs import write_run
-    from evals.runner import RunConfig, run_eval
+    from evals.runner import RunConfig, parse_lengths, run_eval
+
+    try:
+        extra_lengths = parse_lengths(lengths)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--lengths") from exc
 
     loaded = load_cases(cases)
     backend, prompts, settings = _engine_parts(prompts_dir)
@@ -69,6 +77,7 @@ def run(
         baseline=baseline,
         thresholds=thresholds,
         window_sentences=settings.window_sentences,  # evaluate what the service runs
+        lengths=extra_lengths,
     )
     judge_state = None
     if judge:

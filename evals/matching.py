@@ -27,7 +27,7 @@ _SPELLED = re.compile(
 )
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """NFKC with typographic quotes and dashes made plain; case is kept."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return _DASHES.sub("-", text)
@@ -36,7 +36,7 @@ def _fold(text: str) -> str:
 def normalize(text: str) -> str:
     """The one form every comparison uses: casefolded, plain punctuation, '40 percent' ->
     '40%', single spaces. Labels and predictions both go through it, so they meet halfway."""
-    text = _fold(text).casefold()
+    text = fold(text).casefold()
     text = _PERCENT_WORD.sub("%", text)
     text = _PERCENT_GAP.sub("%", text)
     return _SPACE.sub(" ", text).strip()
@@ -52,7 +52,7 @@ def mentions(name: str, text: str) -> bool:
     """Whole-word occurrence of a name in a text: an alias is a name, never a stem, so
     "Kim" must not hit "Kimberly" nor "US" hit "Russia"."""
     if _is_acronym(name):
-        needle, hay = _SPACE.sub(" ", _fold(name)).strip(), _SPACE.sub(" ", _fold(text))
+        needle, hay = _SPACE.sub(" ", fold(name)).strip(), _SPACE.sub(" ", fold(text))
     else:
         needle, hay = normalize(name), normalize(text)
     return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay) is not None
