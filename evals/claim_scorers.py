@@ -113,19 +113,29 @@ def reported_speech_to_outlet() -> Scorer:
     return _scorer("reported_speech_to_outlet", body, lambda c: any(e.cue for e in c.claims))
 
 
+def _names_entity(speaker: str, case: Case) -> bool:
+    """A person's name ("Kyrylo Budanov, head of the GUR" too), or a speaker that is itself
+    a name and names an organisation ("Ukrainian intelligence", not "the DIU chief")."""
+    for entity in case.entities:
+        names = [a for a in {entity.name, *entity.aliases} if is_name(a)]
+        named = any(mentions(n, speaker) for n in names)
+        if named and (entity.type == "person" or is_name(speaker)):
+            return True
+    return False
+
+
 @metric("higher", 1.0, "predicted speakers that are a named entity, the outlet or 'unattributed'")
 def speaker_kind_valid() -> Scorer:
     def body(case: Case, result: Result) -> Out:
         claims, outlet = _claims(result), _outlet_label(result)
         if not claims:
             return None, {"reason": "no predicted claims"}
-        names = [a for forms in case.alias_sets().values() for a in forms if is_name(a)]
         invalid = [
             {"id": c.id, "speaker": c.speaker}
             for c in claims
             if normalize(c.speaker) != UNATTRIBUTED
             and not speaker_ok(c.speaker, [OUTLET], case, outlet)
-            and not any(mentions(n, c.speaker) for n in names)
+            and not _names_entity(c.speaker, case)
         ]
         return 1 - len(invalid) / len(claims), {"invalid": invalid}
 

@@ -377,9 +377,11 @@ def default_scorers() -> list[Scorer]:
     factories = [claim_recall, claim_precision, speaker_accuracy, number_fidelity, hedge_fidelity]
     factories += [grounding_rate, forbidden_leakage, boilerplate_leakage, schema_validity]
     factories += [summary_length, summary_mentions, latency, tokens]
-    return [factory() for factory in factories] + claim_scorers() + summary_scorers()
+    extra = claim_module.claim_scorers() + summary_module.summary_scorers()
+    return [factory() for factory in factories] + extra
 
 
-# At the end: these modules build on the helpers above (and register their metrics).
-from evals.claim_scorers import claim_scorers  # noqa: E402
-from evals.summary_scorers import summary_scorers  # noqa: E402
+# At the end, as modules (either may be the one imported first): they build on the helpers
+# above, and importing them registers their metrics in METRICS.
+from evals import claim_scorers as claim_module  # noqa: E402
+from evals import summary_scorers as summary_module  # noqa: E402
