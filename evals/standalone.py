@@ -48,6 +48,10 @@ _QUOTED = re.compile(r"\"[^\"]*(?:\"|$)|(?<!\w)'(?:[^'\n]|'(?=\w))+'(?!\w)")
 _BRACKET = re.compile(r"\[[^\]]+\]")
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
 _CAPITAL = re.compile(r"\b[A-Z][\w-]*")
+# Common nouns "it" and "they" may point at: a word after an article ("the truce"), or a
+# lowercase plural ("labeling them" after "actions"). No tagger: verbs ending in -s are listed.
+_NOUN = re.compile(r"\b(?:the|a|an)\s+([a-z][\w-]*)|\b([a-z]{2,}[^s\W]s)\b")
+_NOT_PLURAL = frozenset("was has is does says its his this thus always perhaps as us".split())
 _OPENER = re.compile(r"(?:^|[:;.!?]|[\"'])$")  # what may precede a clause start
 _SPEECH = re.compile(r"\b(?:said|says|added|noted|stated|warned|stressed|emphasi[sz]ed|argued)$")
 
@@ -80,6 +84,10 @@ def _entity_mentions(text: str, case: Case | None) -> list[Mention]:
 def _mentions(text: str, case: Case | None) -> list[Mention]:
     known = _entity_mentions(text, case)
     known += [Mention(m.start(), m.end(), "any", m.group()) for m in _BRACKET.finditer(text)]
+    for m in _NOUN.finditer(text):
+        word = m.group(1) or m.group(2)
+        if word not in _NOT_PLURAL and word not in NOT_NAMES:
+            known.append(Mention(m.start(), m.end(), "other", word))
     covered = [(m.start, m.end) for m in known]
     for m in _CAPITAL.finditer(text):
         word = m.group().removesuffix("'s")

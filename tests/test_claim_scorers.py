@@ -122,6 +122,13 @@ STANDALONE = [
     ),
     ("North Korea's production runs around the clock to meet its ally's demand.", True),
     ("They have transferred a significant amount of artillery ammunition.", False),
+    ("Budanov said it was also boosting its capacity to produce glide bombs.", False),
+    ("Russia has secured missiles from Iran, and Budanov said it was boosting its capacity.", True),
+    ("Trump criticized Putin's actions, labeling them devastating.", True),  # "actions"
+    (
+        '"I don\'t see any signs that our security cooperation will stop," the DIU chief said.',
+        False,
+    ),
 ]
 
 
