@@ -96,7 +96,7 @@ def run(
     run_dir = write_run(out, summary, records)
     for name, m in sorted(summary["metrics"].items()):
         mean = "-" if m["mean"] is None else f"{m['mean']:.3f}"
-        typer.echo(f"  {name:<20} {mean:>7}  {m['status']}")
+        typer.echo(f"  {name:<28} {mean:>7}  {m['status']}")
     typer.echo(f"{'PASSED' if summary['passed'] else 'FAILED'}  report: {run_dir / 'report.html'}")
     for failure in summary["failures"]:
         typer.echo(f"  - {failure}", err=True)
