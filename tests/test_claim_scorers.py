@@ -79,6 +79,15 @@ def test_reported_speech_labels_never_accept_the_outlet(cases: dict[str, Case]) 
                 assert "outlet" not in e.speaker, (case.id, e.id)
 
 
+def test_cues_and_speakers_agree(cases: dict[str, Case]) -> None:
+    """The outlet speaks exactly where the article narrates; "unattributed" is a speaker
+    exactly where it is a cue."""
+    for case in cases.values():
+        for e in case.claims:
+            assert ("narration" in e.cue) == ("outlet" in e.speaker), (case.id, e.id)
+            assert ("unattributed" in e.cue) == ("unattributed" in e.speaker), (case.id, e.id)
+
+
 def test_a_snippet_not_in_the_article_fails_at_load(tmp_path: Path) -> None:
     data = yaml.safe_load((CASES_DIR / "seed_004_unnamed.yaml").read_text())
     data["article"]["path"] = str((CASES_DIR / data["article"]["path"]).resolve())
