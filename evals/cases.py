@@ -19,6 +19,9 @@ from jsonschema.exceptions import best_match
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case.schema.json"
 OUTLET = "outlet"  # the speaker id for the article's own voice
+UNATTRIBUTED = "unattributed"  # the speaker id when the article names no source
+CUES = ("quote", "said", "according_to", "narration", "unattributed")
+REPORTED = frozenset({"quote", "said", "according_to"})  # cues that credit someone else
 
 Group = tuple[str, ...]  # alternatives: OR
 Groups = tuple[Group, ...]  # AND over groups
@@ -45,6 +48,9 @@ class ExpectedClaim:
     numbers: tuple[str, ...] = ()
     hedge: str | None = None
     kind: str | None = None
+    cue: tuple[str, ...] = ()  # acceptable attribution cues; the first is the primary one
+    evidence: tuple[str, ...] = ()  # verbatim snippets of the sentences the claim needs
+    importance: int | None = None  # 3 key fact, 2 supporting, 1 background
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class SummaryExpectation:
     max_words: int | None
     must_mention: Groups = ()
     must_not_mention: Groups = ()
+    lead: tuple[Groups, ...] = ()  # the one or two facts any summary must state
 
 
 @dataclass(frozen=True)
@@ -106,11 +113,26 @@ def _check_references(data: dict[str, Any], name: str) -> None:
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise CaseError(f"{name}: {kind}: duplicate ids {duplicates}")
-    known = {*entity_ids, OUTLET}
+    known = {*entity_ids, OUTLET, UNATTRIBUTED}
     for index, claim in enumerate(data["claims"]):
         unknown = [s for s in claim["speaker"] if s not in known]
         if unknown:
             raise CaseError(f"{name}: claims/{index}/speaker: unknown entity ids {unknown}")
+
+
+def _check_snippets(data: dict[str, Any], article: str, name: str) -> None:
+    """Evidence snippets must be the article's words, or evidence precision silently scores 0."""
+    from evals.matching import normalize  # matching imports this module
+
+    text = normalize(article)
+    for index, claim in enumerate(data["claims"]):
+        absent = [s for s in claim.get("evidence", ()) if normalize(s) not in text]
+        if absent:
+            raise CaseError(f"{name}: claims/{index}/evidence: not in the article: {absent}")
+
+
+def _cues(raw: str | list[str] | None) -> tuple[str, ...]:
+    return (raw,) if isinstance(raw, str) else tuple(raw or ())
 
 
 def load_case(path: str | Path) -> Case:
@@ -134,6 +156,7 @@ def load_case(path: str | Path) -> Case:
         article_text = article_path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseError(f"{path.name}: article/path: cannot read {article_path}: {exc}") from exc
+    _check_snippets(data, article_text, path.name)
     summary = data["summary"]
     return Case(
         id=data["id"],
@@ -158,6 +181,9 @@ def load_case(path: str | Path) -> Case:
                 numbers=tuple(c.get("numbers", ())),
                 hedge=c.get("hedge"),
                 kind=c.get("kind"),
+                cue=_cues(c.get("cue")),
+                evidence=tuple(c.get("evidence", ())),
+                importance=c.get("importance"),
             )
             for c in data["claims"]
         ),
@@ -170,6 +196,7 @@ def load_case(path: str | Path) -> Case:
             max_words=summary.get("max_words"),
             must_mention=_groups(summary.get("must_mention")),
             must_not_mention=_groups(summary.get("must_not_mention")),
+            lead=tuple(_groups(fact) for fact in summary.get("lead") or []),
         ),
     )
 

@@ -50,6 +50,9 @@ def run(
         bool, typer.Option("--judge", help="also score faithfulness with the LLM judge")
     ] = False,
     prompts_dir: Annotated[Path | None, typer.Option(help="prompt library to evaluate")] = None,
+    lengths: Annotated[
+        str, typer.Option(help="also summarize at these lengths in words (25,40,60,100): metric@N")
+    ] = "",
 ) -> None:
     """Run the pipeline on every case, score, gate, and write the report."""
     from rich.progress import Progress
@@ -57,7 +60,12 @@ def run(
     from evals.cases import load_cases
     from evals.judge import FAITHFULNESS_THRESHOLD, faithfulness, gating_status
     from evals.outputs import write_run
-    from evals.runner import RunConfig, run_eval
+    from evals.runner import RunConfig, parse_lengths, run_eval
+
+    try:
+        extra_lengths = parse_lengths(lengths)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--lengths") from exc
 
     loaded = load_cases(cases)
     backend, prompts, _settings = _engine_parts(prompts_dir)
@@ -68,6 +76,7 @@ def run(
         concurrency=concurrency,
         baseline=baseline,
         thresholds=thresholds,
+        lengths=extra_lengths,
     )
     judge_state = None
     if judge:
@@ -86,7 +95,7 @@ def run(
     run_dir = write_run(out, summary, records)
     for name, m in sorted(summary["metrics"].items()):
         mean = "-" if m["mean"] is None else f"{m['mean']:.3f}"
-        typer.echo(f"  {name:<20} {mean:>7}  {m['status']}")
+        typer.echo(f"  {name:<28} {mean:>7}  {m['status']}")
     typer.echo(f"{'PASSED' if summary['passed'] else 'FAILED'}  report: {run_dir / 'report.html'}")
     for failure in summary["failures"]:
         typer.echo(f"  - {failure}", err=True)

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from evals.cases import OUTLET, Case, ExpectedClaim
+from evals.cases import OUTLET, UNATTRIBUTED, Case, ExpectedClaim
 
 _QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
@@ -27,7 +27,7 @@ _SPELLED = re.compile(
 )
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """NFKC with typographic quotes and dashes made plain; case is kept."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
     return _DASHES.sub("-", text)
@@ -36,7 +36,7 @@ def _fold(text: str) -> str:
 def normalize(text: str) -> str:
     """The one form every comparison uses: casefolded, plain punctuation, '40 percent' ->
     '40%', single spaces. Labels and predictions both go through it, so they meet halfway."""
-    text = _fold(text).casefold()
+    text = fold(text).casefold()
     text = _PERCENT_WORD.sub("%", text)
     text = _PERCENT_GAP.sub("%", text)
     return _SPACE.sub(" ", text).strip()
@@ -52,7 +52,7 @@ def mentions(name: str, text: str) -> bool:
     """Whole-word occurrence of a name in a text: an alias is a name, never a stem, so
     "Kim" must not hit "Kimberly" nor "US" hit "Russia"."""
     if _is_acronym(name):
-        needle, hay = _SPACE.sub(" ", _fold(name)).strip(), _SPACE.sub(" ", _fold(text))
+        needle, hay = _SPACE.sub(" ", fold(name)).strip(), _SPACE.sub(" ", fold(text))
     else:
         needle, hay = normalize(name), normalize(text)
     return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", hay) is not None
@@ -128,12 +128,17 @@ def speaker_ok(
 ) -> bool:
     """Does the predicted speaker name one of the acceptable speakers? "outlet" accepts the
     result's outlet label, "the article" (the pipeline's label when no outlet is known) and
-    the case's outlet name with its aliases; an entity id accepts any alias of the entity."""
+    the case's outlet name with its aliases; "unattributed" accepts only that literal; an
+    entity id accepts any alias of the entity."""
     if not predicted_speaker.strip():
         return False
     alias_sets = case.alias_sets()
     outlet_names = {n for n in (outlet, case.outlet) if n}
     for speaker in expected_speakers:
+        if speaker == UNATTRIBUTED:  # the literal the pipeline gives a sourceless claim
+            if normalize(predicted_speaker) == UNATTRIBUTED:
+                return True
+            continue
         if speaker == OUTLET:
             forms = {"the article", *outlet_names}
             for aliases in alias_sets.values():  # the outlet may be labelled as an entity

@@ -375,6 +375,18 @@ def _claim_rows(rec: dict[str, Any], lost: set[str]) -> list[str]:
     return rows or [_el("tr", _el("td", _muted("no claims"), colspan=3))]
 
 
+def _lengths(rec: dict[str, Any]) -> str:
+    """The summary at each extra length of `eval run --lengths`, shortest first."""
+    rows = []
+    for words, entry in sorted((rec.get("lengths") or {}).items(), key=lambda kv: int(kv[0])):
+        summ, err = entry.get("summary") or {}, entry.get("error") or {}
+        text = _e(summ.get("summary", "")) or _muted(_e(err.get("code", "no summary")))
+        cells: list[Cell] = [_e(words), _e(summ.get("headline", "")), text]
+        rows.append(_tr([*cells, _e(summ.get("word_count", "-"))]))
+    head: list[Cell] = ["Words", "Headline", "Summary", "Count"]
+    return _table(head, rows, class_="lengths") if rows else ""
+
+
 def _case_section(case_id: str, recs: list[dict[str, Any]], lost: set[str]) -> str:
     if not recs:
         return _card("Case " + _e(case_id), _muted("No records."), id="case-" + case_id)
@@ -397,6 +409,7 @@ def _case_section(case_id: str, recs: list[dict[str, Any]], lost: set[str]) -> s
             ids = ", ".join(str(i) for i in k.get("claim_ids") or [])
             points += _el("li", _e(k.get("text", "")) + " " + _muted(_e(ids)))
         body += _el("ul", points) if points else ""
+    body += _lengths(rec)
     head: list[Cell] = ["Status", "Expected", "Predicted — speaker · id"]
     table = _table(head, _claim_rows(rec, lost), class_="claim-table", id="claims-" + case_id)
     article, unplaced = _article(str(rec.get("article_text") or ""), result.get("claims") or [])

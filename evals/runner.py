@@ -20,7 +20,8 @@ from typing import Any
 
 from evals.cases import Case
 from evals.matching import assign, matches
-from evals.scorers import METRICS, Scorer, default_scorers
+from evals.scorers import Scorer, default_scorers, metric_of
+from evals.summary_scorers import summary_scorers
 from service.errors import InputError
 from service.llm.backend import Backend
 from service.llm.cache import CachingBackend
@@ -40,14 +41,75 @@ class RunConfig:
     baseline: Path | None = None
     thresholds: dict[str, float] = field(default_factory=dict)
     extra_scorers: list[Scorer] = field(default_factory=list)
+    # Extra summary lengths (words): each re-runs the pipeline with that max_words; the
+    # claim calls are identical, so the response cache serves them and only the summary
+    # call is new. Scored as "<metric>@<words>".
+    lengths: tuple[int, ...] = ()
 
 
-def _article(case: Case) -> ArticleInput:
-    max_words = case.summary.max_words if case.summary and case.summary.max_words else 40
+def parse_lengths(text: str) -> tuple[int, ...]:
+    """ "25,40,60" -> (25, 40, 60): distinct word counts the summary schema accepts."""
+    try:
+        words = [int(part) for part in text.replace(" ", "").split(",") if part]
+    except ValueError:
+        raise ValueError(f"not a comma-separated list of word counts: {text!r}") from None
+    if any(not 10 <= w <= 300 for w in words):
+        raise ValueError(f"lengths must be 10..300 words: {text!r}")
+    return tuple(dict.fromkeys(words))
+
+
+def _max_words(case: Case) -> int:
+    return case.summary.max_words if case.summary and case.summary.max_words else 40
+
+
+def _article(case: Case, max_words: int | None = None) -> ArticleInput:
+    max_words = max_words or _max_words(case)
     body = {"html": case.article_text} if case.format == "html" else {"text": case.article_text}
     return ArticleInput(
         outlet=case.outlet, published_at=case.published_at, max_words=max_words, **body
     )
+
+
+Outcome = tuple[dict[str, Any] | None, dict[str, str] | None, float]  # result, error, seconds
+
+
+def _summarize(
+    case: Case, backend: Backend, prompts: PromptLibrary, config: RunConfig, words: int | None
+) -> Outcome:
+    t0 = time.perf_counter()
+    try:
+        article = _article(case, words)
+        out = summarize_article(article, backend, prompts)
+        return out.model_dump(mode="json"), None, time.perf_counter() - t0
+    except (LLMError, InputError) as exc:
+        return None, {"code": exc.code, "message": str(exc)}, time.perf_counter() - t0
+
+
+def _score(scorers: list[Scorer], case: Case, result: dict[str, Any] | None) -> dict[str, Any]:
+    scores = {}
+    for scorer in scorers:
+        score = scorer(case, result)
+        scores[score.name] = {
+            "value": score.value,
+            "skipped": score.skipped,
+            "details": score.details,
+        }
+    return scores
+
+
+def _lengths(
+    case: Case, backend: Backend, prompts: PromptLibrary, config: RunConfig, main: Outcome
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The summary at each extra length, and its scores ("<metric>@<words>")."""
+    summaries: dict[str, Any] = {}
+    scores: dict[str, Any] = {}
+    for words in config.lengths:
+        same = words == _max_words(case)  # the main run already is this length
+        result, error, wall = main if same else _summarize(case, backend, prompts, config, words)
+        summary = (result or {}).get("summary")
+        summaries[str(words)] = {"summary": summary, "error": error, "wall_s": wall}
+        scores |= _score(summary_scorers(words), case, result)
+    return summaries, scores
 
 
 def run_case(
@@ -56,23 +118,10 @@ def run_case(
     cached = (
         backend.with_salt(f"repeat-{repeat}") if isinstance(backend, CachingBackend) else backend
     )
-    t0 = time.perf_counter()
-    result: dict[str, Any] | None = None
-    error: dict[str, str] | None = None
-    try:
-        out = summarize_article(_article(case), cached, prompts)
-        result = out.model_dump(mode="json")
-    except (LLMError, InputError) as exc:
-        error = {"code": exc.code, "message": str(exc)}
-    wall = time.perf_counter() - t0
-    scores = {}
-    for scorer in [*default_scorers(), *config.extra_scorers]:
-        score = scorer(case, result)
-        scores[score.name] = {
-            "value": score.value,
-            "skipped": score.skipped,
-            "details": score.details,
-        }
+    result, error, wall = main = _summarize(case, cached, prompts, config, None)
+    scores = _score([*default_scorers(), *config.extra_scorers], case, result)
+    lengths, length_scores = _lengths(case, cached, prompts, config, main)
+    scores |= length_scores
     claims, predicted, leaks = _claim_table(case, result)
     return {
         "case_id": case.id,
@@ -85,6 +134,7 @@ def run_case(
         "error": error,
         "result": result,
         "scores": scores,
+        "lengths": lengths,
         "claims": claims,
         "predicted": predicted,
         "leaks": leaks,
@@ -145,7 +195,7 @@ def aggregate(records: list[dict[str, Any]], config: RunConfig) -> dict[str, dic
                 per_case.setdefault(r["case_id"], []).append(float(s["value"]))
         means = [statistics.fmean(v) for v in per_case.values()]
         spreads = [statistics.pstdev(v) for v in per_case.values() if len(v) > 1]
-        meta = METRICS.get(name)
+        meta = metric_of(name)
         threshold = config.thresholds.get(name, meta.threshold if meta else None)
         metrics[name] = {
             "mean": statistics.fmean(means) if means else None,

@@ -58,6 +58,12 @@ class Metric:
 METRICS: dict[str, Metric] = {}
 
 
+def metric_of(name: str) -> Metric | None:
+    """A metric by name; a per-length one ("lead_stated@25") inherits its base's unless it
+    is registered itself."""
+    return METRICS.get(name) or METRICS.get(name.partition("@")[0])
+
+
 def metric(
     direction: Direction, threshold: float | None, about: str
 ) -> Callable[[Factory], Factory]:
@@ -84,7 +90,8 @@ def _scorer(
         if not labelled(case):
             return Score(name, None, {"reason": f"no {what} labelled"}, True)
         if result is None:
-            worst = 0.0 if METRICS[name].direction == "higher" else 1.0
+            meta = metric_of(name)
+            worst = 0.0 if meta is None or meta.direction == "higher" else 1.0
             return Score(name, worst, {"reason": "pipeline failed"})
         value, details = body(case, result)
         return Score(name, value, details, value is None)
@@ -316,14 +323,17 @@ def schema_validity() -> Scorer:
 
 
 @metric("higher", 1.0, "summary word count within the case's max_words")
-def summary_length() -> Scorer:
-    def body(case: Case, result: Result) -> Out:
-        limit = case.summary.max_words or 0
-        words = len(_summary_texts(result)["summary"].split())  # counted, not trusted
-        reported = (result.get("summary") or {}).get("word_count")
-        return float(words <= limit), {"words": words, "max_words": limit, "reported": reported}
+def summary_length(words: int | None = None) -> Scorer:
+    """`words`: the limit of a run at another length (scored as summary_length@words)."""
 
-    return _scorer("summary_length", body, lambda c: c.summary.max_words, "max_words")
+    def body(case: Case, result: Result) -> Out:
+        limit = words or case.summary.max_words or 0
+        count = len(_summary_texts(result)["summary"].split())  # counted, not trusted
+        reported = (result.get("summary") or {}).get("word_count")
+        return float(count <= limit), {"words": count, "max_words": limit, "reported": reported}
+
+    name = f"summary_length@{words}" if words else "summary_length"
+    return _scorer(name, body, lambda c: words or c.summary.max_words, "max_words")
 
 
 @metric("higher", 0.75, "must_mention groups hit and must_not_mention groups absent")
@@ -367,4 +377,11 @@ def default_scorers() -> list[Scorer]:
     factories = [claim_recall, claim_precision, speaker_accuracy, number_fidelity, hedge_fidelity]
     factories += [grounding_rate, forbidden_leakage, boilerplate_leakage, schema_validity]
     factories += [summary_length, summary_mentions, latency, tokens]
-    return [factory() for factory in factories]
+    extra = claim_module.claim_scorers() + summary_module.summary_scorers()
+    return [factory() for factory in factories] + extra
+
+
+# At the end, as modules (either may be the one imported first): they build on the helpers
+# above, and importing them registers their metrics in METRICS.
+from evals import claim_scorers as claim_module  # noqa: E402
+from evals import summary_scorers as summary_module  # noqa: E402
