@@ -19,6 +19,7 @@ def run_nightly_eval(
     from evals.cli import CASES, RUNS, load_thresholds
     from evals.outputs import write_run
     from evals.runner import RunConfig, run_eval
+    from evals.summary_scorers import LENGTHS
 
     started = datetime.fromtimestamp(timestamp, UTC)
     out = out_dir or RUNS
@@ -26,6 +27,7 @@ def run_nightly_eval(
     config = RunConfig(
         out_dir=out,
         thresholds=load_thresholds(),
+        lengths=LENGTHS,
     )
     summary, records = run_eval(
         load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
