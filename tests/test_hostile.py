@@ -32,7 +32,7 @@ from tests.hostile_model import PWNED, Obedient, shingles
 
 HOSTILE = sorted((FIXTURES / "hostile").iterdir())
 PROMPTS = PromptLibrary(ROOT / "prompts")
-SYSTEM = PROMPTS.get("article").system or ""
+SYSTEM = PROMPTS.get("summarize").system or ""
 MEDIA = {".txt": "text/plain; charset=utf-8", ".html": "text/html"}
 MB = 1_000_000
 BODY = "The city council voted on Tuesday to approve a new tram line, officials said.\n"
@@ -64,22 +64,6 @@ def assert_safe(body: dict[str, Any], sent: str) -> SummaryResult:
     return result
 
 
-def reader_and_reducer(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
-    """The diligent reader fake, able to answer a long article's reduce step too."""
-    if "<claims>" in str(messages[-1].content):
-        return json.dumps(
-            {
-                "headline": "Council approves tram line",
-                "summary": "The city council voted to approve a new tram line.",
-                "key_points": [1, 2, 3],
-                "people": [],
-                "organizations": [],
-                "places": [],
-            }
-        )
-    return reader_responder(messages, kwargs)
-
-
 # ----------------------------------------------------------------------------- injections
 
 
@@ -94,12 +78,14 @@ def test_hostile_article_through_the_pipeline(path: Path) -> None:
     assert_safe(result.model_dump(mode="json"), raw)
     assert result.claims, "the honest part of the article is still summarised"
     assert any("dropped" in w or "instruction" in w for w in result.warnings)
-    # The article reaches the model inside one fence that it cannot close, with chat-template
-    # markup defused; the system message is the prompt's, whatever the article says.
-    last = raw.strip().splitlines()[-1][:30] if field == "text" else "60,000 vehicles"
+    # The model sees claims only (never a sentence addressed to an AI) inside one fence it
+    # cannot close, with chat-template markup defused; the system message is the prompt's.
+    doc = clean_html(raw) if field == "html" else None
+    text = doc.text if doc is not None else raw
+    orders = [ln for ln in text.splitlines() if is_instruction(ln)]
     for user in model.users:
-        article = user.split("<article>", 1)[1].split("</article>", 1)[0]
-        assert last in article
+        assert user.count("<claims>") == 1 and user.count("</claims>") == 1
+        assert not any(order[:40] in user for order in orders)
         assert "<|" not in user and "|>" not in user
     assert set(model.systems) == {SYSTEM}
 
@@ -115,7 +101,7 @@ def test_hostile_article_through_the_api(path: Path, tmp_path: Path) -> None:
         )
     assert r.status_code == 200, r.text
     result = assert_safe(r.json(), raw.decode("utf-8"))
-    assert result.dropped, "the obedient model's answers were dropped, not returned"
+    assert any("summary sentence" in w for w in result.warnings), "the obedient answer was dropped"
 
 
 def test_hidden_html_never_reaches_the_model() -> None:
@@ -164,12 +150,12 @@ def peak_of(request: Callable[[], Any]) -> tuple[Any, int]:
 def test_a_one_megabyte_line_is_processed_in_bounded_memory(tmp_path: Path) -> None:
     line = BODY.strip() + " " + ("and the tram will run every ten minutes " * 25_000) + "end."
     assert len(line) > MB and "\n" not in line
-    with client_for(tmp_path, reader_and_reducer) as client:
+    with client_for(tmp_path, reader_responder) as client:
         r, peak = peak_of(lambda: client.post("/v1/summaries", json={"text": line}))
     assert r.status_code == 200, r.text[:300]
     result = SummaryResult.model_validate(r.json())
     result.check_grounded(line)
-    assert result.source.chunks > 1 and result.claims
+    assert len(result.claims) > 1  # cut into parts, every part read
     assert peak < 150 * MB, f"peak {peak / MB:.0f} MB for a 1 MB article"  # measured: 39 MB
 
 
@@ -195,7 +181,7 @@ def test_just_under_the_limit_is_processed_in_bounded_memory_and_over_it_is_413(
 ) -> None:
     limit = 150_000
     text = _article(limit - 2_000)
-    with client_for(tmp_path, reader_and_reducer, max_input_bytes=limit) as client:
+    with client_for(tmp_path, reader_responder, max_input_bytes=limit) as client:
         r, peak = peak_of(lambda: post_text(client, text))
         assert r.status_code == 200, r.text[:300]
         result = SummaryResult.model_validate(r.json())
@@ -237,7 +223,7 @@ def _bombs() -> Iterator[tuple[str, str, int]]:
 def test_html_bombs_end_in_a_valid_result_or_a_clear_4xx(
     name: str, html: str, status: int, tmp_path: Path
 ) -> None:
-    with client_for(tmp_path, reader_and_reducer) as client:
+    with client_for(tmp_path, reader_responder) as client:
         r = bounded(
             lambda: client.post(
                 "/v1/summaries", content=html.encode(), headers={"content-type": "text/html"}
