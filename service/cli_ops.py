@@ -29,7 +29,7 @@ def keys_create(name: Annotated[str, typer.Option(help="who or what the key is f
 
     store = _store()
     assert isinstance(store, Store)
-    typer.echo(store.create_key(name))
+    typer.echo(store.keys.create(name))
     typer.echo("store it now: it cannot be shown again", err=True)
 
 
@@ -39,7 +39,7 @@ def keys_list() -> None:
 
     store = _store()
     assert isinstance(store, Store)
-    for key in store.list_keys():
+    for key in store.keys.list():
         state = "revoked" if key["revoked"] else "active"
         typer.echo(f"{key['id']}  {state:<8} {key['created_at']:%Y-%m-%d %H:%M}  {key['name']}")
 
@@ -50,7 +50,7 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="the id shown by `key
 
     store = _store()
     assert isinstance(store, Store)
-    if not store.revoke_key(key_id):
+    if not store.keys.revoke(key_id):
         typer.echo(f"no active key {key_id}", err=True)
         raise typer.Exit(code=1)
 

@@ -143,7 +143,7 @@ class Engine:
     def _from_store(self, article: ArticleInput, doc: CleanDoc) -> SummaryResult | None:
         assert self.store is not None
         article_hash, config = self._variant_key(article, _sha(doc.text))
-        stored = self.store.get_result(article_hash, config)
+        stored = self.store.results.get(article_hash, config)
         if stored is None:
             return None
         self.count_cache("store")
@@ -152,7 +152,7 @@ class Engine:
     def _save(self, article: ArticleInput, doc: CleanDoc, result: SummaryResult) -> None:
         assert self.store is not None
         article_hash, config = self._variant_key(article, _sha(doc.text))
-        self.store.put_result(
+        self.store.results.put(
             {
                 "text": article.text,
                 "html": article.html,

@@ -119,7 +119,7 @@ def test_keys_and_rate_limits_hold_on_the_fast_path(settings: Settings) -> None:
     settings = settings.model_copy(update={"require_api_key": True, "rate_limit_per_minute": 3})
     store = Store(settings.db_url)
     store.migrate()
-    key = store.create_key("newsroom")
+    key = store.keys.create("newsroom")
     c, engine = app_client(settings)
     auth = {"Authorization": f"Bearer {key}"}
     with c:

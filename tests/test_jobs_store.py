@@ -134,7 +134,7 @@ def test_nightly_eval_records_its_run(
 
     from service.store.tables import EvalRun
 
-    with store.session() as s:
+    with store.db.session() as s:
         runs = s.scalars(select(EvalRun)).all()
     assert len(runs) == 1 and runs[0].passed is passed
     assert runs[0].report is not None and "metrics" in runs[0].report

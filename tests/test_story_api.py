@@ -100,7 +100,7 @@ def test_story_bodies_are_capped_and_keys_checked_before_reading(settings: Setti
 
     store = Store(settings.db_url)
     store.migrate()
-    key = store.create_key("desk")
+    key = store.keys.create("desk")
     auth = {"Authorization": f"Bearer {key}"}
     articles = [{"text": p.read_text()} for p in SEEDS]
     app = create_app(engine=Engine(settings, backend=make_backend()), warm=False)

@@ -547,7 +547,7 @@ def test_a_server_that_needs_keys_gets_one_from_the_page(
     settings = Settings(cache_dir=tmp_path_factory.mktemp("web-keyed"), require_api_key=True)
     store = Store(settings.db_url)
     store.migrate()
-    key = store.create_key("web page")
+    key = store.keys.create("web page")
     with serving(settings, Gate()) as url, recorded_page(browser) as (pg, rec):
         pg.goto(url)
         pg.locator(".article-box textarea").first.fill(_seed("004"))

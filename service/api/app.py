@@ -81,7 +81,7 @@ def create_app(
     app.state.metrics.set_depth_source(
         lambda: {**store.jobs.depth(), "stuck": len(store.jobs.stuck(settings.job_stale_after_s))}
     )
-    app.state.gate = Gate(store, settings.require_api_key, settings.rate_limit_per_minute)
+    app.state.gate = Gate(store.keys, settings.require_api_key, settings.rate_limit_per_minute)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(summaries.router)

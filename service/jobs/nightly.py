@@ -32,6 +32,6 @@ def run_nightly_eval(
         load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
     )
     write_run(out, summary, records)
-    jobs.store.record_eval_run(summary["run_id"], started, summary["passed"], summary)
+    jobs.store.eval_runs.record(summary["run_id"], started, summary["passed"], summary)
     log.info("nightly eval %s: %s", summary["run_id"], "passed" if summary["passed"] else "failed")
     return bool(summary["passed"])

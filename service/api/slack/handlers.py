@@ -188,7 +188,7 @@ class Listeners:
             return
         user = str((body.get("user") or {}).get("id") or "")
         flag_id = await asyncio.to_thread(
-            self.jobs.store.add_flag,
+            self.jobs.store.flags.add,
             article_text=text,
             claim=claim,
             verdict=verdict,
