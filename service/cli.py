@@ -34,12 +34,12 @@ def summarize(
     ] = None,
 ) -> None:
     """Summarise articles. One JSON object per file (one per line when several)."""
-    from service.engine import Engine
+    from service.compose import build_engine
     from service.inputs import decode_text, looks_like_html
     from service.pipeline.models import ArticleInput
 
     settings = Settings()
-    engine = Engine(settings, progress=_err)
+    engine = build_engine(settings, progress=_err)  # no store: a one-shot run
     failures = 0
     for path in files:
         try:
@@ -102,12 +102,16 @@ def story(
     max_words: Annotated[int, typer.Option("--max-words", min=10, max=300)] = 40,
 ) -> None:
     """Compare articles: corroborated and single-source claims, discrepancies, origins."""
-    from service.api.stories import StoryArticleIn, StoryRequest, story_for
-    from service.engine import Engine
+    from service.compose import build_engine
+    from service.engine import MAX_STORY_ARTICLES
     from service.inputs import decode_text, looks_like_html
+    from service.pipeline.models import ArticleInput
 
     if len(files) < 2:
         _err("a story needs at least two articles")
+        raise typer.Exit(code=2)
+    if len(files) > MAX_STORY_ARTICLES:
+        _err(f"a story has at most {MAX_STORY_ARTICLES} articles")
         raise typer.Exit(code=2)
     settings = Settings()
     articles = []
@@ -122,19 +126,20 @@ def story(
             raise typer.Exit(code=1) from exc
         is_html = path.suffix.lower() in (".html", ".htm") or looks_like_html(text)
         articles.append(
-            StoryArticleIn(
-                text=None if is_html else text, html=text if is_html else None, outlet=path.stem
+            ArticleInput(
+                text=None if is_html else text,
+                html=text if is_html else None,
+                outlet=path.stem,
+                max_words=max_words,
             )
         )
     try:
-        result = story_for(
-            Engine(settings, progress=_err), StoryRequest(articles=articles, max_words=max_words)
-        )
+        result = build_engine(settings, progress=_err).story(articles).story
     except (InputError, LLMError) as exc:
         _err(f"{getattr(exc, 'code', 'error')}: {exc}")
         raise typer.Exit(code=1) from exc
     if as_json:
-        typer.echo(result.model_dump_json(indent=2, exclude={"results"}))
+        typer.echo(result.model_dump_json(indent=2))
         return
     typer.echo(result.summary + "\n")
     for c in result.clusters:
@@ -154,6 +159,7 @@ def serve(
     import uvicorn
 
     from service.api.app import create_app
+    from service.compose import build_services
     from service.logs import configure_logging
 
     settings = Settings()
@@ -163,7 +169,7 @@ def serve(
     # a second, so a burst of reconnecting clients waited seconds in the listen queue
     # (bench/load.py: p99 about 1 s with uvloop, about 45 ms with asyncio, same throughput).
     uvicorn.run(
-        create_app(settings),
+        create_app(build_services(settings)),
         host=host,
         port=port,
         loop="asyncio",
@@ -201,7 +207,7 @@ def slack(
     if not socket:
         _err("HTTP mode runs inside `summarizer serve` at /slack/events; use --socket here")
         raise typer.Exit(code=2)
-    from service.api.slack import run_socket_mode
+    from service.slack import run_socket_mode
 
     try:
         run_socket_mode(Settings())
