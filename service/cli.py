@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from service.config import Settings
 from service.errors import InputError
 from service.llm.errors import LLMError
 
+if TYPE_CHECKING:
+    from service.pipeline.models import ArticleInput, SummaryResult
+
 app = typer.Typer(
     help="Grounded summaries and attributed claim lists for news articles.", no_args_is_help=True
 )
@@ -22,6 +25,37 @@ app = typer.Typer(
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _article(
+    path: Path, raw: bytes, limit: int, max_words: int, html: bool | None, outlet: str | None
+) -> ArticleInput:
+    """A file's bytes as the engine's input: HTML by its suffix or its look, unless forced."""
+    from service.inputs import decode_text, looks_like_html
+    from service.pipeline.models import ArticleInput
+
+    text = decode_text(raw, limit)
+    is_html = (
+        html
+        if html is not None
+        else (path.suffix.lower() in (".html", ".htm") or looks_like_html(text))
+    )
+    return ArticleInput(
+        text=None if is_html else text,
+        html=text if is_html else None,
+        outlet=outlet,
+        max_words=max_words,
+    )
+
+
+def _problem(path: Path, exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"{path}: cannot read: {exc.strerror}"
+    if isinstance(exc, InputError):
+        return f"{path}: {exc.code}: {exc.message}"
+    if isinstance(exc, LLMError):
+        return f"{path}: {exc.code}: {exc} (after {exc.attempts} attempts)"
+    raise exc
 
 
 @app.command()
@@ -35,8 +69,6 @@ def summarize(
 ) -> None:
     """Summarise articles. One JSON object per file (one per line when several)."""
     from service.compose import build_engine
-    from service.inputs import decode_text, looks_like_html
-    from service.pipeline.models import ArticleInput
 
     settings = Settings()
     engine = build_engine(settings, progress=_err)  # no store: a one-shot run
@@ -44,26 +76,10 @@ def summarize(
     for path in files:
         try:
             raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-            text = decode_text(raw, settings.max_input_bytes)
-            is_html = (
-                html
-                if html is not None
-                else (path.suffix.lower() in (".html", ".htm") or looks_like_html(text))
-            )
-            article = ArticleInput(
-                text=None if is_html else text, html=text if is_html else None, max_words=max_words
-            )
+            article = _article(path, raw, settings.max_input_bytes, max_words, html, None)
             result = engine.summarize(article)
-        except OSError as exc:
-            _err(f"{path}: cannot read: {exc.strerror}")
-            failures += 1
-            continue
-        except InputError as exc:
-            _err(f"{path}: {exc.code}: {exc.message}")
-            failures += 1
-            continue
-        except LLMError as exc:
-            _err(f"{path}: {exc.code}: {exc} (after {exc.attempts} attempts)")
+        except (OSError, InputError, LLMError) as exc:
+            _err(_problem(path, exc))
             failures += 1
             continue
         if as_json:
@@ -73,10 +89,7 @@ def summarize(
     raise typer.Exit(code=1 if failures else 0)
 
 
-def _render(path: Path, result: object) -> str:
-    from service.pipeline.models import SummaryResult
-
-    assert isinstance(result, SummaryResult)
+def _render(path: Path, result: SummaryResult) -> str:
     s = result.summary
     lines = [f"# {s.headline}", f"({path})", "", s.summary, ""]
     lines += [f"  * {kp.text}  [{', '.join(kp.claim_ids)}]" for kp in s.key_points]
@@ -104,35 +117,23 @@ def story(
     """Compare articles: corroborated and single-source claims, discrepancies, origins."""
     from service.compose import build_engine
     from service.engine import MAX_STORY_ARTICLES
-    from service.inputs import decode_text, looks_like_html
-    from service.pipeline.models import ArticleInput
 
     if len(files) < 2:
         _err("a story needs at least two articles")
         raise typer.Exit(code=2)
-    if len(files) > MAX_STORY_ARTICLES:
+    if len(files) > MAX_STORY_ARTICLES:  # as the API and jobs refuse it
         _err(f"a story has at most {MAX_STORY_ARTICLES} articles")
         raise typer.Exit(code=2)
     settings = Settings()
     articles = []
     for path in files:
         try:
-            text = decode_text(path.read_bytes(), settings.max_input_bytes)
-        except OSError as exc:
-            _err(f"{path}: cannot read: {exc.strerror}")
+            raw = path.read_bytes()
+            limit = settings.max_input_bytes
+            articles.append(_article(path, raw, limit, max_words, None, outlet=path.stem))
+        except (OSError, InputError) as exc:
+            _err(_problem(path, exc))
             raise typer.Exit(code=1) from exc
-        except InputError as exc:
-            _err(f"{path}: {exc.code}: {exc.message}")
-            raise typer.Exit(code=1) from exc
-        is_html = path.suffix.lower() in (".html", ".htm") or looks_like_html(text)
-        articles.append(
-            ArticleInput(
-                text=None if is_html else text,
-                html=text if is_html else None,
-                outlet=path.stem,
-                max_words=max_words,
-            )
-        )
     try:
         result = build_engine(settings, progress=_err).story(articles).story
     except (InputError, LLMError) as exc:

@@ -52,12 +52,11 @@ def build_services(
     *,
     backend: Backend | None = None,
     min_workers: int = 0,
-    store: Store | None = None,
 ) -> Services:
     """Everything a serving process needs. The store is migrated here: a process is usable
     as soon as its services exist. `min_workers`: Socket Mode runs at least one in-process
     worker even when the API would run none."""
-    store = store or Store(settings.db_url)
+    store = Store(settings.db_url)
     store.migrate()
     jobs_repo = store.jobs
     metrics = Metrics(
