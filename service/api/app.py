@@ -64,7 +64,7 @@ def create_app(services: Services, warm: bool = True) -> FastAPI:
     )
     app.state.services = services
     app.state.metrics = services.metrics
-    app.state.gate = Gate(
+    app.state.gate = gate = Gate(
         services.store.keys, settings.require_api_key, settings.rate_limit_per_minute
     )
     errors.install(app)
@@ -73,7 +73,7 @@ def create_app(services: Services, warm: bool = True) -> FastAPI:
     app.include_router(stories.router)
     app.include_router(jobs_api.router)
     # Innermost of our middleware: its answers still get security headers, ids and metrics.
-    app.add_middleware(FastPath, api=app)
+    app.add_middleware(FastPath, services=services, gate=gate)
     web.mount(app)
     if settings.slack_signing_secret is not None:
         from service import slack  # Bolt is only imported when Slack is configured

@@ -22,12 +22,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from fastapi import FastAPI
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.auth import Gate, bucket_owner, presented_key
 from service.api.errors import error_response
+from service.cache import ResultCache
 from service.compose import Services
 
 SUMMARIES = "/v1/summaries"
@@ -37,9 +37,10 @@ SLOT = "summarizer.summary_key"
 
 
 class FastPath:
-    def __init__(self, app: ASGIApp, api: FastAPI) -> None:
+    def __init__(self, app: ASGIApp, services: Services, gate: Gate) -> None:
         self.app = app
-        self.api = api
+        self.services = services
+        self.gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
@@ -53,16 +54,16 @@ class FastPath:
     async def _summary(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = _headers(scope)
         length = headers.get(b"content-length", b"")
-        if not length.isdigit() or int(length) > self._services.settings.sync_max_bytes:
+        if not length.isdigit() or int(length) > self.services.settings.sync_max_bytes:
             await self.app(scope, receive, send)  # the full path streams and caps it
             return
         body, tail = await _read_body(receive)
         digest = hashlib.sha256(
             b"\0".join((headers.get(b"content-type", b""), scope["query_string"], body))
         ).digest()
-        cache = self._services.cache
+        cache = self.services.cache
         key = cache.key_for_body(digest)
-        cached = self._from_memory(scope, headers, key) if tail is None else None
+        cached = self._from_memory(scope, headers, cache, key) if tail is None else None
         if cached is not None:
             scope["route"] = Matched(SUMMARIES)
             await Response(cached, media_type="application/json")(scope, receive, send)
@@ -74,24 +75,24 @@ class FastPath:
             cache.learn_body(digest, slot["key"])
 
     def _from_memory(
-        self, scope: Scope, headers: dict[bytes, bytes], key: str | None
+        self, scope: Scope, headers: dict[bytes, bytes], cache: ResultCache, key: str | None
     ) -> bytes | None:
         """The engine's result for a known request body, when the caller may have it now."""
-        owner = self._gate.known_owner(_key(headers)) if key is not None else None
+        owner = self.gate.known_owner(_key(headers)) if key is not None else None
         if key is None or owner is None:
             return None
         # A token is spent only on a request answered here: an evicted result goes to the
         # full path, which takes the token itself (and the cache counts only what is served).
-        return self._services.cache.recent_json(key, admit=lambda: self._spend(scope, owner))
+        return cache.recent_json(key, admit=lambda: self._spend(scope, owner))
 
     async def _refuse_job(self, scope: Scope, receive: Receive, send: Send) -> bool:
         headers = _headers(scope)
         if b"idempotency-key" in headers:
             return False
-        owner = self._gate.known_owner(_key(headers))
+        owner = self.gate.known_owner(_key(headers))
         if owner is None:
             return False
-        refusal = self._services.jobs.known_full(owner)
+        refusal = self.services.jobs.known_full(owner)
         if refusal is None or not self._spend(scope, owner):
             return False
         await _read_body(receive)  # drained, so the connection can be reused
@@ -105,20 +106,10 @@ class FastPath:
         await response(scope, receive, send)
         return True
 
-    @property
-    def _services(self) -> Services:
-        services: Services = self.api.state.services
-        return services
-
-    @property
-    def _gate(self) -> Gate:
-        gate: Gate = self.api.state.gate
-        return gate
-
     def _spend(self, scope: Scope, owner: str) -> bool:
         """Take the caller's token. A refused token is not spent, so the full path can refuse
         the request again, with its error response."""
-        return not self._gate.take(bucket_owner(owner, _client(scope)))
+        return not self.gate.take(bucket_owner(owner, _client(scope)))
 
 
 @dataclass(frozen=True)
