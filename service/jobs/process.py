@@ -9,6 +9,8 @@ import logging
 import signal
 from collections.abc import Callable
 
+import procrastinate
+
 from service.jobs.pgqueue import QUEUE, RUN_JOB, ProcrastinateQueue
 from service.jobs.service import JobService
 from service.jobs.worker import Executor
@@ -32,20 +34,7 @@ async def run_worker(
         raise ValueError("workers need SUMMARIZER_QUEUE=procrastinate")
     app = queue.app
     executor = Executor(jobs)
-
-    @app.task(name=RUN_JOB, queue=QUEUE)
-    async def run_job(job_id: str) -> None:
-        job = await executor.claim(job_id)
-        if job is None:
-            return  # finished, cancelled, not yet due, or alive in another worker
-        status = await executor.execute(job)
-        log.info("job %s: %s", job_id, status)
-
-    @app.periodic(cron=settings.nightly_eval_cron, periodic_id="nightly-eval")
-    @app.task(name="summarizer.nightly_eval", queue=QUEUE, queueing_lock="nightly-eval")
-    async def nightly_eval(timestamp: int) -> None:
-        await asyncio.to_thread(nightly, timestamp)
-
+    _register_tasks(app, executor, nightly, settings.nightly_eval_cron)
     await queue.start()
     sweeper = asyncio.create_task(_sweep_forever(queue, settings.job_stale_after_s))
     log.info("worker %s ready", executor.worker)
@@ -64,6 +53,23 @@ async def run_worker(
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
         await queue.stop()
+
+
+def _register_tasks(
+    app: procrastinate.App, executor: Executor, nightly: Callable[[int], bool], cron: str
+) -> None:
+    @app.task(name=RUN_JOB, queue=QUEUE)
+    async def run_job(job_id: str) -> None:
+        job = await executor.claim(job_id)
+        if job is None:
+            return  # finished, cancelled, not yet due, or alive in another worker
+        status = await executor.execute(job)
+        log.info("job %s: %s", job_id, status)
+
+    @app.periodic(cron=cron, periodic_id="nightly-eval")
+    @app.task(name="summarizer.nightly_eval", queue=QUEUE, queueing_lock="nightly-eval")
+    async def nightly_eval(timestamp: int) -> None:
+        await asyncio.to_thread(nightly, timestamp)
 
 
 async def _sweep_forever(queue: ProcrastinateQueue, stale_after_s: float) -> None:
