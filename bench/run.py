@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from service.compose import build_engine
 from service.config import Settings
 from service.engine import Engine
 from service.pipeline.models import ArticleInput
@@ -189,7 +190,7 @@ def main() -> None:
     args = parser.parse_args()
     paths = sorted(args.articles.glob("*.txt"))
 
-    engine = Engine(Settings())
+    engine = build_engine(Settings())  # as the CLI: no store, every article runs the model
     t0 = time.perf_counter()
     engine.warm()
     if engine.load_error:

@@ -151,7 +151,7 @@ def flags_to_cases(
         return {"spec": row.spec, "result": row.result} if row else None
 
     report = write_cases(
-        store.list_flags(),
+        store.flags.list(),
         job,
         out,
         drafts or out.parent / "drafts",

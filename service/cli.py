@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,9 @@ from service.config import Settings
 from service.errors import InputError
 from service.llm.errors import LLMError
 
+if TYPE_CHECKING:
+    from service.pipeline.models import ArticleInput, SummaryResult
+
 app = typer.Typer(
     help="Grounded summaries and attributed claim lists for news articles.", no_args_is_help=True
 )
@@ -22,6 +25,37 @@ app = typer.Typer(
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+def _article(
+    path: Path, raw: bytes, limit: int, max_words: int, html: bool | None, outlet: str | None
+) -> ArticleInput:
+    """A file's bytes as the engine's input: HTML by its suffix or its look, unless forced."""
+    from service.inputs import decode_text, looks_like_html
+    from service.pipeline.models import ArticleInput
+
+    text = decode_text(raw, limit)
+    is_html = (
+        html
+        if html is not None
+        else (path.suffix.lower() in (".html", ".htm") or looks_like_html(text))
+    )
+    return ArticleInput(
+        text=None if is_html else text,
+        html=text if is_html else None,
+        outlet=outlet,
+        max_words=max_words,
+    )
+
+
+def _problem(path: Path, exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"{path}: cannot read: {exc.strerror}"
+    if isinstance(exc, InputError):
+        return f"{path}: {exc.code}: {exc.message}"
+    if isinstance(exc, LLMError):
+        return f"{path}: {exc.code}: {exc} (after {exc.attempts} attempts)"
+    raise exc
 
 
 @app.command()
@@ -34,36 +68,18 @@ def summarize(
     ] = None,
 ) -> None:
     """Summarise articles. One JSON object per file (one per line when several)."""
-    from service.engine import Engine
-    from service.inputs import decode_text, looks_like_html
-    from service.pipeline.models import ArticleInput
+    from service.compose import build_engine
 
     settings = Settings()
-    engine = Engine(settings, progress=_err)
+    engine = build_engine(settings, progress=_err)  # no store: a one-shot run
     failures = 0
     for path in files:
         try:
             raw = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-            text = decode_text(raw, settings.max_input_bytes)
-            is_html = (
-                html
-                if html is not None
-                else (path.suffix.lower() in (".html", ".htm") or looks_like_html(text))
-            )
-            article = ArticleInput(
-                text=None if is_html else text, html=text if is_html else None, max_words=max_words
-            )
+            article = _article(path, raw, settings.max_input_bytes, max_words, html, None)
             result = engine.summarize(article)
-        except OSError as exc:
-            _err(f"{path}: cannot read: {exc.strerror}")
-            failures += 1
-            continue
-        except InputError as exc:
-            _err(f"{path}: {exc.code}: {exc.message}")
-            failures += 1
-            continue
-        except LLMError as exc:
-            _err(f"{path}: {exc.code}: {exc} (after {exc.attempts} attempts)")
+        except (OSError, InputError, LLMError) as exc:
+            _err(_problem(path, exc))
             failures += 1
             continue
         if as_json:
@@ -73,10 +89,7 @@ def summarize(
     raise typer.Exit(code=1 if failures else 0)
 
 
-def _render(path: Path, result: object) -> str:
-    from service.pipeline.models import SummaryResult
-
-    assert isinstance(result, SummaryResult)
+def _render(path: Path, result: SummaryResult) -> str:
     s = result.summary
     lines = [f"# {s.headline}", f"({path})", "", s.summary, ""]
     lines += [f"  * {kp.text}  [{', '.join(kp.claim_ids)}]" for kp in s.key_points]
@@ -102,39 +115,32 @@ def story(
     max_words: Annotated[int, typer.Option("--max-words", min=10, max=300)] = 40,
 ) -> None:
     """Compare articles: corroborated and single-source claims, discrepancies, origins."""
-    from service.api.stories import StoryArticleIn, StoryRequest, story_for
-    from service.engine import Engine
-    from service.inputs import decode_text, looks_like_html
+    from service.compose import build_engine
+    from service.engine import MAX_STORY_ARTICLES
 
     if len(files) < 2:
         _err("a story needs at least two articles")
+        raise typer.Exit(code=2)
+    if len(files) > MAX_STORY_ARTICLES:  # as the API and jobs refuse it
+        _err(f"a story has at most {MAX_STORY_ARTICLES} articles")
         raise typer.Exit(code=2)
     settings = Settings()
     articles = []
     for path in files:
         try:
-            text = decode_text(path.read_bytes(), settings.max_input_bytes)
-        except OSError as exc:
-            _err(f"{path}: cannot read: {exc.strerror}")
+            raw = path.read_bytes()
+            limit = settings.max_input_bytes
+            articles.append(_article(path, raw, limit, max_words, None, outlet=path.stem))
+        except (OSError, InputError) as exc:
+            _err(_problem(path, exc))
             raise typer.Exit(code=1) from exc
-        except InputError as exc:
-            _err(f"{path}: {exc.code}: {exc.message}")
-            raise typer.Exit(code=1) from exc
-        is_html = path.suffix.lower() in (".html", ".htm") or looks_like_html(text)
-        articles.append(
-            StoryArticleIn(
-                text=None if is_html else text, html=text if is_html else None, outlet=path.stem
-            )
-        )
     try:
-        result = story_for(
-            Engine(settings, progress=_err), StoryRequest(articles=articles, max_words=max_words)
-        )
+        result = build_engine(settings, progress=_err).story(articles).story
     except (InputError, LLMError) as exc:
         _err(f"{getattr(exc, 'code', 'error')}: {exc}")
         raise typer.Exit(code=1) from exc
     if as_json:
-        typer.echo(result.model_dump_json(indent=2, exclude={"results"}))
+        typer.echo(result.model_dump_json(indent=2))
         return
     typer.echo(result.summary + "\n")
     for c in result.clusters:
@@ -154,6 +160,7 @@ def serve(
     import uvicorn
 
     from service.api.app import create_app
+    from service.compose import build_services
     from service.logs import configure_logging
 
     settings = Settings()
@@ -163,7 +170,7 @@ def serve(
     # a second, so a burst of reconnecting clients waited seconds in the listen queue
     # (bench/load.py: p99 about 1 s with uvloop, about 45 ms with asyncio, same throughput).
     uvicorn.run(
-        create_app(settings),
+        create_app(build_services(settings)),
         host=host,
         port=port,
         loop="asyncio",
@@ -201,7 +208,7 @@ def slack(
     if not socket:
         _err("HTTP mode runs inside `summarizer serve` at /slack/events; use --socket here")
         raise typer.Exit(code=2)
-    from service.api.slack import run_socket_mode
+    from service.slack import run_socket_mode
 
     try:
         run_socket_mode(Settings())

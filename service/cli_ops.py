@@ -3,54 +3,45 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from service.config import Settings
+
+if TYPE_CHECKING:
+    from service.store.keys import KeyRepo
 
 keys_app = typer.Typer(
     help="API keys (stored hashed; shown once when created).", no_args_is_help=True
 )
 
 
-def _store() -> object:
+def _keys() -> KeyRepo:
     from service.store.store import Store
 
     store = Store(Settings().db_url)
     store.migrate()
-    return store
+    return store.keys
 
 
 @keys_app.command("create")
 def keys_create(name: Annotated[str, typer.Option(help="who or what the key is for")]) -> None:
     """Create a key and print it once; only its hash is stored."""
-    from service.store.store import Store
-
-    store = _store()
-    assert isinstance(store, Store)
-    typer.echo(store.create_key(name))
+    typer.echo(_keys().create(name))
     typer.echo("store it now: it cannot be shown again", err=True)
 
 
 @keys_app.command("list")
 def keys_list() -> None:
-    from service.store.store import Store
-
-    store = _store()
-    assert isinstance(store, Store)
-    for key in store.list_keys():
+    for key in _keys().list():
         state = "revoked" if key["revoked"] else "active"
         typer.echo(f"{key['id']}  {state:<8} {key['created_at']:%Y-%m-%d %H:%M}  {key['name']}")
 
 
 @keys_app.command("revoke")
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="the id shown by `keys list`")]) -> None:
-    from service.store.store import Store
-
-    store = _store()
-    assert isinstance(store, Store)
-    if not store.revoke_key(key_id):
+    if not _keys().revoke(key_id):
         typer.echo(f"no active key {key_id}", err=True)
         raise typer.Exit(code=1)
 
@@ -61,6 +52,7 @@ def worker(
     ] = None,
 ) -> None:
     """Run a job worker (procrastinate on PostgreSQL). Start as many as you like."""
+    from service.compose import build_services
     from service.jobs.process import main
     from service.logs import configure_logging
 
@@ -74,4 +66,5 @@ def worker(
         )
         raise typer.Exit(code=2)
     with contextlib.suppress(KeyboardInterrupt):  # SIGTERM/ctrl-c: a clean stop
-        main(settings, metrics_port)
+        services = build_services(settings)
+        main(services.jobs, services.metrics, services.nightly, metrics_port)

@@ -1,11 +1,10 @@
-"""The application's one entry to the pipeline: settings -> backend + prompts -> results.
+"""The application's use cases, one place for every front door: summarize one article,
+summarize several, compare several on one story.
 
-API handlers, the CLI and workers all go through this, so a text article gives the same
-claims whichever door it came in by, and a stored result is reused by all of them.
-
-Results are cached in two layers: recent responses in memory by the exact request (no
-cleaning, no database: the hot path for repeated requests), and every result in the store
-by (cleaned-article hash, config key), shared by all processes and machines.
+API routes, the CLI, job workers and Slack (through jobs) all call this, so an article gives
+the same claims whichever door it came in by, and a stored result is reused by all of them.
+Results go through the `ResultCache` (memory by exact request, then the store by cleaned
+article); the Engine is built complete by the composition root (service/compose.py).
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import asdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
+from service.cache import ResultCache, StoredKey
 from service.config import Settings
 from service.llm.backend import Backend
 from service.pipeline.clean import CleanDoc
@@ -27,33 +26,52 @@ from service.pipeline.rebase import rebase
 from service.pipeline.run import PIPELINE_VERSION, clean, summarize_article
 from service.pipeline.source import outlet_of
 from service.prompts import PromptLibrary
+from service.story.build import build_story
+from service.story.models import Story
 
 if TYPE_CHECKING:
     from service.metrics import Metrics
-    from service.store.store import Store
 
-RECENT_RESULTS = 256
+MAX_STORY_ARTICLES = 10
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """Several articles' results, with the text each result's evidence offsets point into
+    (the input text, or the text extracted from HTML)."""
+
+    results: list[SummaryResult]
+    texts: list[str]
+
+
+@dataclass(frozen=True)
+class StoryOutcome:
+    story: Story
+    results: list[SummaryResult]
+    texts: list[str]
 
 
 class Engine:
     def __init__(
         self,
         settings: Settings,
+        *,
         backend: Backend | None = None,
+        cache: ResultCache | None = None,
+        metrics: Metrics | None = None,
         progress: Callable[[str], None] = lambda _m: None,
-        store: Store | None = None,
     ) -> None:
         self.settings = settings
         self.prompts = PromptLibrary(settings.prompts_dir, settings.prompt_versions)
-        self.store = store
-        self.metrics: Metrics | None = None
+        self.cache = cache or ResultCache(metrics=metrics)
+        self.metrics = metrics
         self._backend = backend
         self._progress = progress
         self._lock = threading.Lock()
         self.load_error: Exception | None = None
-        self._recent: OrderedDict[str, tuple[SummaryResult, bytes]] = OrderedDict()
-        self._recent_lock = threading.Lock()
         self._config_key: str | None = None
+
+    # -- the model ------------------------------------------------------------------------
 
     @property
     def backend(self) -> Backend:
@@ -76,6 +94,8 @@ class Engine:
     def ready(self) -> bool:
         return self._backend is not None and self.load_error is None and self._backend.ready()
 
+    # -- keys -----------------------------------------------------------------------------
+
     def config_key(self) -> str:
         """Everything besides the article that decides a result: prompts, model, pipeline."""
         if self._config_key is None:
@@ -92,94 +112,69 @@ class Engine:
         blob = json.dumps(asdict(article), sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()
 
-    def recent_json(self, key: str, *, count: bool = True) -> bytes | None:
-        """The serialised result of an identical recent request, or None. Cheap: no cleaning.
-
-        A hit is counted unless `count` is False (the caller counts it once it serves it).
-        A miss is not: the store or the model still answers it, and `summarize` counts that.
-        """
-        with self._recent_lock:
-            hit = self._recent.get(key)
-            if hit is not None:
-                self._recent.move_to_end(key)
-        if hit is None:
-            return None
-        if count:
-            self.count_cache("memory")
-        return hit[1]
-
-    def summarize(self, article: ArticleInput) -> SummaryResult:
-        key = self.request_key(article)
-        with self._recent_lock:
-            hit = self._recent.get(key)
-        if hit is not None:
-            self.count_cache("memory")
-            return hit[0]
-        # Cleaned once: its hash finds a stored result, and a miss reuses it for the run.
-        doc = clean(article) if self.store is not None else None
-        result = self._from_store(article, doc) if doc is not None else None
-        if result is None:
-            self.count_cache(None)
-            result = summarize_article(
-                article,
-                self.backend,
-                self.prompts,
-                doc=doc,
-            )
-            self._record_usage(result)
-            if doc is not None:
-                self._save(article, doc, result)
-        self._remember(key, result)
-        return result
-
-    def _variant_key(self, article: ArticleInput, cleaned_hash: str) -> tuple[str, str]:
+    def _stored_key(self, article: ArticleInput, doc: CleanDoc) -> StoredKey:
         # The summary depends on max_words and title, outlet-own claims on the outlet.
         variant = json.dumps(
             [self.config_key(), article.max_words, article.title, outlet_of(article)]
         )
-        return cleaned_hash, hashlib.sha256(variant.encode()).hexdigest()
+        return StoredKey(_sha(doc.text), _sha(variant))
 
-    def _from_store(self, article: ArticleInput, doc: CleanDoc) -> SummaryResult | None:
-        assert self.store is not None
-        article_hash, config = self._variant_key(article, _sha(doc.text))
-        stored = self.store.get_result(article_hash, config)
-        if stored is None:
-            return None
-        self.count_cache("store")
-        return rebase(stored, doc, article)
+    # -- use cases ------------------------------------------------------------------------
 
-    def _save(self, article: ArticleInput, doc: CleanDoc, result: SummaryResult) -> None:
-        assert self.store is not None
-        article_hash, config = self._variant_key(article, _sha(doc.text))
-        self.store.put_result(
-            {
-                "text": article.text,
-                "html": article.html,
-                "title": article.title,
-                "url": article.url,
-            },
-            article_hash,
-            config,
-            result.provenance.model,
-            result.provenance.prompt_versions,
-            result.model_dump(mode="json"),
-        )
-
-    def _remember(self, key: str, result: SummaryResult) -> None:
-        encoded = result.model_dump_json().encode()
-        with self._recent_lock:
-            self._recent[key] = (result, encoded)
-            while len(self._recent) > RECENT_RESULTS:
-                self._recent.popitem(last=False)
-
-    def count_cache(self, layer: str | None) -> None:
-        """One request answered from a cache layer (memory, store), or by the model (None)."""
-        if self.metrics is None:
-            return
-        if layer is None:
-            self.metrics.cache_misses.inc()
+    def summarize(self, article: ArticleInput) -> SummaryResult:
+        """One article: from memory, else the store, else the model (then stored)."""
+        key = self.request_key(article)
+        recent = self.cache.recent(key)
+        if recent is not None:
+            return recent
+        # Cleaned once: its hash finds a stored result, and a miss reuses it for the run.
+        doc = clean(article) if self.cache.has_store else None
+        where = self._stored_key(article, doc) if doc is not None else None
+        stored = self.cache.stored(where) if where is not None else None
+        if stored is not None and doc is not None:
+            result = rebase(stored, doc, article)
         else:
-            self.metrics.cache_hits.labels(layer=layer).inc()
+            self.cache.missed()
+            result = self._run(article, doc)
+            if where is not None:
+                self.cache.save(where, _article_row(article), result)
+        self.cache.remember(key, result)
+        return result
+
+    def summarize_all(self, articles: Iterable[ArticleInput]) -> Summaries:
+        """Several articles in order. `articles` may be lazy: a job fetches each one and
+        reports progress as it is drawn, and stops the run by raising."""
+        results: list[SummaryResult] = []
+        texts: list[str] = []
+        for article in articles:
+            result = self.summarize(article)
+            results.append(result)
+            texts.append(result.source.extracted_text or article.text or "")
+        return Summaries(results, texts)
+
+    def story(
+        self, articles: Iterable[ArticleInput], comparing: Callable[[], None] = lambda: None
+    ) -> StoryOutcome:
+        """Several articles on one story: each summarised, then compared (no model calls).
+        `comparing` is called between the two (a job reports its stage there)."""
+        done = self.summarize_all(articles)
+        comparing()
+        # build_story reads the pipeline's JSON today; typed results once story/ takes them
+        dumped = [r.model_dump(mode="json") for r in done.results]
+        story = build_story(dumped, done.texts)
+        return StoryOutcome(story, done.results, done.texts)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _run(self, article: ArticleInput, doc: CleanDoc | None) -> SummaryResult:
+        result = summarize_article(
+            article,
+            self.backend,
+            self.prompts,
+            doc=doc,
+        )
+        self._record_usage(result)
+        return result
 
     def _record_usage(self, result: SummaryResult) -> None:
         if self.metrics is None:
@@ -189,6 +184,10 @@ class Engine:
         self.metrics.model_tokens.labels(kind="completion").inc(u.completion_tokens)
         self.metrics.model_tokens.labels(kind="cached").inc(u.cached_prompt_tokens)
         self.metrics.model_seconds.inc(u.model_seconds)
+
+
+def _article_row(article: ArticleInput) -> dict[str, str | None]:
+    return {"text": article.text, "html": article.html, "title": article.title, "url": article.url}
 
 
 def _sha(text: str) -> str:

@@ -1,11 +1,15 @@
-"""Turning raw bytes from a user into an article, with clear errors. Shared by API and CLI
-so both refuse the same inputs the same way."""
+"""Turning raw bytes from a user into an article, with clear errors. Shared by every front
+door (API, jobs, Slack, CLI) so all refuse the same inputs the same way and hand the engine
+the same `ArticleInput`."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from typing import Protocol
 
 from service.errors import BinaryContent, EmptyArticle, InputTooLarge, InvalidEncoding
+from service.pipeline.models import ArticleInput
 
 # Control characters other than tab/newline/carriage return/form feed mark binary data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -51,4 +55,29 @@ def looks_like_html(text: str) -> bool:
     head = text.lstrip()[:512].lower()
     return head.startswith(("<!doctype html", "<html")) or bool(
         re.search(r"<(body|article|p|div)\b", head)
+    )
+
+
+class ArticleFields(Protocol):
+    """An article as a request schema carries it (the API's and the job spec's)."""
+
+    text: str | None
+    html: str | None
+    title: str | None
+    url: str | None
+    outlet: str | None
+    published_at: date | datetime | None
+
+
+def to_article(item: ArticleFields, max_words: int, limit: int) -> ArticleInput:
+    """The one conversion from a request schema to the engine's input, body checked."""
+    check_text(item.text if item.text is not None else item.html or "", limit)
+    return ArticleInput(
+        text=item.text,
+        html=item.html,
+        title=item.title,
+        url=item.url,
+        outlet=item.outlet,
+        published_at=item.published_at.isoformat() if item.published_at else None,
+        max_words=max_words,
     )

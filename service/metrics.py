@@ -70,7 +70,7 @@ class _DepthCollector(Collector):
 class Metrics:
     """Every metric the service exports. Create one per app or worker process."""
 
-    def __init__(self, namespace: str = "summarizer") -> None:
+    def __init__(self, namespace: str = "summarizer", depth: DepthSource | None = None) -> None:
         self.registry = CollectorRegistry()
         r, ns = self.registry, namespace
         self.requests = Counter(
@@ -104,6 +104,7 @@ class Metrics:
             "rate_limited", "Requests refused by the rate limiter", namespace=ns, registry=r
         )
         self._depth = _DepthCollector()
+        self._depth.set_source(depth)
         self.registry.register(self._depth)
 
     def set_depth_source(self, fn: DepthSource | None) -> None:

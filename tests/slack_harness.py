@@ -16,10 +16,10 @@ import pytest
 from fastapi import FastAPI
 
 from service.api.app import create_app
-from service.api.slack import EVENTS_PATH
+from service.compose import Services, build_services
 from service.config import Settings
-from service.engine import Engine
 from service.jobs.service import JobService
+from service.slack import EVENTS_PATH
 from tests.conftest import ARTICLES, make_backend
 from tests.fake_slack import (
     FORM,
@@ -52,9 +52,13 @@ class Service:
     web: FakeWeb
 
     @property
+    def services(self) -> Services:
+        services: Services = self.app.state.services
+        return services
+
+    @property
     def jobs(self) -> JobService:
-        jobs: JobService = self.app.state.jobs
-        return jobs
+        return self.services.jobs
 
     def post(self, body: str, content_type: str = FORM, **sign: Any) -> httpx.Response:
         headers = signed(SECRET, body, content_type=content_type, **sign)
@@ -89,7 +93,7 @@ def start(tmp_path: Path) -> Iterator[Start]:
                 "fetch_allow_private": True,  # the fake web is on loopback
             }
             settings = Settings(**(values | overrides))
-            app = create_app(engine=Engine(settings, backend=make_backend(responder)), warm=False)
+            app = create_app(build_services(settings, backend=make_backend(responder)), warm=False)
             return Service(stack.enter_context(serve_asgi(app)), app, slack, web)
 
         yield run

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from service.api.app import create_app
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from service.llm.errors import ModelUnavailable
 from tests.conftest import ARTICLES, make_backend
 from tests.fakes import reader_responder
@@ -21,7 +21,7 @@ SEED = next(ARTICLES.glob("004*.txt"))
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(engine=Engine(settings, backend=make_backend()), warm=False)
+    app = create_app(build_services(settings, backend=make_backend()), warm=False)
     with TestClient(app) as c:
         yield c
 
@@ -84,7 +84,7 @@ def test_bad_input_gets_a_clear_4xx(
 
 def test_oversized_input_is_refused(tmp_path: Path) -> None:
     app = create_app(
-        engine=Engine(Settings(cache_dir=tmp_path, max_input_bytes=2_000), backend=make_backend()),
+        build_services(Settings(cache_dir=tmp_path, max_input_bytes=2_000), backend=make_backend()),
         warm=False,
     )
     with TestClient(app) as c:
@@ -96,7 +96,7 @@ def test_model_outage_is_503_with_retry_after(settings: Settings) -> None:
     def down(messages, kwargs):
         raise ConnectionRefusedError("refused")
 
-    app = create_app(engine=Engine(settings, backend=make_backend(down)), warm=False)
+    app = create_app(build_services(settings, backend=make_backend(down)), warm=False)
     with TestClient(app) as c:
         r = c.post("/v1/summaries", json={"text": SEED.read_text()})
         assert r.status_code == 503
@@ -105,7 +105,7 @@ def test_model_outage_is_503_with_retry_after(settings: Settings) -> None:
 
 
 def test_invalid_model_output_is_502(settings: Settings) -> None:
-    app = create_app(engine=Engine(settings, backend=make_backend(lambda m, k: "{")), warm=False)
+    app = create_app(build_services(settings, backend=make_backend(lambda m, k: "{")), warm=False)
     with TestClient(app) as c:
         r = c.post("/v1/summaries", json={"text": SEED.read_text()})
         assert r.status_code == 502
@@ -133,8 +133,8 @@ def test_health_and_readiness(settings: Settings) -> None:
         def ready(self) -> bool:
             return gate.is_set()
 
-    engine = Engine(settings, backend=SlowLoad())  # type: ignore[arg-type]
-    with TestClient(create_app(engine=engine)) as c:
+    services = build_services(settings, backend=SlowLoad())  # type: ignore[arg-type]
+    with TestClient(create_app(services)) as c:
         assert c.get("/healthz").json() == {"status": "ok"}
         assert c.get("/readyz").status_code == 503
         gate.set()
@@ -149,9 +149,9 @@ def test_readiness_reports_a_failed_load(settings: Settings) -> None:
         def ready(self) -> bool:
             return False
 
-    engine = Engine(settings, backend=Broken())  # type: ignore[arg-type]
-    engine.warm()
-    with TestClient(create_app(engine=engine, warm=False)) as c:
+    services = build_services(settings, backend=Broken())  # type: ignore[arg-type]
+    services.engine.warm()
+    with TestClient(create_app(services, warm=False)) as c:
         r = c.get("/readyz")
         assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
 
@@ -171,8 +171,8 @@ def test_cli_gives_the_same_claims_as_the_api(
     api = client.post("/v1/summaries", json={"text": SEED.read_text()}).json()
     real_init = engine_module.Engine.__init__
 
-    def with_fake(self, settings, backend=None, progress=lambda _m: None):
-        real_init(self, settings, backend=make_backend(reader_responder), progress=progress)
+    def with_fake(self, settings, **kwargs):
+        real_init(self, settings, **(kwargs | {"backend": make_backend(reader_responder)}))
 
     monkeypatch.setattr(engine_module.Engine, "__init__", with_fake)
     from service.cli import app

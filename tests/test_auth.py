@@ -7,8 +7,8 @@ from typer.testing import CliRunner
 
 from service.api.app import create_app
 from service.cli import app as cli
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from service.store.store import Store
 from tests.conftest import ARTICLES, make_backend
 
@@ -16,7 +16,7 @@ SEED = next(ARTICLES.glob("004*.txt")).read_text()
 
 
 def client(settings: Settings) -> TestClient:
-    return TestClient(create_app(engine=Engine(settings, backend=make_backend()), warm=False))
+    return TestClient(create_app(build_services(settings, backend=make_backend()), warm=False))
 
 
 def test_keys_are_required_when_configured_and_isolate_jobs(
@@ -27,7 +27,7 @@ def test_keys_are_required_when_configured_and_isolate_jobs(
     )
     store = Store(settings.db_url)
     store.migrate()
-    alice, bob = store.create_key("alice"), store.create_key("bob")
+    alice, bob = store.keys.create("alice"), store.keys.create("bob")
     with client(settings) as c:
         missing = c.post("/v1/jobs", json={"articles": [{"text": SEED}]})
         wrong = c.get("/v1/jobs", headers={"Authorization": "Bearer sk_sum_0000_nope"})
@@ -46,7 +46,7 @@ def test_keys_are_required_when_configured_and_isolate_jobs(
     assert theirs.status_code == 404 and bobs_list == []
     assert health.status_code == 200  # probes need no key
     # only a hash is stored
-    with store.session() as s:
+    with store.db.session() as s:
         from sqlalchemy import text
 
         stored = " ".join(str(r) for r in s.execute(text("SELECT * FROM api_keys")).all())
@@ -57,12 +57,12 @@ def test_keys_are_required_when_configured_and_isolate_jobs(
 def test_revoked_keys_stop_working(settings: Settings) -> None:
     store = Store(settings.db_url)
     store.migrate()
-    key = store.create_key("temp")
+    key = store.keys.create("temp")
     key_id = key.split("_")[2]
-    assert store.verify_key(key) == key_id
-    assert store.revoke_key(key_id)
-    assert store.verify_key(key) is None
-    assert store.verify_key(key[:-1] + ("A" if key[-1] != "A" else "B")) is None
+    assert store.keys.verify(key) == key_id
+    assert store.keys.revoke(key_id)
+    assert store.keys.verify(key) is None
+    assert store.keys.verify(key[:-1] + ("A" if key[-1] != "A" else "B")) is None
 
 
 def test_rate_limit_gives_429_with_retry_after(settings: Settings) -> None:

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 import service.jobs.service as job_service
 from service.api.app import create_app
+from service.compose import Services, build_services
 from service.config import Settings
 from service.engine import Engine
 from service.pipeline.models import ArticleInput
@@ -20,20 +21,26 @@ SEED = next(ARTICLES.glob("004*.txt")).read_text()
 SEED2 = next(ARTICLES.glob("002*.txt")).read_text()
 
 
-class CountingEngine(Engine):
+class CountingEngine:
     """Counts requests that reached the FastAPI handler: the fast path never asks the engine
     for a request key; the handler does, and so does a pipeline run."""
 
-    keyed = 0
+    def __init__(self, services: Services) -> None:
+        self.keyed = 0
+        self.cache = services.cache
+        real = services.engine.request_key
 
-    def request_key(self, article: ArticleInput) -> str:
-        self.keyed += 1
-        return super().request_key(article)
+        def counted(article: ArticleInput) -> str:
+            self.keyed += 1
+            return real(article)
+
+        services.engine.request_key = counted  # type: ignore[method-assign]
 
 
 def app_client(settings: Settings) -> tuple[TestClient, CountingEngine]:
-    engine = CountingEngine(settings, backend=make_backend())
-    return TestClient(create_app(engine=engine, warm=False)), engine
+    services = build_services(settings, backend=make_backend())
+    engine = CountingEngine(services)
+    return TestClient(create_app(services, warm=False)), engine
 
 
 @pytest.fixture
@@ -93,7 +100,7 @@ def test_an_evicted_result_is_computed_again_through_the_full_path(
     primed: tuple[TestClient, CountingEngine, int],
 ) -> None:
     c, engine, after_first = primed
-    engine._recent.clear()
+    engine.cache._memory.clear()
     again = c.post("/v1/summaries", json={"text": SEED})
     assert again.status_code == 200 and engine.keyed == after_first + 2
 
@@ -119,7 +126,7 @@ def test_keys_and_rate_limits_hold_on_the_fast_path(settings: Settings) -> None:
     settings = settings.model_copy(update={"require_api_key": True, "rate_limit_per_minute": 3})
     store = Store(settings.db_url)
     store.migrate()
-    key = store.create_key("newsroom")
+    key = store.keys.create("newsroom")
     c, engine = app_client(settings)
     auth = {"Authorization": f"Bearer {key}"}
     with c:
@@ -147,14 +154,14 @@ def test_a_full_queue_refuses_from_memory_and_replays_still_reach_their_job(
     c, _ = app_client(settings)
     counted: list[str] = []
     with c:
-        jobs = c.app.state.jobs  # type: ignore[attr-defined]
-        count_active = jobs.store.jobs.count_active
+        jobs = c.app.state.services.jobs  # type: ignore[attr-defined]
+        count_active = jobs.repo.count_active
 
         def spy(owner: str) -> int:
             counted.append(owner)
             return int(count_active(owner))
 
-        monkeypatch.setattr(jobs.store.jobs, "count_active", spy)
+        monkeypatch.setattr(jobs.repo, "count_active", spy)
         accepted = c.post(
             "/v1/jobs", json={"articles": [{"text": SEED}]}, headers={"Idempotency-Key": "k1"}
         )
@@ -197,7 +204,7 @@ def test_when_the_full_memo_runs_out_one_request_counts_again(
 ) -> None:
     monkeypatch.setattr(job_service, "FULL_MEMO_S", 0.05)
     jobs = job_service.JobService(
-        settings, Engine(settings, backend=make_backend()), Store(settings.db_url)
+        settings, Engine(settings, backend=make_backend()), Store(settings.db_url).jobs
     )
     jobs._full["k"] = (time.monotonic() - 1, 7)
     first, second = jobs.known_full("k"), jobs.known_full("k")
@@ -210,7 +217,7 @@ def test_an_evicted_result_costs_one_token_not_two(settings: Settings) -> None:
     c, engine = app_client(settings.model_copy(update={"rate_limit_per_minute": 3}))
     with c:
         first = c.post("/v1/summaries", json={"text": SEED})
-        engine._recent.clear()  # known body, result gone: the fast path must pass it on
+        engine.cache._memory.clear()  # known body, result gone: the fast path must pass it on
         again = c.post("/v1/summaries", json={"text": SEED})
         repeat = c.post("/v1/summaries", json={"text": SEED})
         limited = c.post("/v1/summaries", json={"text": SEED})

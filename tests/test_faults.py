@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from service.api.app import create_app
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from service.llm.factory import build_backend
 from service.pipeline.models import SummaryResult
 from tests.conftest import ARTICLES, make_backend
@@ -56,7 +56,7 @@ def error_of(r: Any, status: int, code: str) -> dict[str, Any]:
 def scripted_client(tmp_path: Path, script: Script) -> TestClient:
     settings = Settings(cache_dir=tmp_path)
     backend = make_backend(script, attempts=settings.max_attempts)
-    return TestClient(create_app(engine=Engine(settings, backend=backend), warm=False))
+    return TestClient(create_app(build_services(settings, backend=backend), warm=False))
 
 
 EVERY_CALL: dict[str, tuple[Callable[[str], Any], int, str]] = {
@@ -169,7 +169,7 @@ def http_client(tmp_path: Path, url: str) -> Iterator[tuple[TestClient, list[flo
     backend = build_backend(settings)
     sleeps: list[float] = []
     backend._sleep = sleeps.append  # type: ignore[attr-defined]  # record the back-off, do not wait
-    app = create_app(engine=Engine(settings, backend=backend), warm=False)
+    app = create_app(build_services(settings, backend=backend), warm=False)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client, sleeps
 

@@ -44,8 +44,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from service.api.app import create_app
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from service.jobs.models import JobSpec
 from tests.conftest import ARTICLES, make_backend
 from tests.fakes import reader_responder
@@ -144,11 +144,13 @@ def build(variant: str, tmp: Path) -> Fuzzed:
             "slack_bot_token": "xoxb-fuzz",
             "slack_api_url": "http://127.0.0.1:9/api/",  # never reached: nothing is signed
         }
-    app = create_app(engine=Engine(Settings(**base), backend=make_backend(constrained)), warm=False)
+    app = create_app(
+        build_services(Settings(**base), backend=make_backend(constrained)), warm=False
+    )
     spec = JobSpec.model_validate({"articles": [{"text": SEED}]})
-    ids = [asyncio.run(app.state.jobs.submit_new(spec))[0].id for _ in range(4)]
+    ids = [asyncio.run(app.state.services.jobs.submit_new(spec))[0].id for _ in range(4)]
     for job_id in ids[2:]:
-        asyncio.run(app.state.jobs.cancel(job_id))
+        asyncio.run(app.state.services.jobs.cancel(job_id))
     return Fuzzed(app, schemathesis.openapi.from_asgi("/openapi.json", app), ids[:2], ids[2:])
 
 

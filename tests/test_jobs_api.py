@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from service.llm.errors import ModelUnavailable
 from tests.conftest import ARTICLES, make_backend
 from tests.fakes import reader_responder
@@ -40,8 +40,9 @@ def job_settings(settings: Settings, database_url: str) -> Settings:
 
 
 def make_client(settings: Settings, responder: Callable[..., str] = reader_responder) -> TestClient:
-    engine = Engine(settings, backend=make_backend(responder))
-    return TestClient(create_app(engine=engine, warm=False))
+    return TestClient(
+        create_app(build_services(settings, backend=make_backend(responder)), warm=False)
+    )
 
 
 def wait_for(client: TestClient, job_id: str, timeout: float = 30) -> dict[str, Any]:

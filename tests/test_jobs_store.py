@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from evals.nightly import run_nightly_eval
+from service.compose import build_engine
 from service.config import Settings
-from service.engine import Engine
 from service.jobs.inprocess import InProcessQueue
 from service.jobs.models import JobSpec
-from service.jobs.nightly import run_nightly_eval
 from service.jobs.service import JobService
 from service.store.jobrepo import NewJob
 from service.store.store import Store
@@ -95,12 +95,17 @@ def test_graceful_shutdown_hands_a_running_job_back(settings: Settings, database
 
     store = Store(database_url)
     store.migrate()
-    engine = Engine(settings, backend=make_backend(slow), store=store)
-    jobs = JobService(settings, engine, store)
+    engine = build_engine(settings, backend=make_backend(slow), store=store)
+    jobs = JobService(
+        settings,
+        engine,
+        store.jobs,
+        queue=lambda service: InProcessQueue(service, workers=1, grace_s=0.5),
+    )
 
     async def scenario() -> str:
-        queue = InProcessQueue(jobs, workers=1, grace_s=0.5)
-        jobs.queue = queue
+        queue = jobs.queue
+        assert queue is not None
         await queue.start()
         text = (ROOT / "evals/data/articles").glob("004*.txt").__next__().read_text()
         view = await jobs.submit(JobSpec(articles=[{"text": text}]))  # type: ignore[list-item]
@@ -122,19 +127,20 @@ def test_nightly_eval_records_its_run(
 ) -> None:
     store = Store(database_url)
     store.migrate()
-    engine = Engine(settings, backend=make_backend(), store=store)
-    jobs = JobService(settings, engine, store)
+    engine = build_engine(settings, backend=make_backend(), store=store)
     cases = tmp_path / "cases"
     cases.mkdir()
     (tmp_path / "data").symlink_to(ROOT / "evals" / "data")  # cases name their articles relatively
     source = sorted((ROOT / "evals/cases").glob("*.yaml"))[0]
     (cases / source.name).write_text(source.read_text())
-    passed = run_nightly_eval(jobs, int(time.time()), cases_dir=cases, out_dir=tmp_path / "runs")
+    passed = run_nightly_eval(
+        engine, store.eval_runs, int(time.time()), cases_dir=cases, out_dir=tmp_path / "runs"
+    )
     from sqlalchemy import select
 
     from service.store.tables import EvalRun
 
-    with store.session() as s:
+    with store.db.session() as s:
         runs = s.scalars(select(EvalRun)).all()
     assert len(runs) == 1 and runs[0].passed is passed
     assert runs[0].report is not None and "metrics" in runs[0].report

@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from service.api.app import create_app
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from service.logs import configure_logging
 from service.metrics import Metrics
 from tests.conftest import ARTICLES, make_backend
@@ -25,7 +25,7 @@ SEED = next(ARTICLES.glob("004*.txt"))
 
 
 def build(settings: Settings) -> FastAPI:
-    app = create_app(settings, Engine(settings, backend=make_backend()), warm=False)
+    app = create_app(build_services(settings, backend=make_backend()), warm=False)
 
     @app.get("/v1/things/{thing_id}")
     async def thing(thing_id: str) -> dict[str, str]:

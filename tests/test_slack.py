@@ -137,7 +137,8 @@ def test_flag_buttons_store_the_reviewers_verdict(start: Start, tmp_path: Path) 
         == 200
     )
     flags = wait_until(
-        lambda: len(svc.jobs.store.list_flags()) == 2 and svc.jobs.store.list_flags(), what="flags"
+        lambda: len(svc.services.store.flags.list()) == 2 and svc.services.store.flags.list(),
+        what="flags",
     )
     ref = json.loads(wrong["value"])
     assert [f["verdict"] for f in flags] == ["wrong", "right"]
@@ -191,7 +192,7 @@ def test_show_all_claims_opens_a_modal_with_every_claim(start: Start) -> None:
     assert row["block_id"] not in [b.get("block_id") for b in updated["view"]["blocks"]]
     assert ":white_check_mark: Thanks" in texts
     assert len(updated["view"]["blocks"]) == len(view["blocks"])
-    assert [f["verdict"] for f in svc.jobs.store.list_flags()] == ["wrong"]
+    assert [f["verdict"] for f in svc.services.store.flags.list()] == ["wrong"]
 
 
 def test_when_the_bot_cannot_post_in_the_thread_the_user_still_gets_the_result(

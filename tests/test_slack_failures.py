@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from service.api.slack import EVENTS_PATH
 from service.llm.errors import ModelUnavailable
+from service.slack import EVENTS_PATH
 from tests.fake_slack import FORM, message_shortcut, signed, slash_body, wait_until
 from tests.fake_web import Page
 from tests.fakes import reader_responder
@@ -47,7 +47,7 @@ def test_requests_without_a_valid_signature_get_401(
     r = httpx.post(svc.base + EVENTS_PATH, content=body, headers=headers)
     assert r.status_code == 401
     time.sleep(0.3)
-    assert svc.jobs.store.jobs.depth() == {} and svc.slack.responses == []
+    assert svc.jobs.repo.depth() == {} and svc.slack.responses == []
 
 
 def test_replayed_requests_older_than_five_minutes_get_401(start: Start) -> None:

@@ -45,7 +45,7 @@ def flag_article(store: Store, text: str, right: int, wrong: int) -> list[dict[s
     for i, c in enumerate(claims):
         assert text[c["evidence"][0]["start"] : c["evidence"][0]["end"]] == c["text"]
         verdict = "right" if i < right else "wrong"
-        store.add_flag(article_text=text, claim=c, verdict=verdict, job_id=None, user="UBOB")
+        store.flags.add(article_text=text, claim=c, verdict=verdict, job_id=None, user="UBOB")
     return claims
 
 

@@ -13,8 +13,10 @@ import pytest
 import yaml
 from pydantic import SecretStr
 
-from service.api.slack import EVENTS_PATH
-from service.api.slack.articles import (
+from service.config import REPO_ROOT, Settings
+from service.jobs.models import JobError, JobProgress, JobView
+from service.slack import EVENTS_PATH
+from service.slack.articles import (
     PASTED_ARTICLE_WORDS,
     from_command,
     from_message,
@@ -22,11 +24,9 @@ from service.api.slack.articles import (
     links,
     prose,
 )
-from service.api.slack.blocks import all_claims_modal, summary_blocks, summary_rows
-from service.api.slack.handlers import COMMAND, SHORTCUT
-from service.api.slack.notify import job_message, response_url_allowed, seal, slack_notifier, unseal
-from service.config import REPO_ROOT, Settings
-from service.jobs.models import JobError, JobProgress, JobView
+from service.slack.blocks import all_claims_modal, summary_blocks, summary_rows
+from service.slack.handlers import COMMAND, SHORTCUT
+from service.slack.notify import job_message, response_url_allowed, seal, slack_notifier, unseal
 
 LONG = " ".join(["word"] * PASTED_ARTICLE_WORDS)
 

@@ -8,12 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from service.api.slack.socket import run
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
-from service.jobs.notify import build_notifiers
-from service.jobs.service import JobService
-from service.store.store import Store
+from service.slack import run_socket_mode
+from service.slack.socket import run
 from tests.conftest import ARTICLES, make_backend
 from tests.fake_slack import TEAM, FakeSlack, async_wait_until, serve_slack
 
@@ -30,10 +28,7 @@ def test_socket_mode_acknowledges_and_delivers_the_result(tmp_path: Path) -> Non
             slack_api_url=f"{slack.base}/api/",
             job_max_attempts=1,
         )
-        store = Store(settings.db_url)
-        store.migrate()
-        engine = Engine(settings, backend=make_backend(), store=store)
-        jobs = JobService(settings, engine, store, notifiers=build_notifiers(settings))
+        services = build_services(settings, backend=make_backend(), min_workers=1)
         slack.socket_envelopes.append(
             {
                 "envelope_id": "env-1",
@@ -52,7 +47,7 @@ def test_socket_mode_acknowledges_and_delivers_the_result(tmp_path: Path) -> Non
         )
 
         async def scenario() -> None:
-            task = asyncio.create_task(run(settings, jobs))
+            task = asyncio.create_task(run(services))
             try:
                 acks = await async_wait_until(lambda: slack.socket_acks, 20)
                 assert acks[0]["envelope_id"] == "env-1"
@@ -73,7 +68,7 @@ def test_socket_mode_acknowledges_and_delivers_the_result(tmp_path: Path) -> Non
 def test_socket_mode_needs_an_app_token(tmp_path: Path) -> None:
     settings = Settings(cache_dir=tmp_path, slack_bot_token="xoxb-x")
     with pytest.raises(ValueError, match="SLACK_APP_TOKEN"):
-        asyncio.run(run(settings))
+        run_socket_mode(settings)  # refused before anything is built
 
 
 def test_the_slack_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

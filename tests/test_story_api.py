@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from service.api.app import create_app
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from tests.conftest import ARTICLES, make_backend
 
 SEEDS = sorted(ARTICLES.glob("*.txt"))
@@ -17,7 +17,7 @@ SEEDS = sorted(ARTICLES.glob("*.txt"))
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(engine=Engine(settings, backend=make_backend()), warm=False)) as c:
+    with TestClient(create_app(build_services(settings, backend=make_backend()), warm=False)) as c:
         yield c
 
 
@@ -60,8 +60,7 @@ def test_story_needs_two_articles_and_valid_ones(client: TestClient) -> None:
 
 def test_story_reuses_the_per_article_results(settings: Settings) -> None:
     backend = make_backend()
-    engine = Engine(settings, backend=backend)
-    with TestClient(create_app(engine=engine, warm=False)) as c:
+    with TestClient(create_app(build_services(settings, backend=backend), warm=False)) as c:
         texts = [SEEDS[2].read_text(), SEEDS[4].read_text()]
         for t in texts:
             assert c.post("/v1/summaries", json={"text": t}).status_code == 200
@@ -79,8 +78,8 @@ def test_cli_story_json(monkeypatch: pytest.MonkeyPatch) -> None:
 
     real_init = engine_module.Engine.__init__
 
-    def with_fake(self, settings, backend=None, progress=lambda _m: None):
-        real_init(self, settings, backend=make_backend(), progress=progress)
+    def with_fake(self, settings, **kwargs):
+        real_init(self, settings, **(kwargs | {"backend": make_backend()}))
 
     monkeypatch.setattr(engine_module.Engine, "__init__", with_fake)
     result = CliRunner().invoke(app, ["story", str(SEEDS[1]), str(SEEDS[4]), "--json"])
@@ -100,10 +99,10 @@ def test_story_bodies_are_capped_and_keys_checked_before_reading(settings: Setti
 
     store = Store(settings.db_url)
     store.migrate()
-    key = store.create_key("desk")
+    key = store.keys.create("desk")
     auth = {"Authorization": f"Bearer {key}"}
     articles = [{"text": p.read_text()} for p in SEEDS]
-    app = create_app(engine=Engine(settings, backend=make_backend()), warm=False)
+    app = create_app(build_services(settings, backend=make_backend()), warm=False)
     with TestClient(app) as c:
         # without a key: refused on the headers, whatever the body
         anonymous = c.post("/v1/stories", content=b"x" * 40_000)

@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.api.web import STATIC
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from service.store.store import Store
 from tests.browser import launch, require_playwright
 from tests.conftest import ARTICLES, ROOT, make_backend
@@ -53,7 +53,7 @@ def _seed(prefix: str) -> str:
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
     app = create_app(
-        engine=Engine(Settings(cache_dir=tmp_path), backend=make_backend()), warm=False
+        build_services(Settings(cache_dir=tmp_path), backend=make_backend()), warm=False
     )
     with TestClient(app) as c:
         yield c
@@ -173,7 +173,7 @@ class Server:
 @contextmanager
 def serving(settings: Settings, gate: Gate) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, with the scripted model."""
-    app = create_app(engine=Engine(settings, backend=make_backend(gate)), warm=False)
+    app = create_app(build_services(settings, backend=make_backend(gate)), warm=False)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -547,7 +547,7 @@ def test_a_server_that_needs_keys_gets_one_from_the_page(
     settings = Settings(cache_dir=tmp_path_factory.mktemp("web-keyed"), require_api_key=True)
     store = Store(settings.db_url)
     store.migrate()
-    key = store.create_key("web page")
+    key = store.keys.create("web page")
     with serving(settings, Gate()) as url, recorded_page(browser) as (pg, rec):
         pg.goto(url)
         pg.locator(".article-box textarea").first.fill(_seed("004"))

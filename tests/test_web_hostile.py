@@ -18,8 +18,8 @@ import pytest
 from langchain_core.messages import BaseMessage
 
 from service.api.app import create_app
+from service.compose import build_services
 from service.config import Settings
-from service.engine import Engine
 from tests.browser import launch, require_playwright
 from tests.conftest import make_backend
 from tests.fake_openai import serve
@@ -72,7 +72,7 @@ def copycat(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(cache_dir=tmp_path_factory.mktemp("web-hostile"))
-    app = create_app(engine=Engine(settings, backend=make_backend(copycat)), warm=False)
+    app = create_app(build_services(settings, backend=make_backend(copycat)), warm=False)
     with serve(SimpleNamespace(app=app)) as url:  # type: ignore[arg-type]
         yield url.removesuffix("/v1")
 

@@ -1,4 +1,4 @@
-"""The FastAPI application factory. No globals: settings and engine are built per app."""
+"""The FastAPI application over composed services. No globals: one set of services per app."""
 
 from __future__ import annotations
 
@@ -14,13 +14,8 @@ from service.api import errors, health, observability, stories, summaries, web
 from service.api import jobs as jobs_api
 from service.api.auth import Gate
 from service.api.fastpath import FastPath
-from service.config import Settings
+from service.compose import Services
 from service.engine import Engine
-from service.jobs.notify import build_notifiers
-from service.jobs.queues import make_queue
-from service.jobs.service import JobService
-from service.metrics import Metrics
-from service.store.store import Store
 
 
 def warm_up(engine: Engine) -> None:
@@ -41,19 +36,12 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def create_app(
-    settings: Settings | None = None,
-    engine: Engine | None = None,
-    warm: bool = True,
-    store: Store | None = None,
-) -> FastAPI:
-    engine = engine or Engine(settings or Settings())
-    settings = engine.settings
-    store = store or engine.store or Store(settings.db_url)
-    engine.store = store
-    store.migrate()  # here, not in the lifespan: an app is usable as soon as it exists
-    jobs = JobService(settings, engine, store, notifiers=build_notifiers(settings))
-    jobs.queue = make_queue(settings, jobs)
+def create_app(services: Services, warm: bool = True) -> FastAPI:
+    """The API over composed services (service.compose.build_services)."""
+    settings, engine, jobs = services.settings, services.engine, services.jobs
+    queue = jobs.queue
+    if queue is None:
+        raise ValueError("the API needs a job queue (build_services makes one)")
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -62,12 +50,11 @@ def create_app(
             threading.Thread(
                 target=warm_up, args=(engine,), name="model-warmup", daemon=True
             ).start()
-        assert jobs.queue is not None
-        await jobs.queue.start()
+        await queue.start()
         try:
             yield
         finally:
-            await jobs.queue.stop()
+            await queue.stop()
 
     app = FastAPI(
         title="summarizer",
@@ -75,25 +62,23 @@ def create_app(
         description="Grounded summaries and attributed claim lists for news articles.",
         lifespan=lifespan,
     )
-    app.state.engine = engine
-    app.state.jobs = jobs
-    app.state.metrics = engine.metrics = Metrics()
-    app.state.metrics.set_depth_source(
-        lambda: {**store.jobs.depth(), "stuck": len(store.jobs.stuck(settings.job_stale_after_s))}
+    app.state.services = services
+    app.state.metrics = services.metrics
+    app.state.gate = gate = Gate(
+        services.store.keys, settings.require_api_key, settings.rate_limit_per_minute
     )
-    app.state.gate = Gate(store, settings.require_api_key, settings.rate_limit_per_minute)
     errors.install(app)
     app.include_router(health.router)
     app.include_router(summaries.router)
     app.include_router(stories.router)
     app.include_router(jobs_api.router)
     # Innermost of our middleware: its answers still get security headers, ids and metrics.
-    app.add_middleware(FastPath, api=app)
+    app.add_middleware(FastPath, services=services, gate=gate)
     web.mount(app)
     if settings.slack_signing_secret is not None:
-        from service.api import slack  # Bolt is only imported when Slack is configured
+        from service import slack  # Bolt is only imported when Slack is configured
 
-        slack.mount(app, settings, jobs)
+        slack.mount(app, settings, jobs, services.store.flags)
     # Last, so its middleware is the outermost and times everything the app does.
-    observability.install(app, app.state.metrics, engine.settings)
+    observability.install(app, services.metrics, settings)
     return app

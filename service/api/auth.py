@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 
 from service.errors import InputError
-from service.store.store import Store
+from service.store.keys import KeyRepo
 
 KEY_CACHE_S = 30.0
 
@@ -46,7 +46,7 @@ class Bucket:
 class Gate:
     """Per-process state: verified keys and token buckets (documented as per process)."""
 
-    store: Store
+    keys: KeyRepo
     require_key: bool
     per_minute: int
     _verified: dict[str, tuple[str | None, float]] = field(default_factory=dict)
@@ -58,7 +58,7 @@ class Gate:
         cached = self._remembered(digest)
         if cached is not None:
             return cached[0]
-        key_id = self.store.verify_key(presented)
+        key_id = self.keys.verify(presented)
         if len(self._verified) > 10_000:
             self._verified.clear()
         self._verified[digest] = (key_id, time.monotonic())

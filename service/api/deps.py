@@ -1,4 +1,5 @@
-"""Dependencies as `Annotated` aliases; tests swap them with `app.dependency_overrides`."""
+"""Dependencies as `Annotated` aliases over the composed services (`app.state.services`);
+tests swap them with `app.dependency_overrides`."""
 
 from __future__ import annotations
 
@@ -6,26 +7,35 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from service.cache import ResultCache
+from service.compose import Services
 from service.config import Settings
 from service.engine import Engine
 from service.jobs.service import JobService
 
 
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
 def get_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
+    return get_services(request).engine
 
 
 def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.engine.settings
-    return settings
+    return get_services(request).settings
 
 
 def get_jobs(request: Request) -> JobService:
-    jobs: JobService = request.app.state.jobs
-    return jobs
+    return get_services(request).jobs
+
+
+def get_cache(request: Request) -> ResultCache:
+    return get_services(request).cache
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 JobsDep = Annotated[JobService, Depends(get_jobs)]
+CacheDep = Annotated[ResultCache, Depends(get_cache)]

@@ -20,30 +20,27 @@ middleware outside this one.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 
-from fastapi import FastAPI
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.auth import Gate, bucket_owner, presented_key
 from service.api.errors import error_response
-from service.engine import Engine
-from service.jobs.service import JobService
+from service.cache import ResultCache
+from service.compose import Services
 
 SUMMARIES = "/v1/summaries"
 JOBS = "/v1/jobs"
 # The full path writes the engine's request key here when it answers a summary with 200.
 SLOT = "summarizer.summary_key"
-KNOWN_BODIES = 4096
 
 
 class FastPath:
-    def __init__(self, app: ASGIApp, api: FastAPI) -> None:
+    def __init__(self, app: ASGIApp, services: Services, gate: Gate) -> None:
         self.app = app
-        self.api = api
-        self._keys: OrderedDict[bytes, str] = OrderedDict()  # raw request digest -> key
+        self.services = services
+        self.gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
@@ -55,20 +52,19 @@ class FastPath:
         await self.app(scope, receive, send)
 
     async def _summary(self, scope: Scope, receive: Receive, send: Send) -> None:
-        engine: Engine = self.api.state.engine
         headers = _headers(scope)
         length = headers.get(b"content-length", b"")
-        if not length.isdigit() or int(length) > engine.settings.sync_max_bytes:
+        if not length.isdigit() or int(length) > self.services.settings.sync_max_bytes:
             await self.app(scope, receive, send)  # the full path streams and caps it
             return
         body, tail = await _read_body(receive)
         digest = hashlib.sha256(
             b"\0".join((headers.get(b"content-type", b""), scope["query_string"], body))
         ).digest()
-        key = self._keys.get(digest)
-        cached = self._from_memory(scope, headers, key) if tail is None else None
+        cache = self.services.cache
+        key = cache.key_for_body(digest)
+        cached = self._from_memory(scope, headers, cache, key) if tail is None else None
         if cached is not None:
-            self._keys.move_to_end(digest)
             scope["route"] = Matched(SUMMARIES)
             await Response(cached, media_type="application/json")(scope, receive, send)
             return
@@ -76,35 +72,27 @@ class FastPath:
         scope[SLOT] = slot
         await self.app(scope, _replay(body, tail, receive), send)
         if "key" in slot:
-            self._keys[digest] = slot["key"]
-            while len(self._keys) > KNOWN_BODIES:
-                self._keys.popitem(last=False)
+            cache.learn_body(digest, slot["key"])
 
     def _from_memory(
-        self, scope: Scope, headers: dict[bytes, bytes], key: str | None
+        self, scope: Scope, headers: dict[bytes, bytes], cache: ResultCache, key: str | None
     ) -> bytes | None:
         """The engine's result for a known request body, when the caller may have it now."""
-        owner = self._gate.known_owner(_key(headers)) if key is not None else None
+        owner = self.gate.known_owner(_key(headers)) if key is not None else None
         if key is None or owner is None:
             return None
-        engine: Engine = self.api.state.engine
-        cached = engine.recent_json(key, count=False)
         # A token is spent only on a request answered here: an evicted result goes to the
-        # full path, which takes the token itself.
-        if cached is None or not self._spend(scope, owner):
-            return None
-        engine.count_cache("memory")
-        return cached
+        # full path, which takes the token itself (and the cache counts only what is served).
+        return cache.recent_json(key, admit=lambda: self._spend(scope, owner))
 
     async def _refuse_job(self, scope: Scope, receive: Receive, send: Send) -> bool:
         headers = _headers(scope)
         if b"idempotency-key" in headers:
             return False
-        owner = self._gate.known_owner(_key(headers))
+        owner = self.gate.known_owner(_key(headers))
         if owner is None:
             return False
-        jobs: JobService = self.api.state.jobs
-        refusal = jobs.known_full(owner)
+        refusal = self.services.jobs.known_full(owner)
         if refusal is None or not self._spend(scope, owner):
             return False
         await _read_body(receive)  # drained, so the connection can be reused
@@ -118,15 +106,10 @@ class FastPath:
         await response(scope, receive, send)
         return True
 
-    @property
-    def _gate(self) -> Gate:
-        gate: Gate = self.api.state.gate
-        return gate
-
     def _spend(self, scope: Scope, owner: str) -> bool:
         """Take the caller's token. A refused token is not spent, so the full path can refuse
         the request again, with its error response."""
-        return not self._gate.take(bucket_owner(owner, _client(scope)))
+        return not self.gate.take(bucket_owner(owner, _client(scope)))
 
 
 @dataclass(frozen=True)

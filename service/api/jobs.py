@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
 
 from service.api.auth import Caller
+from service.api.body import json_body_doc, parse_job, read_capped
 from service.api.deps import JobsDep, SettingsDep
 from service.api.errors import error_response, error_responses
-from service.api.summaries import load_json, read_capped, validated
 from service.errors import InputError
-from service.inputs import check_text
 from service.jobs.models import JobSpec, JobView
 from service.jobs.service import JobService
 from service.store.jobrepo import IdempotencyConflict
@@ -42,52 +41,6 @@ class JobNotFound(InputError):
     status = 404
 
 
-def inline_defs(schema: dict[str, Any]) -> dict[str, Any]:
-    """A model's JSON schema with its `$defs` inlined. Inside openapi_extra a `#/$defs/...`
-    reference resolves against the whole OpenAPI document, where there is no `$defs`."""
-    defs = schema.get("$defs", {})
-
-    def inline(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                return inline(defs[ref.removeprefix("#/$defs/")])
-            return {k: inline(v) for k, v in node.items() if k != "$defs"}
-        if isinstance(node, list):
-            return [inline(v) for v in node]
-        return node
-
-    result: dict[str, Any] = inline(schema)
-    return result
-
-
-def json_body_doc(model: type[BaseModel]) -> dict[str, Any]:
-    """The OpenAPI request body of a route that reads its JSON body itself (after auth)."""
-    schema = inline_defs(model.model_json_schema())
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
-
-
-def _parse(raw: bytes, limit: int) -> JobSpec:
-    spec = validated(JobSpec, load_json(raw, limit))
-    if spec.notify is not None:
-        # notification targets are set by the adapters (Slack), never by API clients
-        from fastapi.exceptions import RequestValidationError
-
-        raise RequestValidationError(
-            [
-                {
-                    "loc": ("body", "notify"),
-                    "msg": "not accepted from API clients",
-                    "type": "value_error",
-                }
-            ]
-        )
-    for article in spec.articles:
-        if article.text is not None or article.html is not None:
-            check_text(article.text if article.text is not None else article.html or "", limit)
-    return spec
-
-
 @router.post(
     "/jobs",
     status_code=202,
@@ -106,7 +59,7 @@ async def submit_job(
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> Response:
     raw = await read_capped(request, settings.max_input_bytes)
-    spec = _parse(raw, settings.max_input_bytes)
+    spec = parse_job(raw, settings.max_input_bytes)
     try:
         job, created = await jobs.submit_new(spec, owner=owner, idempotency_key=idempotency_key)
     except IdempotencyConflict as exc:

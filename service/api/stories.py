@@ -8,22 +8,23 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
 from service.api.auth import Caller
+from service.api.body import (
+    ArticleIn,
+    check_sync_size,
+    json_body_doc,
+    load_json,
+    read_capped,
+    validated,
+)
 from service.api.deps import EngineDep
 from service.api.errors import error_responses
-from service.api.jobs import json_body_doc
-from service.api.summaries import ArticleIn, check_sync_size, load_json, read_capped, validated
+from service.engine import MAX_STORY_ARTICLES, Engine
 from service.pipeline.models import SummaryResult
-from service.story.build import build_story
 from service.story.models import Story
-
-MAX_ARTICLES = 10
-
-
-StoryArticleIn = ArticleIn  # one article of a story: the same fields as a summary request
 
 
 class StoryRequest(BaseModel):
-    articles: list[StoryArticleIn] = Field(min_length=2, max_length=MAX_ARTICLES)
+    articles: list[ArticleIn] = Field(min_length=2, max_length=MAX_STORY_ARTICLES)
     max_words: int = Field(default=40, ge=10, le=300)
 
 
@@ -34,17 +35,12 @@ class StoryResponse(Story):
 router = APIRouter(prefix="/v1", tags=["stories"])
 
 
-def story_for(engine: object, request: StoryRequest) -> StoryResponse:
-    from service.engine import Engine
-
-    assert isinstance(engine, Engine)
+def _story(engine: Engine, request: StoryRequest) -> StoryResponse:
     limit = engine.settings.max_input_bytes
+    # every body is checked before any article is summarised
     inputs = [item.to_input(request.max_words, limit) for item in request.articles]
-    results = [engine.summarize(article) for article in inputs]
-    dumped = [r.model_dump(mode="json") for r in results]
-    texts = [a.text or "" for a in request.articles]
-    story = build_story(dumped, texts)
-    return StoryResponse(**story.model_dump(), results=results)
+    outcome = engine.story(inputs)
+    return StoryResponse(**outcome.story.model_dump(), results=outcome.results)
 
 
 @router.post(
@@ -63,4 +59,4 @@ async def create_story(request: Request, engine: EngineDep, _owner: Caller) -> S
     check_sync_size(
         len(raw), engine.settings.sync_max_bytes, "a story", 'POST /v1/jobs with "kind": "story"'
     )
-    return await run_in_threadpool(story_for, engine, story)
+    return await run_in_threadpool(_story, engine, story)

@@ -62,9 +62,7 @@ class InProcessQueue:
             return
         _done, pending = await asyncio.wait(self._tasks, timeout=self.grace_s)
         for job_id, executor in list(self._running.items()):
-            released = await asyncio.to_thread(
-                self.jobs.store.jobs.release, job_id, executor.worker
-            )
+            released = await asyncio.to_thread(self.jobs.repo.release, job_id, executor.worker)
             log.info("job %s handed back to the queue: %s", job_id, released)
         for task in pending:
             task.cancel()

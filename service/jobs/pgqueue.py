@@ -76,7 +76,7 @@ class ProcrastinateQueue:
 
     async def enqueue(self, job_id: str, delay_s: float | None = None) -> None:
         if delay_s is None:
-            job = await asyncio.to_thread(self.jobs.store.jobs.get, job_id)
+            job = await asyncio.to_thread(self.jobs.repo.get, job_id)
             delay_s = _seconds_until(job.run_after) if job else 0.0
         options: dict[str, Any] = {"queue": QUEUE, "queueing_lock": job_id}
         if delay_s > 0:
@@ -87,7 +87,7 @@ class ProcrastinateQueue:
     async def sweep(self) -> int:
         """Re-defer every claimable job (stale running ones included); returns how many."""
         ids = await asyncio.to_thread(
-            self.jobs.store.jobs.claimable_ids, self.jobs.settings.job_stale_after_s
+            self.jobs.repo.claimable_ids, self.jobs.settings.job_stale_after_s
         )
         for job_id in ids:
             await self.enqueue(job_id)

@@ -7,55 +7,34 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Callable
 
-from service.config import Settings
-from service.jobs.pgqueue import QUEUE, RUN_JOB, ProcrastinateQueue, make_app
+import procrastinate
+
+from service.jobs.pgqueue import QUEUE, RUN_JOB, ProcrastinateQueue
 from service.jobs.service import JobService
 from service.jobs.worker import Executor
+from service.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
 
-def build_jobs(settings: Settings) -> JobService:
-    from service.engine import Engine
-    from service.jobs.notify import build_notifiers
-    from service.metrics import Metrics
-    from service.store.store import Store
-
-    store = Store(settings.db_url)
-    store.migrate()
-    engine = Engine(settings, store=store)
-    engine.metrics = Metrics()
-    engine.metrics.set_depth_source(store.jobs.depth)
-    return JobService(settings, engine, store, notifiers=build_notifiers(settings))
-
-
 async def run_worker(
-    settings: Settings, jobs: JobService | None = None, metrics_port: int | None = None
+    jobs: JobService,
+    metrics: Metrics,
+    nightly: Callable[[int], bool],
+    metrics_port: int | None = None,
 ) -> None:
-    jobs = jobs or build_jobs(settings)
-    if metrics_port is not None and jobs.engine.metrics is not None:
-        jobs.engine.metrics.serve(metrics_port)
-    app = make_app(settings)
-    queue = ProcrastinateQueue(jobs, app)
-    jobs.queue = queue
+    """Run jobs until stopped. `nightly` is the nightly eval, wired by the composition root."""
+    settings = jobs.settings
+    if metrics_port is not None:
+        metrics.serve(metrics_port)
+    queue = jobs.queue
+    if not isinstance(queue, ProcrastinateQueue):
+        raise ValueError("workers need SUMMARIZER_QUEUE=procrastinate")
+    app = queue.app
     executor = Executor(jobs)
-
-    @app.task(name=RUN_JOB, queue=QUEUE)
-    async def run_job(job_id: str) -> None:
-        job = await executor.claim(job_id)
-        if job is None:
-            return  # finished, cancelled, not yet due, or alive in another worker
-        status = await executor.execute(job)
-        log.info("job %s: %s", job_id, status)
-
-    @app.periodic(cron=settings.nightly_eval_cron, periodic_id="nightly-eval")
-    @app.task(name="summarizer.nightly_eval", queue=QUEUE, queueing_lock="nightly-eval")
-    async def nightly_eval(timestamp: int) -> None:
-        from service.jobs.nightly import run_nightly_eval
-
-        await asyncio.to_thread(run_nightly_eval, jobs, timestamp)
-
+    _register_tasks(app, executor, nightly, settings.nightly_eval_cron)
     await queue.start()
     sweeper = asyncio.create_task(_sweep_forever(queue, settings.job_stale_after_s))
     log.info("worker %s ready", executor.worker)
@@ -76,6 +55,23 @@ async def run_worker(
         await queue.stop()
 
 
+def _register_tasks(
+    app: procrastinate.App, executor: Executor, nightly: Callable[[int], bool], cron: str
+) -> None:
+    @app.task(name=RUN_JOB, queue=QUEUE)
+    async def run_job(job_id: str) -> None:
+        job = await executor.claim(job_id)
+        if job is None:
+            return  # finished, cancelled, not yet due, or alive in another worker
+        status = await executor.execute(job)
+        log.info("job %s: %s", job_id, status)
+
+    @app.periodic(cron=cron, periodic_id="nightly-eval")
+    @app.task(name="summarizer.nightly_eval", queue=QUEUE, queueing_lock="nightly-eval")
+    async def nightly_eval(timestamp: int) -> None:
+        await asyncio.to_thread(nightly, timestamp)
+
+
 async def _sweep_forever(queue: ProcrastinateQueue, stale_after_s: float) -> None:
     interval = max(0.5, stale_after_s / 2)
     while True:
@@ -86,6 +82,11 @@ async def _sweep_forever(queue: ProcrastinateQueue, stale_after_s: float) -> Non
         await asyncio.sleep(interval)
 
 
-def main(settings: Settings, metrics_port: int | None = None) -> None:
+def main(
+    jobs: JobService,
+    metrics: Metrics,
+    nightly: Callable[[int], bool],
+    metrics_port: int | None = None,
+) -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    asyncio.run(run_worker(settings, metrics_port=metrics_port))
+    asyncio.run(run_worker(jobs, metrics, nightly, metrics_port))

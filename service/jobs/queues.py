@@ -1,4 +1,4 @@
-"""Which queue a process uses, from settings: one place for the API and Socket Mode."""
+"""Which queue a process uses, from settings (called by the composition root)."""
 
 from __future__ import annotations
 

@@ -16,8 +16,8 @@ from service.config import Settings
 from service.engine import Engine
 from service.errors import InputError
 from service.jobs.models import JobError, JobProgress, JobSpec, JobView
-from service.store.jobrepo import TERMINAL, NewJob, aware
-from service.store.store import Store
+from service.metrics import Metrics
+from service.store.jobrepo import TERMINAL, JobRepo, NewJob, aware
 from service.store.tables import Job
 
 Notifier = Callable[[JobView], Awaitable[None]]
@@ -77,19 +77,26 @@ def request_hash(spec: JobSpec) -> str:
 
 
 class JobService:
+    """Jobs for the engine's use cases. Notifiers are registered by the composition root;
+    `queue` builds the queue that serves this service (it needs the service to run jobs)."""
+
     def __init__(
         self,
         settings: Settings,
         engine: Engine,
-        store: Store,
+        repo: JobRepo,
+        *,
+        metrics: Metrics | None = None,
         notifiers: Mapping[str, Notifier] | None = None,
+        queue: Callable[[JobService], Queue] | None = None,
     ) -> None:
         self.settings = settings
         self.engine = engine
-        self.store = store
+        self.repo = repo
+        self.metrics = metrics
         self.notifiers: dict[str, Notifier] = dict(notifiers or {})
-        self.queue: Queue | None = None
         self._full: dict[str, tuple[float, int]] = {}  # owner -> (until, active)
+        self.queue: Queue | None = queue(self) if queue is not None else None
 
     def _view(self, job: Job) -> JobView:
         return view(job, self.settings.job_stale_after_s)
@@ -115,18 +122,18 @@ class JobService:
         )
         if idempotency_key:
             # a replay must not be refused for a full queue: the job already exists
-            existing = await asyncio.to_thread(self.store.jobs.find, owner, idempotency_key)
+            existing = await asyncio.to_thread(self.repo.find, owner, idempotency_key)
             if existing is not None:
-                job, created = await asyncio.to_thread(self.store.jobs.create, new)
+                job, created = await asyncio.to_thread(self.repo.create, new)
                 return self._view(job), created
-        active = await asyncio.to_thread(self.store.jobs.count_active, owner)
+        active = await asyncio.to_thread(self.repo.count_active, owner)
         if active >= self.settings.max_queued_per_key:
             if len(self._full) > 10_000:
                 self._full.clear()
             self._full[owner] = (time.monotonic() + FULL_MEMO_S, active)
             raise self._queue_full(active)
         self._full.pop(owner, None)
-        job, created = await asyncio.to_thread(self.store.jobs.create, new)
+        job, created = await asyncio.to_thread(self.repo.create, new)
         if created and self.queue is not None:
             await self.queue.enqueue(job.id)
         return self._view(job), created
@@ -150,7 +157,7 @@ class JobService:
         return QueueFull(active, retry_after=max(1, int(self.settings.job_retry_base_s * 2)))
 
     async def get(self, job_id: str) -> JobView | None:
-        job = await asyncio.to_thread(self.store.jobs.get, job_id)
+        job = await asyncio.to_thread(self.repo.get, job_id)
         return self._view(job) if job else None
 
     async def list(
@@ -163,14 +170,14 @@ class JobService:
         before: datetime | None = None,
     ) -> list[JobView]:
         jobs = await asyncio.to_thread(
-            lambda: self.store.jobs.search(
+            lambda: self.repo.search(
                 owner=owner, status=status, kind=kind, limit=limit, before=before
             )
         )
         return [self._view(j) for j in jobs]
 
     async def cancel(self, job_id: str) -> bool:
-        return await asyncio.to_thread(self.store.jobs.cancel, job_id)
+        return await asyncio.to_thread(self.repo.cancel, job_id)
 
     async def article_text(self, job_id: str, index: int) -> str | None:
         job = await self.get(job_id)

@@ -36,18 +36,18 @@ def backoff_s(attempt: int, base: float, retry_after: float | None = None) -> fl
 class Executor:
     def __init__(self, jobs: JobService, worker: str | None = None) -> None:
         self.jobs = jobs
-        self.store = jobs.store
+        self.repo = jobs.repo
         self.settings = jobs.settings
         self.worker = worker or worker_name()
 
     async def claim(self, job_id: str) -> Job | None:
         return await asyncio.to_thread(
-            self.store.jobs.claim, job_id, self.worker, self.settings.job_stale_after_s
+            self.repo.claim, job_id, self.worker, self.settings.job_stale_after_s
         )
 
     async def claim_next(self) -> Job | None:
         return await asyncio.to_thread(
-            self.store.jobs.claim_next, self.worker, self.settings.job_stale_after_s
+            self.repo.claim_next, self.worker, self.settings.job_stale_after_s
         )
 
     async def execute(self, job: Job) -> str:
@@ -63,7 +63,7 @@ class Executor:
         def report(p: dict[str, Any]) -> bool:
             progress.clear()
             progress.update(p)
-            ok = self.store.jobs.heartbeat(job.id, self.worker, dict(p))
+            ok = self.repo.heartbeat(job.id, self.worker, dict(p))
             if not ok:
                 owned.clear()
             return ok and owned.is_set()
@@ -93,7 +93,7 @@ class Executor:
         interval = max(0.2, min(10.0, self.settings.job_stale_after_s / 4))
         while True:
             await asyncio.sleep(interval)
-            ok = await asyncio.to_thread(self.store.jobs.heartbeat, job_id, self.worker, None)
+            ok = await asyncio.to_thread(self.repo.heartbeat, job_id, self.worker, None)
             if not ok:
                 owned.clear()
                 return
@@ -112,16 +112,16 @@ class Executor:
             return await self._finish(job, "dead", error=error, progress=progress)
         retry_after = exc.retry_after if isinstance(exc, ModelUnavailable) else None
         delay = backoff_s(job.attempts, self.settings.job_retry_base_s, retry_after)
-        await asyncio.to_thread(self.store.jobs.retry_later, job.id, self.worker, delay, error)
+        await asyncio.to_thread(self.repo.retry_later, job.id, self.worker, delay, error)
         if self.jobs.queue is not None:
             await self.jobs.queue.enqueue(job.id)
         return "retrying"
 
     async def _finish(self, job: Job, status: str, **fields: Any) -> str:
-        won = await asyncio.to_thread(self.store.jobs.finish, job.id, self.worker, status, **fields)
+        won = await asyncio.to_thread(self.repo.finish, job.id, self.worker, status, **fields)
         if not won:
             return "lost"
-        metrics = self.jobs.engine.metrics
+        metrics = self.jobs.metrics
         if metrics is not None:
             metrics.jobs_finished.labels(status=status).inc()
         await self._notify(job.id)

@@ -91,11 +91,12 @@ def _replacements(
             original = doc[first : last + 1].text
             mention = _mention_before(people, att.speaker, offset + doc[first].idx)
             if mention and (low in PERSONAL or tok.pos_ == "NOUN"):
-                name = att.speaker + ("’s" if low in POSSESSIVE else "")
-                out[first] = (last, Substitution(original, name, mention))
+                named = att.speaker + ("’s" if low in POSSESSIVE else "")
+                out[first] = (last, Substitution(original, named, mention))
             continue
         if low not in PERSONAL or tok.i in out:
             continue
+        name: str | None
         if tok.i in quoted:
             name = spoken_of
         elif att.speaker and tok.i < (att.verb_token or 0) and tok.dep_ == "nsubj":

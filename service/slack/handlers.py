@@ -17,13 +17,14 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext, AsyncResp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from service.api.slack import blocks as bk
-from service.api.slack.articles import from_command, from_message, from_thread
-from service.api.slack.notify import seal
 from service.config import Settings
 from service.errors import InputError
 from service.jobs.models import MAX_STORY_ARTICLES, JobArticle, JobSpec, JobView
 from service.jobs.service import JobService
+from service.slack import blocks as bk
+from service.slack.articles import from_command, from_message, from_thread
+from service.slack.notify import seal
+from service.store.flags import FlagRepo
 from service.store.jobrepo import IdempotencyConflict
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,10 @@ def find_claim(view: JobView | None, article: int, claim_id: str) -> dict[str, A
 
 
 class Listeners:
-    def __init__(self, settings: Settings, jobs: JobService) -> None:
+    def __init__(self, settings: Settings, jobs: JobService, flags: FlagRepo) -> None:
         self.settings = settings
         self.jobs = jobs
+        self.flags = flags
 
     async def submit(
         self, articles: list[JobArticle], target: dict[str, Any], owner: str, key: str | None
@@ -188,7 +190,7 @@ class Listeners:
             return
         user = str((body.get("user") or {}).get("id") or "")
         flag_id = await asyncio.to_thread(
-            self.jobs.store.add_flag,
+            self.flags.add,
             article_text=text,
             claim=claim,
             verdict=verdict,
@@ -245,8 +247,8 @@ class Listeners:
         await client.views_open(trigger_id=body["trigger_id"], view=modal)
 
 
-def register(app: AsyncApp, settings: Settings, jobs: JobService) -> None:
-    listeners = Listeners(settings, jobs)
+def register(app: AsyncApp, settings: Settings, jobs: JobService, flags: FlagRepo) -> None:
+    listeners = Listeners(settings, jobs, flags)
     app.command(COMMAND)(listeners.command)
     app.shortcut(SHORTCUT)(listeners.shortcut)
     app.event("app_mention")(listeners.mention)

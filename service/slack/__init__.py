@@ -1,8 +1,10 @@
-"""The Slack app (Bolt for Python): HTTP events on the API at /slack/events, or Socket Mode.
+"""The Slack front door (Bolt for Python): HTTP events on the API at /slack/events, or
+Socket Mode. It submits jobs; their results come back through the Slack notifier, which the
+composition root registers with the job system.
 
 Bolt verifies every HTTP request's signature and refuses timestamps more than five minutes
-old; the listeners live in handlers.py, the messages in blocks.py, and results come back
-through the job notifier in notify.py. Install with the manifest in slack/manifest.yaml.
+old; the listeners live in handlers.py, the messages in blocks.py, the notifier in
+notify.py. Install with the manifest in slack/manifest.yaml.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
 from service.api.errors import error_response, error_responses
-from service.api.slack.handlers import register
-from service.api.slack.notify import web_client
 from service.config import Settings
 from service.jobs.service import JobService
+from service.slack.handlers import register
+from service.slack.notify import web_client
+from service.store.flags import FlagRepo
 
 EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are a few KB; refuse floods before verifying
@@ -41,7 +44,9 @@ _EVENTS_DOC: dict[str, Any] = {
 }
 
 
-def build_app(settings: Settings, jobs: JobService, *, http: bool = True) -> AsyncApp:
+def build_app(
+    settings: Settings, jobs: JobService, flags: FlagRepo, *, http: bool = True
+) -> AsyncApp:
     secret = settings.slack_signing_secret
     if settings.slack_bot_token is None:
         raise ValueError("the Slack app needs SUMMARIZER_SLACK_BOT_TOKEN (an xoxb- token)")
@@ -54,12 +59,12 @@ def build_app(settings: Settings, jobs: JobService, *, http: bool = True) -> Asy
         # Socket Mode requests carry no signature; Bolt skips verification for them only.
         request_verification_enabled=http,
     )
-    register(app, settings, jobs)
+    register(app, settings, jobs, flags)
     return app
 
 
-def mount(app: FastAPI, settings: Settings, jobs: JobService) -> None:
-    handler = AsyncSlackRequestHandler(build_app(settings, jobs))
+def mount(app: FastAPI, settings: Settings, jobs: JobService, flags: FlagRepo) -> None:
+    handler = AsyncSlackRequestHandler(build_app(settings, jobs, flags))
     assert settings.slack_signing_secret is not None  # build_app refuses HTTP without it
     verifier = SignatureVerifier(settings.slack_signing_secret.get_secret_value())
 
@@ -102,6 +107,9 @@ def _signed(verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]
 
 
 def run_socket_mode(settings: Settings) -> None:
-    from service.api.slack.socket import serve
+    from service.compose import build_services
+    from service.slack.socket import serve
 
-    serve(settings)
+    if settings.slack_app_token is None:  # refused before anything is built
+        raise ValueError("Socket Mode needs SUMMARIZER_SLACK_APP_TOKEN (an xapp- token)")
+    serve(build_services(settings, min_workers=1))

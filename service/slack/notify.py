@@ -19,10 +19,10 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from service.api.slack.blocks import Block, context, section, story_blocks, summary_blocks
 from service.config import Settings
 from service.jobs.models import JobError, JobView
 from service.jobs.service import Notifier
+from service.slack.blocks import Block, context, section, story_blocks, summary_blocks
 
 log = logging.getLogger(__name__)
 

@@ -9,27 +9,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from service.config import Settings
-from service.jobs.queues import make_queue
-from service.jobs.service import JobService
+if TYPE_CHECKING:
+    from service.compose import Services
 
 log = logging.getLogger(__name__)
 
 
-async def run(settings: Settings, jobs: JobService | None = None) -> None:
-    from service.api.slack import build_app
+async def run(services: Services) -> None:
+    from service.slack import build_app
 
+    settings, jobs = services.settings, services.jobs
     if settings.slack_app_token is None:
         raise ValueError("Socket Mode needs SUMMARIZER_SLACK_APP_TOKEN (an xapp- token)")
-    if jobs is None:
-        from service.jobs.process import build_jobs
-
-        jobs = build_jobs(settings)
-    jobs.queue = jobs.queue or make_queue(settings, jobs, min_workers=1)
-    app = build_app(settings, jobs, http=False)
+    if jobs.queue is None:
+        raise ValueError("Socket Mode needs a job queue (build_services makes one)")
+    app = build_app(settings, jobs, services.store.flags, http=False)
     handler = AsyncSocketModeHandler(app, settings.slack_app_token.get_secret_value())
     await jobs.queue.start()
     try:
@@ -41,6 +39,6 @@ async def run(settings: Settings, jobs: JobService | None = None) -> None:
         await jobs.queue.stop()
 
 
-def serve(settings: Settings) -> None:
+def serve(services: Services) -> None:
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run(settings))
+        asyncio.run(run(services))

@@ -1,0 +1,44 @@
+"""The nightly eval as a task of the job queue: run the cases, record the run in the store.
+
+Wired by the composition root (service/compose.py), so the service's core never imports
+evals; `summarizer worker` schedules it with procrastinate's periodic tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from evals.cases import load_cases
+from evals.cli import CASES, RUNS, load_thresholds
+from evals.outputs import write_run
+from evals.runner import RunConfig, run_eval
+from evals.summary_scorers import LENGTHS
+from service.engine import Engine
+from service.store.flags import EvalRunRepo
+
+log = logging.getLogger(__name__)
+
+
+def run_nightly_eval(
+    engine: Engine,
+    runs: EvalRunRepo,
+    timestamp: int,
+    cases_dir: Path | None = None,
+    out_dir: Path | None = None,
+) -> bool:
+    started = datetime.fromtimestamp(timestamp, UTC)
+    out = out_dir or RUNS
+    config = RunConfig(
+        out_dir=out,
+        thresholds=load_thresholds(),
+        lengths=LENGTHS,
+    )
+    summary, records = run_eval(
+        load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
+    )
+    write_run(out, summary, records)
+    runs.record(summary["run_id"], started, summary["passed"], summary)
+    log.info("nightly eval %s: %s", summary["run_id"], "passed" if summary["passed"] else "failed")
+    return bool(summary["passed"])
