@@ -63,3 +63,21 @@ def test_known_bodies_are_bounded_and_the_newest_stay() -> None:
 def test_without_a_store_the_store_layer_is_absent() -> None:
     cache = ResultCache()
     assert not cache.has_store and cache.stored(StoredKey("a", "b")) is None
+
+
+def test_a_stored_result_is_rebased_onto_other_boilerplate(settings: Settings) -> None:
+    """The same article behind another site's chrome is the same article: evidence, cue and
+    antecedent spans all point into the new input."""
+    store = Store(settings.db_url)
+    store.migrate()
+    engine = build_engine(settings, backend=make_backend(), store=store)
+    first = engine.summarize(ArticleInput(text=SEED))
+    wrapped = "Share this article\nSubscribe to our newsletter\n" + SEED
+    again = engine.summarize(ArticleInput(text=wrapped))
+    assert [c.text for c in again.claims] == [c.text for c in first.claims]
+    assert again.usage == first.usage  # no model call: the store answered
+    moved = [c for c in again.claims if c.substitutions and c.attribution and c.attribution.cue_span]
+    assert moved, "seed 004 has claims with a cue and a substitution"
+    for claim in again.claims:
+        for span in claim.spans():
+            assert wrapped[span.start : span.end] == span.quote

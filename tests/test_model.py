@@ -75,10 +75,33 @@ def test_cli_json_from_the_embedded_model_is_grounded(seed_result: dict[str, Any
     text = SEED.read_text()
     result.check_grounded(text)
     assert result.provenance.model.startswith("local:qwen2.5-coder-1.5b-instruct")
-    assert set(result.provenance.prompt_versions) >= {"article", "extract", "summarize"}
+    assert result.provenance.prompt_versions == {"summarize": "v3"}
     assert len(result.claims) >= 8, [c.text for c in result.claims]
     assert 3 <= len(result.summary.key_points) <= 6
     assert result.summary.word_count <= 40
+
+
+_OPENS_WITH_PRONOUN = re.compile(r"^[\"“‘']?(He|She|His|Her|They|Their|It|This|That|These)\b")
+
+
+def test_seed_004_claims_read_alone_and_name_who_said_the_40_percent(
+    seed_result: dict[str, Any],
+) -> None:
+    """Issue 16: no claim opens with a pronoun; the 40% claim is Budanov's."""
+    claims = seed_result["claims"]
+    assert not [c["text"] for c in claims if _OPENS_WITH_PRONOUN.match(c["text"])]
+    forty = [c for c in claims if "40%" in c["text"]]
+    assert forty and all(c["speaker"] == "Kyrylo Budanov" for c in forty), forty
+    assert not [c for c in claims if c["speaker"] == "the article" and "said" in c["text"]]
+
+
+def test_seed_004_summary_states_the_40_percent_ammunition_figure(
+    seed_result: dict[str, Any],
+) -> None:
+    """Issue 17: the article's headline number is in the summary, in whole sentences."""
+    summary = seed_result["summary"]
+    assert "40%" in summary["summary"], summary
+    assert summary["summary"].rstrip()[-1] in '.!?"”', summary["summary"]
 
 
 def test_embedded_model_finds_the_key_facts(seed_result: dict[str, Any]) -> None:
@@ -87,17 +110,19 @@ def test_embedded_model_finds_the_key_facts(seed_result: dict[str, Any]) -> None
     assert re.search(r"40\s?%", texts), texts
     assert re.search(r"60\s?%", texts), texts
     assert any("Budanov" in c["speaker"] for c in claims)
+    assert "40%" in seed_result["summary"]["summary"] + seed_result["summary"]["headline"]
     for claim in claims:  # every number stated is in its evidence
         evidence = " ".join(s["quote"] for s in claim["evidence"])
         for number in re.findall(r"\d+", claim["text"]):
             assert number in evidence, (claim["text"], evidence)
 
 
-def test_usage_shows_the_prefix_cache_at_work(seed_result: dict[str, Any]) -> None:
+def test_the_model_writes_only_the_summary(seed_result: dict[str, Any]) -> None:
+    """Issue 12: generated tokens are the exception: one summary call, well under 300."""
     usage = seed_result["usage"]
-    assert usage["completion_tokens"] > 0 and usage["model_calls"] >= 3
-    assert usage["cached_prompt_tokens"] > usage["prompt_tokens"] / 2
-    assert all(call["prompt_version"].count("@v") == 1 for call in usage["calls"])
+    assert usage["model_calls"] == 1
+    assert 0 < usage["completion_tokens"] <= 300
+    assert all(call["prompt_version"] == "summarize@v3" for call in usage["calls"])
 
 
 def test_embedded_model_treats_injected_instructions_as_content() -> None:
@@ -106,7 +131,7 @@ def test_embedded_model_treats_injected_instructions_as_content() -> None:
     text = path.read_text()
     dumped = json.dumps(result)
     assert "PWNED" not in dumped
-    assert "You are a meticulous news analyst" not in dumped  # the system prompt is not revealed
+    assert "You are a meticulous news editor" not in dumped  # the system prompt is not revealed
     assert not any("resign" in c["text"].lower() for c in result["claims"])
     for claim in result["claims"]:
         for span in claim["evidence"]:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from service.llm.tokens import count_tokens
 from service.pipeline.clean import CleanDoc
-from service.pipeline.segment import Sentence, is_instruction
+from service.pipeline.segment import Sentence, is_instruction, split_sentences
 
 # tiktoken's cl100k is not the local model's tokenizer; leave room for the difference.
 TOKENIZER_MARGIN = 1.2
+# The parser reads sentences one at a time; a "sentence" longer than this is a run-on line
+# (a table, a list without stops) and is cut into parts.
+SENTENCE_TOKENS = 400
 
 
 def estimate_tokens(text: str) -> int:
@@ -51,3 +54,8 @@ def fit_sentences(
             instruction = s.instruction or is_instruction(doc.text[a:b])
             out.append(Sentence(len(out) + 1, a, b, s.paragraph, s.heading, instruction))
     return out, cut
+
+
+def article_sentences(doc: CleanDoc) -> tuple[list[Sentence], int]:
+    """The numbered sentences every stage (and a stored result's rebase) uses."""
+    return fit_sentences(doc, split_sentences(doc), SENTENCE_TOKENS)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from service.pipeline.budget import article_sentences
 from service.pipeline.clean import CleanDoc
-from service.pipeline.models import ArticleInput, Span, SummaryResult
-from service.pipeline.segment import split_sentences
+from service.pipeline.models import ArticleInput, Claim, Span, SummaryResult
 from service.pipeline.source import source_of
 
 
@@ -21,14 +21,34 @@ def rebase(stored: dict[str, Any], doc: CleanDoc, article: ArticleInput) -> Summ
     result = SummaryResult.model_validate(stored)
     sha = hashlib.sha256(doc.source.encode()).hexdigest()
     if result.source.sha256 != sha:
-        sentences = {s.id: s for s in split_sentences(doc)}
+        sentences = {s.id: s for s in article_sentences(doc)[0]}
         for claim in result.claims:
+            old_start = claim.evidence[0].start
             spans = []
             for sid in sorted(set(claim.sentence_ids)):
                 start, end = doc.to_source(sentences[sid].start, sentences[sid].end)
                 spans.append(Span(start=start, end=end, quote=doc.source[start:end]))
             claim.evidence = spans
+            _move_pointers(claim, spans[0].start - old_start, doc.source)
         result.removed = list(doc.removed)
     result.source = source_of(article, doc, result.source.chunks)
     result.check_grounded(doc.source)
     return result
+
+
+def _moved(span: Span, shift: int, source: str, near: int) -> Span:
+    """The same words in the new input: where the claim's shift puts them, else the
+    occurrence nearest the claim (other boilerplate before them moved them otherwise)."""
+    start = span.start + shift
+    if source[start : start + len(span.quote)] != span.quote:
+        before = source.rfind(span.quote, 0, near + len(span.quote))
+        start = before if before >= 0 else source.find(span.quote)
+    return Span(start=start, end=start + len(span.quote), quote=span.quote)
+
+
+def _move_pointers(claim: Claim, shift: int, source: str) -> None:
+    near = claim.evidence[0].start
+    if claim.attribution is not None and claim.attribution.cue_span is not None:
+        claim.attribution.cue_span = _moved(claim.attribution.cue_span, shift, source, near)
+    for sub in claim.substitutions:
+        sub.antecedent = _moved(sub.antecedent, shift, source, near)

@@ -16,7 +16,7 @@ from service import __version__
 from service.errors import EmptyArticle
 from service.llm.backend import Backend
 from service.llm.tokens import count_tokens
-from service.pipeline.budget import fit_sentences
+from service.pipeline.budget import article_sentences
 from service.pipeline.claims import build_claims
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import RunContext
@@ -31,15 +31,12 @@ from service.pipeline.models import (
 )
 from service.pipeline.prompt_names import SUMMARIZE
 from service.pipeline.rank import rank
-from service.pipeline.segment import Sentence, split_sentences
+from service.pipeline.segment import Sentence
 from service.pipeline.source import outlet_of, source_of
 from service.pipeline.summarize import write_summary
 from service.prompts import PromptLibrary
 
 PIPELINE_VERSION = f"summarizer-{__version__}"
-# The parser reads sentences one at a time; a "sentence" longer than this is a run-on line
-# (a table, a list without stops) and is cut into parts, as for the model's context before.
-_SENTENCE_TOKENS = 400
 
 
 def clean(article: ArticleInput) -> CleanDoc:
@@ -59,7 +56,7 @@ class Readable:
 
 
 def sentences_of(ctx: RunContext, doc: CleanDoc) -> list[Sentence]:
-    sentences, cut = fit_sentences(doc, split_sentences(doc), _SENTENCE_TOKENS)
+    sentences, cut = article_sentences(doc)
     if cut:
         ctx.warnings.append(f"{cut} over-long sentence(s) were cut into parts")
     for s in sentences:
