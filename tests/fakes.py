@@ -69,9 +69,10 @@ def claims_shown(messages: list[BaseMessage]) -> list[tuple[str, str, str]]:
 
 
 def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
-    """A faithful fake editor: the summary is the first claim shown, the headline the second."""
+    """A faithful fake editor: the summary is the first claim shown, the headline the second;
+    it does what the instructions say when they ask for the last claim instead."""
     shown = claims_shown(messages)
-    first = shown[0]
+    first = shown[-1] if "LAST claim" in str(messages[0].content) else shown[0]
     headline = " ".join((shown[1] if len(shown) > 1 else first)[2].split()[:10])
     return json.dumps({"summary": [{"claims": [first[0]], "text": first[2]}], "headline": headline})
 

@@ -76,7 +76,9 @@ def test_a_stored_result_is_rebased_onto_other_boilerplate(settings: Settings) -
     again = engine.summarize(ArticleInput(text=wrapped))
     assert [c.text for c in again.claims] == [c.text for c in first.claims]
     assert again.usage == first.usage  # no model call: the store answered
-    moved = [c for c in again.claims if c.substitutions and c.attribution and c.attribution.cue_span]
+    moved = [
+        c for c in again.claims if c.substitutions and c.attribution and c.attribution.cue_span
+    ]
     assert moved, "seed 004 has claims with a cue and a substitution"
     for claim in again.claims:
         for span in claim.spans():
