@@ -74,7 +74,12 @@ def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
     shown = claims_shown(messages)
     first = shown[-1] if "LAST claim" in str(messages[0].content) else shown[0]
     headline = " ".join((shown[1] if len(shown) > 1 else first)[2].split()[:10])
-    return json.dumps({"summary": [{"claims": [first[0]], "text": first[2]}], "headline": headline})
+    # Like constrained decoding: cut at the schema's bound, even mid-phrase.
+    schema = (kwargs.get("response_format") or {}).get("schema") or {}
+    items = schema.get("properties", {}).get("summary", {}).get("items", {})
+    limit = items.get("properties", {}).get("text", {}).get("maxLength", 10_000)
+    sentence = {"claim": first[0], "text": first[2][:limit]}
+    return json.dumps({"summary": [sentence], "headline": headline})
 
 
 def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:

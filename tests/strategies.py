@@ -126,7 +126,7 @@ def scripted(data: st.DataObject) -> Any:
             ]
         )
         sentences = [
-            {"claims": data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=3)),
+            {"claim": data.draw(st.sampled_from(ids)),
              "text": data.draw(pick)}
             for _ in range(data.draw(st.integers(1, 3)))
         ]  # fmt: skip

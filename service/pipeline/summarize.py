@@ -24,6 +24,7 @@ SHOWN = 6  # top claims the model phrases from
 MAX_KEY_POINTS = 5
 HEADLINE_WORDS = 12
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+_LAST_LATIN = 0x2FFF  # punctuation, dashes and symbols come before; CJK and others after
 _ENDS = re.compile(r"[.!?][\"”’']?$")
 _DANGLING = frozenset("a an the of to in on at by for with as and or but that from".split())
 
@@ -31,7 +32,7 @@ _DANGLING = frozenset("a an the of to in on at by for with as and or but that fr
 def _schema(base: dict[str, Any], ids: list[str]) -> dict[str, Any]:
     """Cited ids limited to the claims shown, so decoding cannot cite another."""
     schema = copy.deepcopy(base)
-    schema["properties"]["summary"]["items"]["properties"]["claims"]["items"]["enum"] = ids
+    schema["properties"]["summary"]["items"]["properties"]["claim"]["enum"] = ids
     return schema
 
 
@@ -59,6 +60,7 @@ def unsupported(text: str, cited: str, injected: frozenset[str]) -> list[str]:
     have = set(numbers_in(cited))
     bad = [n for n in numbers_in(text) if n not in have] + names_missing(text, cited)
     bad += [a for a in _ACRONYM.findall(text) if a not in cited]
+    bad += [c for c in text if ord(c) > _LAST_LATIN and c not in cited]  # another script
     return bad + sorted(injected & words_of(text))
 
 
@@ -68,7 +70,7 @@ def _sentences(
     kept: list[tuple[str, list[str]]] = []
     for n, item in enumerate(data.get("summary") or [], 1):
         text = " ".join(str(item.get("text", "")).split())
-        ids = [i for i in item.get("claims", []) if i in by_id]
+        ids = [i for i in [item.get("claim")] if i in by_id]
         cited = " ".join(f"{by_id[i].speaker} {by_id[i].text}" for i in ids)
         if not ids or not complete(text):
             warnings.append(f"summary sentence {n} dropped: incomplete or citing no claim")
