@@ -75,7 +75,7 @@ def _speaker_name(
     if head.lemma_.lower() in _ANONYMOUS or head.lower_ in _ANONYMOUS:
         return None  # "sources said", "reports indicate": the article does not say who
     if head.pos_ == "NOUN" and not _plural_group(head):  # "the chief of the GUR": a person
-        holder = people.role_holder(head)
+        holder = people.role_holder(head.lemma_.lower())
         if holder:
             return holder
     # The subject's own name first ("Kirill Budanov" in "Military chief Kirill Budanov"),

@@ -7,6 +7,7 @@ its sentence plus, when the speaker is named elsewhere, the sentence of the cue.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -17,8 +18,8 @@ from service.pipeline.ground import numbers_in
 from service.pipeline.kinds import classify
 from service.pipeline.models import UNATTRIBUTED, Claim, ClaimKind, Span, Substitution
 from service.pipeline.models import Attribution as AttributionOut
-from service.pipeline.nlp import parse_all
-from service.pipeline.people import People, build_people
+from service.pipeline.nlp import parse_each
+from service.pipeline.people import People, PeopleBuilder
 from service.pipeline.segment import Sentence
 from service.pipeline.standalone import Composed, compose
 
@@ -50,24 +51,28 @@ def _kind(text: str, evidence: str, att: Attribution) -> ClaimKind:
 
 
 class ClaimBuilder:
+    """Two passes over the parsed sentences: who the article names (all of it, since a
+    role or name may come later than its first "he"), then each sentence's claims. The
+    article is parsed twice rather than kept parsed: memory stays flat however long it is."""
+
     def __init__(self, doc: CleanDoc, sentences: list[Sentence], outlet: str) -> None:
         self.doc = doc
         self.by_id = {s.id: s for s in sentences}
         self.outlet = outlet
         # Text addressed to an AI is never mined, nor a source of names.
         self.mined = [s for s in sentences if not s.instruction]
-        self.parsed = parse_all([doc.text[s.start : s.end] for s in self.mined])
-        self.people: People = build_people(
-            self.parsed,
-            [s.start for s in self.mined],
-            [s.id for s in self.mined],
-            {s.id for s in self.mined if s.heading},
-        )
+        names = PeopleBuilder()
+        for sentence, parsed in zip(self.mined, self._parsed(), strict=True):
+            names.add(parsed, sentence.start, sentence.id, sentence.heading)
+        self.people: People = names.done()
+
+    def _parsed(self) -> Iterator[Doc]:
+        return parse_each(self.doc.text[s.start : s.end] for s in self.mined)
 
     def build(self) -> list[Claim]:
         claims: list[Claim] = []
         previous: Attribution | None = None
-        for sentence, parsed in zip(self.mined, self.parsed, strict=True):
+        for sentence, parsed in zip(self.mined, self._parsed(), strict=True):
             if sentence.heading:
                 previous = None
                 continue

@@ -8,6 +8,7 @@ kept for what needs judgement.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import spacy
@@ -22,6 +23,7 @@ def parser() -> Language:
     return spacy.load(MODEL)
 
 
-def parse_all(texts: list[str]) -> list[Doc]:
-    """Parse sentences one by one (each stays its own unit, as the article numbers it)."""
-    return list(parser().pipe(texts))
+def parse_each(texts: Iterable[str]) -> Iterator[Doc]:
+    """Parse sentences one by one (each stays its own unit, as the article numbers it), in
+    small batches: a batch's working memory grows with its size (1 GB for 100 long ones)."""
+    return parser().pipe(texts, batch_size=8)

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from service.pipeline.entities import same_name
 
@@ -77,10 +77,9 @@ class People:
         people = [(n, c) for n, c in self.counts.most_common() if self.kinds.get(n) == "PERSON"]
         return people[0][0] if people else None
 
-    def role_holder(self, noun: Token) -> str | None:
-        """The person a bare role noun stands for: the role the article gave someone, else
-        the article's most-named person when the noun is a position title."""
-        lemma = noun.lemma_.lower()
+    def role_holder(self, lemma: str) -> str | None:
+        """The person a bare role noun (its lemma) stands for: the role the article gave
+        someone, else the article's most-named person when the noun is a position title."""
         if lemma in self.roles:
             return self.roles[lemma]
         return self.main_person() if lemma in ROLE_NOUNS else None
@@ -144,25 +143,36 @@ def _role_of(ent: Span) -> str | None:
     return None
 
 
-def build_people(
-    docs: list[Doc], starts: list[int], ids: list[int], headings: set[int] | None = None
-) -> People:
-    """`docs[i]` is sentence `ids[i]`, starting at `starts[i]` in the cleaned text. Headings
-    are no source of names: a capitalised title parses as one long "organisation"."""
-    people = People()
-    for doc, offset, sid in zip(docs, starts, ids, strict=True):
-        if sid not in (headings or set()):
-            _names_in(people, doc, offset, sid)
-    # A bare role ("the spy chief") names its holder as surely as the name: it counts for
-    # whom a later "he" means.
-    for doc, offset, sid in zip(docs, starts, ids, strict=True):
+@dataclass
+class PeopleBuilder:
+    """Fed one parsed sentence at a time (the parse is not kept: a long article's parse
+    would not fit in memory), then `done()` once every sentence was seen."""
+
+    people: People = field(default_factory=People)
+    # Bare singular nouns that may be roles ("the spy chief"), resolved once every role
+    # the article gives someone is known: (lemma, start, end, sentence).
+    nouns: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+    def add(self, doc: Doc, offset: int, sid: int, heading: bool) -> None:
+        # Headings are no source of names: a capitalised title parses as one long
+        # "organisation".
+        if not heading:
+            _names_in(self.people, doc, offset, sid)
         for tok in doc:
-            holder = people.role_holder(tok) if tok.pos_ == "NOUN" and tok.tag_ == "NN" else None
-            if holder and not any(e.start <= tok.i < e.end for e in doc.ents):
+            if tok.pos_ == "NOUN" and tok.tag_ == "NN" and not tok.ent_type_:
                 start = offset + tok.idx
-                people.mentions.append(Mention(holder, start, start + len(tok.text), sid))
-    people.mentions.sort(key=lambda m: m.start)
-    return people
+                self.nouns.append((tok.lemma_.lower(), start, start + len(tok.text), sid))
+
+    def done(self) -> People:
+        # A bare role names its holder as surely as the name: it counts for whom a later
+        # "he" means.
+        people = self.people
+        for lemma, start, end, sid in self.nouns:
+            holder = people.role_holder(lemma)
+            if holder:
+                people.mentions.append(Mention(holder, start, end, sid))
+        people.mentions.sort(key=lambda m: m.start)
+        return people
 
 
 def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
