@@ -123,12 +123,15 @@ def story(
         is_html = path.suffix.lower() in (".html", ".htm") or looks_like_html(text)
         articles.append(
             StoryArticleIn(
-                text=None if is_html else text, html=text if is_html else None, outlet=path.stem
+                text=None if is_html else text, html=text if is_html else None
             )
         )
     try:
+        # File names only name articles whose text names no outlet (a masthead line).
         result = story_for(
-            Engine(settings, progress=_err), StoryRequest(articles=articles, max_words=max_words)
+            Engine(settings, progress=_err),
+            StoryRequest(articles=articles, max_words=max_words),
+            [p.stem for p in files],
         )
     except (InputError, LLMError) as exc:
         _err(f"{getattr(exc, 'code', 'error')}: {exc}")
@@ -139,6 +142,8 @@ def story(
     typer.echo(result.summary + "\n")
     for c in result.clusters:
         typer.echo(f"  [{c.support} articles, {c.independent_support} independent] {c.text}")
+        for s in c.specific:
+            typer.echo(f"      of which [{s.support}: {', '.join(a.article for a in s.articles)}] {s.text}")
     for d in result.discrepancies:
         typer.echo(
             f"  ! {d.kind}: {d.description}\n      {d.a.article}: {d.a.text}\n      {d.b.article}: {d.b.text}"

@@ -34,16 +34,18 @@ class StoryResponse(Story):
 router = APIRouter(prefix="/v1", tags=["stories"])
 
 
-def story_for(engine: object, request: StoryRequest) -> StoryResponse:
+def story_for(
+    engine: object, request: StoryRequest, names: list[str | None] | None = None
+) -> StoryResponse:
+    """names: what to call articles that name no outlet, URL or masthead (file names)."""
     from service.engine import Engine
 
     assert isinstance(engine, Engine)
     limit = engine.settings.max_input_bytes
     inputs = [item.to_input(request.max_words, limit) for item in request.articles]
     results = [engine.summarize(article) for article in inputs]
-    dumped = [r.model_dump(mode="json") for r in results]
     texts = [a.text or "" for a in request.articles]
-    story = build_story(dumped, texts)
+    story = build_story(results, texts, names)
     return StoryResponse(**story.model_dump(), results=results)
 
 

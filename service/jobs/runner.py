@@ -71,5 +71,7 @@ def run_job(spec: JobSpec, engine: Engine, report: Report) -> dict[str, Any]:
         raise JobLost()
     from service.story.build import build_story
 
-    story = build_story(results, texts)
+    from service.pipeline.models import SummaryResult
+
+    story = build_story([SummaryResult.model_validate(r) for r in results], texts)
     return {**story.model_dump(mode="json"), "results": results, "texts": texts}
