@@ -89,18 +89,30 @@ def load_story_label(path: Path) -> StoryLabel:
             for a in raw["articles"]
         ),
         facts=tuple(
-            Fact(f["id"], f["description"], _groups(f["match"]), tuple(f["articles"]),
-                 f["min_articles"], tuple(f.get("numbers", [])))
+            Fact(
+                f["id"],
+                f["description"],
+                _groups(f["match"]),
+                tuple(f["articles"]),
+                f["min_articles"],
+                tuple(f.get("numbers", [])),
+            )
             for f in raw["facts"]
-        ),  # fmt: skip
+        ),
         discrepancies=tuple(
-            LabelledDiscrepancy(d["id"], d["kind"], d["description"], tuple(d["articles"]),  # type: ignore[arg-type]
-                                _groups(d["side_a"]), _groups(d["side_b"]), d.get("required", True))
+            LabelledDiscrepancy(
+                d["id"],
+                d["kind"],
+                d["description"],
+                tuple(d["articles"]),
+                _groups(d["side_a"]),
+                _groups(d["side_b"]),
+                d.get("required", True),
+            )
             for d in raw.get("discrepancies", [])
-        ),  # fmt: skip
+        ),
         shared=tuple(
-            Shared(tuple(s["articles"]), s["min_clusters"])  # type: ignore[arg-type]
-            for s in raw.get("shared", [])
+            Shared(tuple(s["articles"]), s["min_clusters"]) for s in raw.get("shared", [])
         ),
         forbidden_entities=tuple(raw.get("forbidden_entities", [])),
     )

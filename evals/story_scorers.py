@@ -48,7 +48,9 @@ def _labels(label: StoryLabel, story: StoryJson) -> dict[str, str]:
 
 
 def _texts(side: dict[str, Any]) -> str:
-    return " ".join([str(side.get("text") or "")] + [s["quote"] for s in side.get("evidence") or []])
+    return " ".join(
+        [str(side.get("text") or "")] + [s["quote"] for s in side.get("evidence") or []]
+    )
 
 
 @story_metric("higher", 0.8, "labelled multi-outlet facts some cluster unites enough articles for")
@@ -83,7 +85,13 @@ def false_supports() -> StoryScorer:
             for s in c.get("articles") or []:
                 shown = set(numbers_in(" ".join(e["quote"] for e in s.get("evidence") or [])))
                 if wanted - shown:
-                    bad.append({"cluster": c["id"], "article": s["article"], "missing": sorted(wanted - shown)})
+                    bad.append(
+                        {
+                            "cluster": c["id"],
+                            "article": s["article"],
+                            "missing": sorted(wanted - shown),
+                        }
+                    )
         return Score("false_supports", float(len(bad)), {"false": bad})
 
     return score
@@ -92,13 +100,20 @@ def false_supports() -> StoryScorer:
 @story_metric("lower", 0.0, "articles listed more than once in one cluster")
 def duplicate_members() -> StoryScorer:
     def score(label: StoryLabel, story: StoryJson) -> Score:
-        extra = {c["id"]: len(c["articles"]) - len({s["article"] for s in c["articles"]}) for c in clusters(story)}
-        return Score("duplicate_members", float(sum(extra.values())), {k: v for k, v in extra.items() if v})
+        extra = {
+            c["id"]: len(c["articles"]) - len({s["article"] for s in c["articles"]})
+            for c in clusters(story)
+        }
+        return Score(
+            "duplicate_members", float(sum(extra.values())), {k: v for k, v in extra.items() if v}
+        )
 
     return score
 
 
-@story_metric("lower", 0.0, "entity forms that are no name: dates, model numbers, labelled fragments")
+@story_metric(
+    "lower", 0.0, "entity forms that are no name: dates, model numbers, labelled fragments"
+)
 def entity_fragments() -> StoryScorer:
     def score(label: StoryLabel, story: StoryJson) -> Score:
         forbidden = {f.casefold() for f in label.forbidden_entities}
@@ -144,7 +159,9 @@ def discrepancy_recall() -> StoryScorer:
         required = [d.id for d in label.discrepancies if d.required]
         found = set(match_discrepancies(label, story).values())
         value = len(found & set(required)) / len(required) if required else None
-        return Score("discrepancy_recall", value, {"missed": sorted(set(required) - found)}, value is None)
+        return Score(
+            "discrepancy_recall", value, {"missed": sorted(set(required) - found)}, value is None
+        )
 
     return score
 
@@ -166,7 +183,9 @@ def discrepancy_evidence() -> StoryScorer:
     def score(label: StoryLabel, story: StoryJson) -> Score:
         found = story.get("discrepancies") or []
         both = [d for d in found if d["a"].get("evidence") and d["b"].get("evidence")]
-        return Score("discrepancy_evidence", len(both) / len(found) if found else None, {}, not found)
+        return Score(
+            "discrepancy_evidence", len(both) / len(found) if found else None, {}, not found
+        )
 
     return score
 
@@ -186,11 +205,15 @@ def shared_clusters() -> StoryScorer:
         of = _labels(label, story)
         counts = {
             "+".join(pair.articles): sum(
-                1 for c in clusters(story) if set(pair.articles) <= {of.get(s["article"]) for s in c["articles"]}
+                1
+                for c in clusters(story)
+                if set(pair.articles) <= {of.get(s["article"]) for s in c["articles"]}
             )
             for pair in label.shared
         }
-        return Score("shared_clusters", float(min(counts.values())) if counts else None, counts, not counts)
+        return Score(
+            "shared_clusters", float(min(counts.values())) if counts else None, counts, not counts
+        )
 
     return score
 
@@ -203,7 +226,11 @@ def summary_agreement() -> StoryScorer:
         bad = [
             s["text"]
             for s in cited
-            if any(a["article"] not in s["text"] for cid in s["cluster_ids"] for a in by_id[cid]["articles"])
+            if any(
+                a["article"] not in s["text"]
+                for cid in s["cluster_ids"]
+                for a in by_id[cid]["articles"]
+            )
         ]
         value = 1 - len(bad) / len(cited) if cited else None
         return Score("summary_agreement", value, {"disagreeing": bad}, value is None)

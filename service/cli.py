@@ -122,9 +122,7 @@ def story(
             raise typer.Exit(code=1) from exc
         is_html = path.suffix.lower() in (".html", ".htm") or looks_like_html(text)
         articles.append(
-            StoryArticleIn(
-                text=None if is_html else text, html=text if is_html else None
-            )
+            StoryArticleIn(text=None if is_html else text, html=text if is_html else None)
         )
     try:
         # File names only name articles whose text names no outlet (a masthead line).
@@ -143,7 +141,9 @@ def story(
     for c in result.clusters:
         typer.echo(f"  [{c.support} articles, {c.independent_support} independent] {c.text}")
         for s in c.specific:
-            typer.echo(f"      of which [{s.support}: {', '.join(a.article for a in s.articles)}] {s.text}")
+            typer.echo(
+                f"      of which [{s.support}: {', '.join(a.article for a in s.articles)}] {s.text}"
+            )
     for d in result.discrepancies:
         typer.echo(
             f"  ! {d.kind}: {d.description}\n      {d.a.article}: {d.a.text}\n      {d.b.article}: {d.b.text}"

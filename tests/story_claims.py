@@ -58,11 +58,18 @@ def result(
             "removed": [],
             "dropped": [],
             "usage": {
-                "article_tokens": 0, "prompt_tokens": 0, "cached_prompt_tokens": 0,
-                "completion_tokens": 0, "computed_tokens": 0, "model_calls": 0,
-                "model_seconds": 0, "prefill_seconds": 0, "decode_seconds": 0,
-                "wall_seconds": 0, "calls": [],
-            },  # fmt: skip
+                "article_tokens": 0,
+                "prompt_tokens": 0,
+                "cached_prompt_tokens": 0,
+                "completion_tokens": 0,
+                "computed_tokens": 0,
+                "model_calls": 0,
+                "model_seconds": 0,
+                "prefill_seconds": 0,
+                "decode_seconds": 0,
+                "wall_seconds": 0,
+                "calls": [],
+            },
             "provenance": {
                 "model": "hand-made",
                 "prompt_versions": {},

@@ -13,7 +13,6 @@ from service.story.entities import canonicalize
 from service.story.quantities import quantities, resolve_dates
 from tests.story_claims import result
 
-
 PEOPLE = [("Kyrylo Budanov", "person", ["Kyrylo Budanov", "Budanov"])]
 KIRILL = [("Kirill Budanov", "person", ["Kirill Budanov", "Budanov"])]
 NK = ("North Korea", "place", ["North Korea", "Pyongyang"])

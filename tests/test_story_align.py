@@ -156,10 +156,18 @@ def test_outlets_come_from_the_request_url_or_masthead_and_files_only_as_fallbac
         result(None, claim, NK, text=credit),
         result(None, claim, NK, text=plain),
     ]
-    story = build_story(results, [plain, plain, masthead, credit, plain], ["a", "b", "c", "d", "004_file"])
+    story = build_story(
+        results, [plain, plain, masthead, credit, plain], ["a", "b", "c", "d", "004_file"]
+    )
     assert [a.id for a in story.articles] == ["Reuters", "kyivindependent.com", "ICARO Media Group",
                                               "The New Voice of Ukraine", "004_file"]  # fmt: skip
-    assert [a.named_from for a in story.articles] == ["request", "url", "masthead", "masthead", "file"]
+    assert [a.named_from for a in story.articles] == [
+        "request",
+        "url",
+        "masthead",
+        "masthead",
+        "file",
+    ]
 
 
 def test_summary_names_outlets_and_agrees_with_the_cluster_counts() -> None:
@@ -192,7 +200,9 @@ def test_dates_model_numbers_and_weekdays_are_not_entities() -> None:
     found = [f for forms in rule_entities(text).values() for group in forms for f in group]
     assert not {"Jan", "KN", "Kyiv Saturday", "Vladimir Putin Russia"} & set(found)
     assert "Kyrylo Budanov" in found and "Budanov" in found and "Kyiv" in found
-    entities = canonicalize([("a", "Kyiv Saturday", "place"), ("b", "Jan", "other"), ("b", "Kyiv", "place")])
+    entities = canonicalize(
+        [("a", "Kyiv Saturday", "place"), ("b", "Jan", "other"), ("b", "Kyiv", "place")]
+    )
     assert [(e.name, e.aliases) for e in entities] == [("Kyiv", ["Kyiv"])]
 
 
@@ -203,7 +213,9 @@ def test_a_role_no_other_article_gives_is_a_discrepancy_with_both_quotes() -> No
         "The head of Ukraine's military intelligence agency GUR, Kyrylo Budanov, spoke.",
     ]
     people = [("Kyrylo Budanov", "person", ["Kyrylo Budanov", "Kirill Budanov", "Budanov"])]
-    results = [result(o, [("Budanov", t)], people, text=t) for o, t in zip("ABC", texts, strict=True)]
+    results = [
+        result(o, [("Budanov", t)], people, text=t) for o, t in zip("ABC", texts, strict=True)
+    ]
     story = build_story(results, texts, embed=None)
     (role,) = [d for d in story.discrepancies if d.kind == "role"]
     assert role.a.article == "A" and role.a.evidence[0].quote == "Military chief Kirill Budanov"

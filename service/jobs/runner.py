@@ -69,9 +69,8 @@ def run_job(spec: JobSpec, engine: Engine, report: Report) -> dict[str, Any]:
         return {"results": results, "texts": texts}
     if not report({"done": total, "total": total, "stage": "comparing"}):
         raise JobLost()
-    from service.story.build import build_story
-
     from service.pipeline.models import SummaryResult
+    from service.story.build import build_story
 
     story = build_story([SummaryResult.model_validate(r) for r in results], texts)
     return {**story.model_dump(mode="json"), "results": results, "texts": texts}

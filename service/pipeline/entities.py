@@ -162,7 +162,7 @@ def name_parts(phrase: str) -> list[str]:
     out = []
     for part in re.split(r"[’']s\b", phrase):
         words: list[str] = []
-        for word in part.split() + [""]:
+        for word in [*part.split(), ""]:
             if word and word not in _DATE_WORDS and not re.search(r"\d", word):
                 words.append(word)
             elif words:
@@ -188,7 +188,10 @@ def rule_entities(text: str) -> dict[str, list[list[str]]]:
     people = found["people"]
     for key in ("places", "organizations"):
         for forms in list(found[key]):
-            home = next((p for p in people if len(forms[0].split()) == 1 and p[0].split()[-1] == forms[0]), None)
+            home = next(
+                (p for p in people if len(forms[0].split()) == 1 and p[0].split()[-1] == forms[0]),
+                None,
+            )
             if home is not None:
                 home.append(forms[0])
                 found[key].remove(forms)
@@ -196,7 +199,7 @@ def rule_entities(text: str) -> dict[str, list[list[str]]]:
 
 
 def _org_then_person(phrase: str) -> list[str]:
-    """"Defense Intelligence Kyrylo Budanov" is an organisation, then a person."""
+    """ "Defense Intelligence Kyrylo Budanov" is an organisation, then a person."""
     words = phrase.split()
     last_org = max((i for i, w in enumerate(words) if _ORG_WORDS.fullmatch(w)), default=-1)
     rest = words[last_org + 1 :]

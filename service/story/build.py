@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Literal
 
-from service.pipeline.clean import clean_text
 from service.pipeline.models import Span, SummaryResult
 from service.story.align import (
+    ATTRIBUTION,
     Conflict,
     Item,
     Node,
@@ -69,7 +69,7 @@ def build_story(
     results: Sequence[SummaryResult],
     texts: Sequence[str],
     names: Sequence[str | None] | None = None,
-    embed: Embedder | None | Auto = "auto",
+    embed: Embedder | Auto | None = "auto",
 ) -> Story:
     """results: each article's pipeline result; texts: the text its evidence offsets point
     into (the input; for HTML the extracted text is taken from the result); names: fallback
@@ -96,9 +96,13 @@ def build_story(
     )
     groups = cluster(items, sim, resolve)
     nodes = [node for g in groups for node in split_by_numbers([items[i] for i in g])]
-    centrality = {id(it): sum(sim.score(k, j) for j in range(len(items))) for k, it in enumerate(items)}
+    centrality = {
+        id(it): sum(sim.score(k, j) for j in range(len(items))) for k, it in enumerate(items)
+    }
     built = [_cluster(node, origin_of, centrality) for node in nodes]
-    built.sort(key=lambda c: (-c.support, c.articles[0].article, _claim_number(c.articles[0].claim_id)))
+    built.sort(
+        key=lambda c: (-c.support, c.articles[0].article, _claim_number(c.articles[0].claim_id))
+    )
     multi: list[Cluster] = []
     single: list[Cluster] = []
     for n, c in enumerate(built, 1):
@@ -216,9 +220,9 @@ def _conflicts(items: list[Item], sim: Similarity, resolve: dict[str, str]) -> l
                 continue
             score = sim.score(i, j)
             c = conflict_of(a, b, score, resolve)
-            if c is None and score >= 0.8 and a.speaker != b.speaker:
-                if not (a.outlet_voice or b.outlet_voice):
-                    c = Conflict("attribution", f"attributed to {a.speaker} and to {b.speaker}", a, b)
+            voiced = not (a.outlet_voice or b.outlet_voice)
+            if c is None and score >= ATTRIBUTION and a.speaker != b.speaker and voiced:
+                c = Conflict("attribution", f"attributed to {a.speaker} and to {b.speaker}", a, b)
             if c is not None:
                 figures = frozenset((q.value, q.unit) for q in a.numbers + b.numbers)
                 found.setdefault((c.kind, frozenset((a.article, b.article)), figures), c)
@@ -235,8 +239,18 @@ def _discrepancy(c: Conflict, dated: dict[str, dict[str, str]]) -> Discrepancy:
         id="",
         kind=c.kind,
         description=description,
-        a=Side(article=c.a.article, claim_id=c.a.claim.id, text=c.a.claim.text, evidence=c.a.claim.evidence),
-        b=Side(article=c.b.article, claim_id=c.b.claim.id, text=c.b.claim.text, evidence=c.b.claim.evidence),
+        a=Side(
+            article=c.a.article,
+            claim_id=c.a.claim.id,
+            text=c.a.claim.text,
+            evidence=c.a.claim.evidence,
+        ),
+        b=Side(
+            article=c.b.article,
+            claim_id=c.b.claim.id,
+            text=c.b.claim.text,
+            evidence=c.b.claim.evidence,
+        ),
     )
 
 
@@ -252,4 +266,4 @@ def _origins(ids: list[str], origin_of: dict[str, SourceOrigin | None]) -> list[
     ]
 
 
-__all__ = ["build_story", "StoryArticle"]
+__all__ = ["StoryArticle", "build_story"]

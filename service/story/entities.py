@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from service.pipeline.entities import fold, alias_sets, name_parts, same_entity
+from service.pipeline.entities import alias_sets, fold, name_parts, same_entity
 from service.pipeline.ground import normalize
 from service.story.models import StoryEntity
 from service.story.unionfind import UnionFind
+
 
 def part_of(short: str, long: str) -> bool:
     """A short form inside a longer one ("Budanov" in "Kyrylo Budanov"). Weak evidence: a

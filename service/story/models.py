@@ -45,7 +45,7 @@ class Cluster(BaseModel):
     parent: str | None = Field(default=None, description="the general cluster it refines")
     specific: list[Cluster] = Field(
         default_factory=list,
-        description="the same fact with figures (\"up to 40%\"), each with its own support",
+        description='the same fact with figures ("up to 40%"), each with its own support',
     )
 
     @model_validator(mode="after")

@@ -8,14 +8,17 @@ Voice of Ukraine"), and only then the fallback name (a file name) or the positio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 from urllib.parse import urlparse
 
 from service.pipeline.clean import clean_text
 from service.pipeline.models import SummaryResult
 from service.story.models import StoryArticle
 
+NamedFrom = Literal["request", "url", "masthead", "file", "position"]
 
-def _named(result: SummaryResult, text: str, fallback: str | None, n: int) -> tuple[str, str]:
+
+def _named(result: SummaryResult, text: str, fallback: str | None, n: int) -> tuple[str, NamedFrom]:
     source = result.source
     if source.outlet and source.outlet.strip():
         return source.outlet.strip(), "request"
@@ -36,9 +39,7 @@ def article_names(
     """One StoryArticle per result, its id the outlet name made unique ("X", "X (2)")."""
     fallbacks = list(fallbacks) if fallbacks is not None else [None] * len(results)
     out: list[StoryArticle] = []
-    for n, (result, text, fallback) in enumerate(
-        zip(results, texts, fallbacks, strict=True), 1
-    ):
+    for n, (result, text, fallback) in enumerate(zip(results, texts, fallbacks, strict=True), 1):
         base, named_from = _named(result, text, fallback, n)
         name, k = base, 2
         while name in {a.id for a in out}:

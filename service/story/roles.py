@@ -97,11 +97,15 @@ def role_conflicts(
                 by_qualifier.setdefault(q, set()).add(m.article)
         for m in sorted(mentions, key=lambda m: (m.article, m.start)):
             missing = sorted(
-                q for q, arts in by_qualifier.items() if q not in m.qualifiers and len(arts - {m.article}) >= 2
+                q
+                for q, arts in by_qualifier.items()
+                if q not in m.qualifiers and len(arts - {m.article}) >= 2
             )
             if not missing:
                 continue
-            other = next(o for o in mentions if missing[0] in o.qualifiers and o.article != m.article)
+            other = next(
+                o for o in mentions if missing[0] in o.qualifiers and o.article != m.article
+            )
             a, b = _side(m, text_of[m.article]), _side(other, text_of[other.article])
             out.append(
                 (
