@@ -223,3 +223,16 @@ def test_a_role_no_other_article_gives_is_a_discrepancy_with_both_quotes() -> No
     for side, text in ((role.a, texts[0]), (role.b, texts["ABC".index(role.b.article)])):
         span = side.evidence[0]
         assert text[span.start : span.end] == span.quote
+
+
+def test_a_summary_sentence_that_leaves_out_a_supporting_outlet_is_rejected() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    claim = [("Budanov", "North Korea supplies shells to Russia.")]
+    story = build_story([result("Reuters", claim, NK), result("Bloomberg", claim, NK)], ["", ""])
+    (c,) = story.clusters
+    data = story.model_dump()
+    data["summary_sentences"] = [{"text": "Reuters reports the shells.", "cluster_ids": [c.id]}]
+    with pytest.raises(ValidationError, match="does not name"):
+        Story.model_validate(data)

@@ -105,3 +105,28 @@ class Story(BaseModel):
     summary_sentences: list[SummarySentence] = Field(
         default_factory=list, description="the summary, each sentence with what grounds it"
     )
+
+    @model_validator(mode="after")
+    def _summary_grounded(self) -> Story:
+        """Like key points: every sentence cites what exists, and names every article of
+        each cluster it cites."""
+        clusters = {
+            c.id: c for top in self.clusters + self.single_source for c in [top, *top.specific]
+        }
+        discrepancies = {d.id for d in self.discrepancies}
+        origins = {o.id for o in self.origins}
+        for sentence in self.summary_sentences:
+            if (
+                not set(sentence.discrepancy_ids) <= discrepancies
+                or not set(sentence.origin_ids) <= origins
+            ):
+                raise ValueError(f"summary sentence cites what the story lacks: {sentence.text}")
+            for cid in sentence.cluster_ids:
+                if cid not in clusters:
+                    raise ValueError(f"summary sentence cites no cluster {cid}")
+                missing = [
+                    s.article for s in clusters[cid].articles if s.article not in sentence.text
+                ]
+                if missing:
+                    raise ValueError(f"summary sentence on {cid} does not name {missing}")
+        return self
