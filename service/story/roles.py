@@ -28,8 +28,8 @@ _QUALIFIER = {
     "gur": "intelligence",
     "diu": "intelligence",
     "hur": "intelligence",
-    "defense": "defense",
-    "defence": "defense",
+    "defense": "military",  # Defence Intelligence of Ukraine is its military intelligence
+    "defence": "military",
     "foreign": "foreign",
     "security": "security",
     "army": "army",
@@ -51,7 +51,9 @@ def _role_before(text: str, start: int) -> tuple[int, frozenset[str]] | None:
     """(start of the role phrase, its qualifiers) for a name at `start`, if a role noun
     stands right before it in the same clause."""
     window_start = max(0, start - _WINDOW)
-    before = text[window_start:start].rstrip()
+    before = text[window_start:start].rstrip(" \t")
+    if before.endswith("\n"):
+        return None  # a name on a line of its own: the line above is a headline, not a role
     before = before[:-1] if before.endswith(",") else before  # "head of GUR, Kyrylo Budanov"
     clause = re.split(r"[,.;:!?•\n\"“”()–—]", before)[-1]
     words = re.findall(r"[\w’']+", clause.casefold())
