@@ -169,6 +169,9 @@ def story(
         typer.Option("--story-json", help="score this story (`summarizer story --json`) instead"),
     ] = None,
     out: Annotated[Path, typer.Option(help="where the story and its scores are written")] = RUNS,
+    words_only: Annotated[
+        bool, typer.Option("--words-only", help="align by shared words only (no embeddings)")
+    ] = False,
 ) -> None:
     """Story-level eval: corroboration recall, false supports, duplicate members, entity
     fragments, discrepancy recall/precision, shared clusters, summary agreement."""
@@ -187,7 +190,7 @@ def story(
         cached = CachingBackend(Engine(settings).backend, settings.cache_dir / "eval-responses")
         engine = Engine(settings, backend=cached, progress=lambda m: typer.echo(m, err=True))
         directory = STORIES if labels is None else labels.parent
-        reports = run_story_evals(engine, directory, out)
+        reports = run_story_evals(engine, directory, out, words_only)
         if labels is not None:
             reports = [r for r in reports if r["story"] == load_story_label(labels).id]
     for report in reports:

@@ -13,15 +13,19 @@ from evals.story_labels import STORIES, StoryLabel, load_story_label
 from evals.story_scorers import STORY_METRICS, score_story
 
 
-def build_labelled_story(label: StoryLabel, engine: Any) -> dict[str, Any]:
+def build_labelled_story(
+    label: StoryLabel, engine: Any, words_only: bool = False
+) -> dict[str, Any]:
     """The story as `summarizer story` builds it: files sent without outlet names, their
-    labels only the fallback names."""
+    labels only the fallback names. `words_only`: without the embedding model, to measure
+    what meaning adds."""
     from service.pipeline.run import ArticleInput
     from service.story.build import build_story
 
     texts = [a.path.read_text() for a in label.articles]
     results = [engine.summarize(ArticleInput(text=t)) for t in texts]
-    story = build_story(results, texts, [a.label for a in label.articles])
+    embed = None if words_only else "auto"
+    story = build_story(results, texts, [a.label for a in label.articles], embed=embed)
     return story.model_dump(mode="json")
 
 
@@ -44,13 +48,13 @@ def evaluate(label: StoryLabel, story: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_story_evals(
-    engine: Any, labels_dir: Path = STORIES, out: Path | None = None
+    engine: Any, labels_dir: Path = STORIES, out: Path | None = None, words_only: bool = False
 ) -> list[dict[str, Any]]:
     """Every labelled story: build, score, and (with `out`) write story JSON and scores."""
     reports = []
     for path in sorted(labels_dir.glob("*.yaml")):
         label = load_story_label(path)
-        story = build_labelled_story(label, engine)
+        story = build_labelled_story(label, engine, words_only)
         report = evaluate(label, story)
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
