@@ -14,6 +14,7 @@ from service.story.align import (
     Node,
     cluster,
     conflict_of,
+    evidenced_key,
     number_key,
     split_by_numbers,
 )
@@ -43,8 +44,6 @@ def _published(result: SummaryResult) -> date | None:
 
 
 def _items(ids: list[str], results: Sequence[SummaryResult], resolve: dict[str, str]) -> list[Item]:
-    from service.story.align import evidenced_key
-
     items = []
     for article, result in zip(ids, results, strict=True):
         source = result.source
