@@ -15,7 +15,7 @@ from evals.story_scorers import STORY_METRICS, score_story
 
 def build_labelled_story(
     label: StoryLabel, engine: Any, words_only: bool = False
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The story as `summarizer story` builds it: files sent without outlet names, their
     labels only the fallback names. `words_only`: without the embedding model, to measure
     what meaning adds."""
@@ -24,9 +24,13 @@ def build_labelled_story(
 
     texts = [a.path.read_text() for a in label.articles]
     results = [engine.summarize(ArticleInput(text=t)) for t in texts]
-    embed = None if words_only else "auto"
-    story = build_story(results, texts, [a.label for a in label.articles], embed=embed)
-    return story.model_dump(mode="json")
+    names = [a.label for a in label.articles]
+    story = (
+        build_story(results, texts, names, embed=None)
+        if words_only
+        else build_story(results, texts, names)
+    )
+    return story.model_dump(mode="json"), [r.model_dump(mode="json") for r in results]
 
 
 def evaluate(label: StoryLabel, story: dict[str, Any]) -> dict[str, Any]:
@@ -54,13 +58,13 @@ def run_story_evals(
     reports = []
     for path in sorted(labels_dir.glob("*.yaml")):
         label = load_story_label(path)
-        story = build_labelled_story(label, engine, words_only)
+        story, results = build_labelled_story(label, engine, words_only)
         report = evaluate(label, story)
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%dT%H%M%S")
             (out / f"story-{label.id}-{stamp}.json").write_text(
-                json.dumps({**report, "story_json": story}, indent=2) + "\n"
+                json.dumps({**report, "story_json": story, "results": results}, indent=2) + "\n"
             )
         reports.append(report)
     return reports
