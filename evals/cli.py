@@ -172,10 +172,14 @@ def story(
     words_only: Annotated[
         bool, typer.Option("--words-only", help="align by shared words only (no embeddings)")
     ] = False,
+    results: Annotated[
+        Path | None,
+        typer.Option(help="rebuild from the per-article results an earlier run wrote (no model)"),
+    ] = None,
 ) -> None:
     """Story-level eval: corroboration recall, false supports, duplicate members, entity
     fragments, discrepancy recall/precision, shared clusters, summary agreement."""
-    from evals.story_eval import evaluate, format_report, run_story_evals
+    from evals.story_eval import SavedResults, evaluate, format_report, run_story_evals
     from evals.story_labels import STORIES, load_story_label
 
     if story_json is not None:
@@ -187,8 +191,10 @@ def story(
         from service.llm.cache import CachingBackend
 
         settings = Settings()
-        cached = CachingBackend(Engine(settings).backend, settings.cache_dir / "eval-responses")
-        engine = Engine(settings, backend=cached, progress=lambda m: typer.echo(m, err=True))
+        engine: Any = SavedResults(results) if results is not None else None
+        if engine is None:
+            cached = CachingBackend(Engine(settings).backend, settings.cache_dir / "eval-responses")
+            engine = Engine(settings, backend=cached, progress=lambda m: typer.echo(m, err=True))
         directory = STORIES if labels is None else labels.parent
         reports = run_story_evals(engine, directory, out, words_only)
         if labels is not None:

@@ -13,6 +13,20 @@ from evals.story_labels import STORIES, StoryLabel, load_story_label
 from evals.story_scorers import STORY_METRICS, score_story
 
 
+class SavedResults:
+    """An engine stand-in serving the per-article results a previous run kept, in order:
+    the story rebuilt and re-scored with the current story code, no model."""
+
+    def __init__(self, path: Path) -> None:
+        from service.pipeline.models import SummaryResult
+
+        raw = json.loads(path.read_text())["results"]
+        self.results = [SummaryResult.model_validate(r) for r in raw]
+
+    def summarize(self, _article: Any) -> Any:
+        return self.results.pop(0)
+
+
 def build_labelled_story(
     label: StoryLabel, engine: Any, words_only: bool = False
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
