@@ -13,7 +13,11 @@ from service.story.models import Cluster, Discrepancy, Origin, StoryArticle, Sum
 TOP = 4  # corroborated facts named in the summary
 _NUMBERS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 _PRONOUN = re.compile(r"^(?:He|She|They)\b(?:\s+also)?")
-_LOWER_START = re.compile(r"^(?:The|A|An|In|On|At|This|These|Its|Their|There|It)\b")
+_LOWER_START = re.compile(
+    r"^(?:The|A|An|In|On|At|This|These|Its|Their|There|It|However|According|After|Before|"
+    r"During|While|Although|Yet|But|And|As|Since|Despite|Meanwhile|Both|All|Some|Many|Most|"
+    r"Another|Other|Such|[A-Z][a-z]+(?:ing|ly))\b"
+)
 
 
 def count(n: int, noun: str) -> str:
@@ -28,8 +32,9 @@ def names(items: list[str]) -> str:
 
 
 def display_text(text: str, speaker: str) -> str:
-    """A claim that opens with a pronoun ("He also said ...") names its speaker instead."""
-    text = text.strip()
+    """A claim that opens with a pronoun ("He also said ...") names its speaker instead;
+    list bullets go."""
+    text = text.strip().lstrip("•·*-– ").strip()
     if _PRONOUN.match(text) and speaker and speaker[:1].isupper():
         return _PRONOUN.sub(speaker, text, count=1)
     return text
