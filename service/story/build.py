@@ -186,7 +186,15 @@ def _cluster(
         id="",
         text=display_text(text, best.claim.speaker),
         speaker=best.article if best.outlet_voice else best.claim.speaker,
-        numbers=[q.text for q in quantities(best.claim.text) if (q.value, q.unit) in node.key],
+        # Each supporter's own wording of the figures: "nearly 40 percent", "up to 40%".
+        numbers=list(
+            dict.fromkeys(
+                q.text
+                for i in node.items
+                for q in quantities(i.claim.text)
+                if (q.value, q.unit) in node.key
+            )
+        ),
         articles=supports,
         support=len(supports),
         independent_support=len(origins),

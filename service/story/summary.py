@@ -40,9 +40,12 @@ def display_text(text: str, speaker: str) -> str:
     return text
 
 
+_MARKER = re.compile(r"^(?:However|Interestingly|Notably|Meanwhile|Yet|But|And|Also|Still),\s*")
+
+
 def _clause(text: str) -> str:
     """The claim as a that-clause: first word lowercased only when it is not a name."""
-    text = text.rstrip(".")
+    text = _MARKER.sub("", text.rstrip("."))
     return text[0].lower() + text[1:] if _LOWER_START.match(text) else text
 
 
@@ -53,10 +56,10 @@ def _fact(c: Cluster) -> SummarySentence:
     text = f"{names(who)}{note} report that {_clause(c.text)}."
     ids = [c.id]
     for child in c.specific:
-        figures = names([f"'{n}'" for n in child.numbers]) or "a figure"
+        figures = ", ".join(child.numbers) or "a figure"
         stated = names([s.article for s in child.articles])
         verb = "gives" if child.support == 1 else "give"
-        text += f" Only {stated} {verb} {figures}: {_clause(child.text)}."
+        text += f" Only {stated} {verb} the figure ({figures}): {_clause(child.text)}."
         ids.append(child.id)
     return SummarySentence(text=text, cluster_ids=ids)
 
