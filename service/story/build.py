@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Literal
@@ -194,7 +193,8 @@ def _cluster(
                 for q in quantities(i.claim.text)
                 if (q.value, q.unit) in node.key
             )
-        ),
+        )
+        or [f"{v:g}" for v, _ in sorted(node.key)],
         articles=supports,
         support=len(supports),
         independent_support=len(origins),
@@ -203,20 +203,14 @@ def _cluster(
     )
 
 
-def _stray_digits(text: str, key: frozenset[tuple[float, str]]) -> bool:
-    figures = " ".join(q.text for q in quantities(text) if (q.value, q.unit) in key)
-    return sorted(re.findall(r"\d+", text)) != sorted(re.findall(r"\d+", figures))
-
-
 def _wording(node: Node, centrality: dict[int, float]) -> tuple[Item, str]:
     """The words of the most central claim stating exactly the cluster's numbers; else the
     source words of one (a claim whose figure its evidence lacks must not word a cluster
     whose other supporters would then seem to state it)."""
     ranked = sorted(node.items, key=lambda i: (-centrality[id(i)], i.number))
-    exact = [i for i in ranked if number_key(i.claim.text) == node.key]
-    # Digits that are no figure (a date, "KN-23") still read as numbers the others lack.
-    for item in [i for i in exact if not _stray_digits(i.claim.text, node.key)] + exact:
-        return item, item.claim.text
+    for item in ranked:
+        if number_key(item.claim.text) == node.key:
+            return item, item.claim.text
     for item in ranked:
         for span in item.claim.evidence:
             if number_key(span.quote) == node.key:

@@ -6,7 +6,7 @@ every claim shares (the story's main entities) weigh little. Embeddings: cosine 
 vectors of the claims with canonical entity names, rescaled so that the cosine of two
 claims on one topic that state different facts (about 0.85 for e5) maps to 0 and that of
 paraphrases (about 0.95) to 1. The score is the larger of the two: a paraphrase shares
-meaning without words, a specific restatement shares rare words without a close vector.
+meaning with few words, a specific restatement shares rare words without a close vector.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from service.story.embed import Embedder, cosine_matrix
 
 E5_FLOOR = 0.86  # e5 cosine of same-topic claims that state different facts
 E5_CEILING = 0.95  # e5 cosine of paraphrases of one fact
+# Claims about one person share a close vector whatever they say ("Budanov spoke in Kyiv",
+# "Budanov gave an interview": 0.93): without a shared content word, only near-identity counts.
+E5_ALONE = 0.95
+RARE_IDF = 2.0  # log(1 + n/df): a word in at most about one claim in six
 _GENERIC = frozenset("also other more most such very many much just even new said told".split())
 
 
@@ -81,6 +85,10 @@ class Similarity:
 
     def meaning(self, i: int, j: int) -> float:
         if self.cos is None:
+            return 0.0
+        # A shared word is content unless most of the story says it (Budanov, North Korea).
+        shared = [t for t in self.terms[i] & self.terms[j] if self.idf.get(t, 0.0) >= RARE_IDF]
+        if not shared and self.cos[i][j] < E5_ALONE:
             return 0.0
         scaled = (self.cos[i][j] - E5_FLOOR) / (E5_CEILING - E5_FLOOR)
         return min(1.0, max(0.0, scaled))
