@@ -165,3 +165,48 @@ def flags_to_cases(
     typer.echo(
         f"{counts['ready']} ready, {counts['draft']} drafts, {counts['exists']} already written"
     )
+
+
+@app.command()
+def story(
+    labels: Annotated[
+        Path | None, typer.Option(help="one story label YAML [every file in evals/stories]")
+    ] = None,
+    story_json: Annotated[
+        Path | None,
+        typer.Option("--story-json", help="score this story (`summarizer story --json`) instead"),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="where the story and its scores are written")] = RUNS,
+    words_only: Annotated[
+        bool, typer.Option("--words-only", help="align by shared words only (no embeddings)")
+    ] = False,
+    results: Annotated[
+        Path | None,
+        typer.Option(help="rebuild from the per-article results an earlier run wrote (no model)"),
+    ] = None,
+) -> None:
+    """Story-level eval: corroboration recall, false supports, duplicate members, entity
+    fragments, discrepancy recall/precision, shared clusters, summary agreement."""
+    from evals.story_eval import SavedResults, evaluate, format_report, run_story_evals
+    from evals.story_labels import STORIES, load_story_label
+
+    if story_json is not None:
+        if labels is None:
+            raise typer.BadParameter("--story-json needs --labels")
+        reports = [evaluate(load_story_label(labels), json.loads(story_json.read_text()))]
+    else:
+        from service.engine import Engine
+        from service.llm.cache import CachingBackend
+
+        settings = Settings()
+        engine: Any = SavedResults(results) if results is not None else None
+        if engine is None:
+            cached = CachingBackend(Engine(settings).backend, settings.cache_dir / "eval-responses")
+            engine = Engine(settings, backend=cached, progress=lambda m: typer.echo(m, err=True))
+        directory = STORIES if labels is None else labels.parent
+        reports = run_story_evals(engine, directory, out, words_only)
+        if labels is not None:
+            reports = [r for r in reports if r["story"] == load_story_label(labels).id]
+    for report in reports:
+        typer.echo(format_report(report))
+    raise typer.Exit(code=0 if all(r["passed"] for r in reports) else 1)

@@ -38,7 +38,12 @@ def run_nightly_eval(
     summary, records = run_eval(
         load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
     )
-    write_run(out, summary, records)
+    run_dir = write_run(out, summary, records)
+    # Story-level labels (evals/stories): corroboration, false support, discrepancies.
+    from evals.story_eval import run_story_evals
+
+    summary["stories"] = run_story_evals(engine, out=run_dir)
+    summary["passed"] = summary["passed"] and all(s["passed"] for s in summary["stories"])
     runs.record(summary["run_id"], started, summary["passed"], summary)
     log.info("nightly eval %s: %s", summary["run_id"], "passed" if summary["passed"] else "failed")
     return bool(summary["passed"])

@@ -130,12 +130,14 @@ def story(
         try:
             raw = path.read_bytes()
             limit = settings.max_input_bytes
-            articles.append(_article(path, raw, limit, max_words, None, outlet=path.stem))
+            articles.append(_article(path, raw, limit, max_words, None, None))
         except (OSError, InputError) as exc:
             _err(_problem(path, exc))
             raise typer.Exit(code=1) from exc
     try:
-        result = build_engine(settings, progress=_err).story(articles).story
+        # File names only name articles whose text names no outlet (a masthead line).
+        names = [p.stem for p in files]
+        result = build_engine(settings, progress=_err).story(articles, names=names).story
     except (InputError, LLMError) as exc:
         _err(f"{getattr(exc, 'code', 'error')}: {exc}")
         raise typer.Exit(code=1) from exc
@@ -145,6 +147,10 @@ def story(
     typer.echo(result.summary + "\n")
     for c in result.clusters:
         typer.echo(f"  [{c.support} articles, {c.independent_support} independent] {c.text}")
+        for s in c.specific:
+            typer.echo(
+                f"      of which [{s.support}: {', '.join(a.article for a in s.articles)}] {s.text}"
+            )
     for d in result.discrepancies:
         typer.echo(
             f"  ! {d.kind}: {d.description}\n      {d.a.article}: {d.a.text}\n      {d.b.article}: {d.b.text}"

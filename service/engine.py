@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -153,15 +153,17 @@ class Engine:
         return Summaries(results, texts)
 
     def story(
-        self, articles: Iterable[ArticleInput], comparing: Callable[[], None] = lambda: None
+        self,
+        articles: Iterable[ArticleInput],
+        comparing: Callable[[], None] = lambda: None,
+        names: Sequence[str | None] | None = None,
     ) -> StoryOutcome:
         """Several articles on one story: each summarised, then compared (no model calls).
-        `comparing` is called between the two (a job reports its stage there)."""
+        `comparing` is called between the two (a job reports its stage there); `names` are
+        what to call articles that name no outlet, URL or masthead (file names)."""
         done = self.summarize_all(articles)
         comparing()
-        # build_story reads the pipeline's JSON today; typed results once story/ takes them
-        dumped = [r.model_dump(mode="json") for r in done.results]
-        story = build_story(dumped, done.texts)
+        story = build_story(done.results, done.texts, names)
         return StoryOutcome(story, done.results, done.texts)
 
     # -- internals ------------------------------------------------------------------------

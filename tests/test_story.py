@@ -11,43 +11,7 @@ from hypothesis import strategies as st
 from service.story.build import build_story
 from service.story.entities import canonicalize
 from service.story.quantities import quantities, resolve_dates
-
-
-def result(
-    outlet: str,
-    claims: list[tuple[str, str]],
-    entities: list[tuple[str, str, list[str]]],
-    text: str = "",
-    published: str | None = None,
-) -> dict:
-    body = text or " ".join(t for _, t in claims)
-    out_claims = []
-    for i, (speaker, claim) in enumerate(claims, 1):
-        start = max(body.find(claim), 0)
-        quote = body[start : start + len(claim)] or body[:10]
-        out_claims.append(
-            {
-                "id": f"c{i}",
-                "text": claim,
-                "speaker": speaker,
-                "evidence": [{"start": start, "end": start + len(quote), "quote": quote}],
-            }
-        )
-    return {
-        "source": {
-            "outlet": outlet,
-            "url": None,
-            "published_at": published,
-            "title": None,
-            "extracted_text": None,
-        },
-        "claims": out_claims,
-        "entities": [
-            {"name": n, "type": t, "surface_forms": [{"text": f, "count": 1} for f in forms]}
-            for n, t, forms in entities
-        ],
-    }
-
+from tests.story_claims import result
 
 PEOPLE = [("Kyrylo Budanov", "person", ["Kyrylo Budanov", "Budanov"])]
 KIRILL = [("Kirill Budanov", "person", ["Kirill Budanov", "Budanov"])]
@@ -96,43 +60,23 @@ def test_canonicalisation_is_order_independent(mentions) -> None:
     assert ("korea", ("Korea",)) in ids  # ambiguous short form joins neither Korea
 
 
-def test_same_fact_in_four_outlets_is_one_cluster_and_hedges_agree() -> None:
+def test_general_fact_and_its_figure_are_nested_clusters_with_their_own_support() -> None:
     results = [
-        result(
-            "A",
-            [
-                (
-                    "Kyrylo Budanov",
-                    "North Korea supplies up to 40% of Russia's artillery ammunition.",
-                )
-            ],
-            [*PEOPLE, NK],
-        ),
-        result(
-            "B",
-            [
-                (
-                    "Kirill Budanov",
-                    "Pyongyang provides nearly 40 percent of the artillery ammunition Russia uses.",
-                )
-            ],
-            [*KIRILL, NK],
-        ),
-        result(
-            "C",
-            [("Budanov", "North Korea sends Russia huge amounts of artillery ammunition.")],
-            [*PEOPLE, NK],
-        ),
-        result(
-            "D",
-            [("Budanov", "Russia gets artillery ammunition from North Korea in large amounts.")],
-            [*PEOPLE, NK],
-        ),
+        result("A", [("Kyrylo Budanov", "North Korea supplies up to 40% of Russia's artillery ammunition.")], [*PEOPLE, NK]),
+        result("B", [("Kirill Budanov", "North Korea supplies nearly 40 percent of Russia's artillery ammunition.")], [*KIRILL, NK]),
+        result("C", [("Budanov", "North Korea supplies huge amounts of Russia's artillery ammunition.")], [*PEOPLE, NK]),
+        result("D", [("Budanov", "North Korea supplies large amounts of artillery ammunition to Russia.")], [*PEOPLE, NK]),
         result("E", [("Budanov", "The weather in Kyiv was cold on Saturday.")], PEOPLE),
-    ]
-    story = build_story(results, [""] * 5)
-    top = story.clusters[0]
-    assert top.support == 4 and {s.article for s in top.articles} == {"A", "B", "C", "D"}
+    ]  # fmt: skip
+    story = build_story(results, [""] * 5, embed=None)
+    (top,) = story.clusters
+    # The general fact: every article that says North Korea supplies the ammunition.
+    assert top.support == 4 and [s.article for s in top.articles] == ["A", "B", "C", "D"]
+    assert not top.numbers and "40" not in top.text
+    # The figure: only the articles that state it ("up to 40%" and "nearly 40 percent" agree).
+    (figure,) = top.specific
+    assert figure.parent == top.id and figure.numbers and figure.support == 2
+    assert [s.article for s in figure.articles] == ["A", "B"]
     assert [c.articles[0].article for c in story.single_source] == ["E"]
     assert not [d for d in story.discrepancies if d.kind == "number"]
 
@@ -150,7 +94,7 @@ def test_different_numbers_for_one_measure_conflict_and_do_not_merge() -> None:
             [*PEOPLE, NK],
         ),
     ]
-    story = build_story(results, ["", ""])
+    story = build_story(results, ["", ""], embed=None)
     assert not story.clusters and len(story.single_source) == 2
     (d,) = story.discrepancies
     assert d.kind == "number" and "40%" in d.description and "60%" in d.description
@@ -180,7 +124,7 @@ def test_same_number_with_different_scope_is_flagged_not_merged() -> None:
             [*PEOPLE, NK],
         ),
     ]
-    story = build_story(results, ["", ""])
+    story = build_story(results, ["", ""], embed=None)
     scope = [d for d in story.discrepancies if d.kind == "scope"]
     assert len(scope) == 1 and "60" in scope[0].description
     assert not story.clusters
@@ -207,7 +151,7 @@ def test_relayed_interview_counts_once() -> None:
             "C", [("Budanov", "North Korea supplies 40% of Russia's ammunition.")], [*PEOPLE, NK], c
         ),
     ]
-    story = build_story(results, [a, b, c])
+    story = build_story(results, [a, b, c], embed=None)
     (top,) = story.clusters
     assert top.support == 3 and top.independent_support == 2
     bloomberg = next(o for o in story.origins if o.id == "interview:bloomberg")
@@ -238,7 +182,7 @@ def test_attribution_conflict() -> None:
             [*PEOPLE, NK],
         ),
     ]
-    kinds = {d.kind for d in build_story(results, ["", ""]).discrepancies}
+    kinds = {d.kind for d in build_story(results, ["", ""], embed=None).discrepancies}
     assert "attribution" in kinds
 
 
@@ -284,7 +228,7 @@ def test_article_order_does_not_change_the_story() -> None:
     ]
     shapes = set()
     for perm in itertools.permutations(base):
-        story = build_story(list(perm), [""] * 3)
+        story = build_story(list(perm), [""] * 3, embed=None)
         shapes.add(
             (
                 tuple(
@@ -306,7 +250,7 @@ def test_outlets_own_voice_is_no_attribution_conflict_and_claims_keep_their_orde
         for i in range(1, 12)
     ]
     results = [result("A", [("A", same), *many], [NK]), result("B", [("B", same)], [NK])]
-    story = build_story(results, ["", ""])
+    story = build_story(results, ["", ""], embed=None)
     assert not [d for d in story.discrepancies if d.kind == "attribution"]
     assert story.clusters[0].speaker == "A" and story.clusters[0].support == 2
     ids = [c.articles[0].claim_id for c in story.single_source if c.articles[0].article == "A"]

@@ -82,6 +82,7 @@ class CleanDoc:
     paragraphs: list[tuple[int, int]]  # spans in `text`
     removed: list[Removed] = field(default_factory=list)
     title: str | None = None
+    masthead: str | None = None  # the outlet's own name, from a line the cleaner removed
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """Map a cleaned-text span (within one paragraph) to source offsets."""
@@ -154,7 +155,39 @@ def _assemble(source: str, kept: list[tuple[int, int]], removed: list[Removed]) 
     first = text[paragraphs[0][0] : paragraphs[0][1]] if paragraphs else ""
     # A first line without closing punctuation is a headline, not a body sentence.
     title = first if first and not re.search(r"[.!?]$", first) else None
-    return CleanDoc(source, text, segments, paragraphs, removed, title)
+    return CleanDoc(source, text, segments, paragraphs, removed, title, masthead(removed))
+
+
+_CREDIT = re.compile(
+    r"^(?:read the original article|originally published|this (?:article|story) "
+    r"(?:first|originally) appeared)\s+(?:on|in|at|by)\s+(?P<name>[A-Z][\w&.'’ -]{1,60}?)\.?$",
+    re.I,
+)
+_OUTLET_WORD = re.compile(
+    r"\b(Media|News|Times|Post|Group|Press|Insider|Journal|Herald|Tribune|Daily|Today|Voice|"
+    r"Network|Agency|Wire|Gazette|Observer|Telegraph|Guardian|Express|Independent|Reuters|"
+    r"Bloomberg)\b"
+)
+
+
+def masthead(removed: list[Removed]) -> str | None:
+    """The outlet's name when the page states it: a credit line ("Read the original article
+    on X") or a short title-case line near the top naming a news organisation ("ICARO Media
+    Group"). Only lines the cleaner already removed: body text never names the outlet."""
+    for item in removed:
+        credit = _CREDIT.match(item.text) if item.reason == "source_note" else None
+        if credit:
+            return credit.group("name").strip()
+    for item in removed[:4]:
+        words = item.text.split()
+        if (
+            item.reason == "fragment"
+            and 2 <= len(words) <= 4
+            and all(w[:1].isupper() for w in words)
+            and _OUTLET_WORD.search(item.text)
+        ):
+            return item.text
+    return None
 
 
 # Inline styles that hide an element from readers. trafilatura drops display:none and

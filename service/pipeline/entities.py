@@ -4,7 +4,12 @@ when two spellings name the same entity (`same_name`)."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from service.pipeline.models import Entity, SurfaceForm
 
@@ -73,8 +78,7 @@ def same_name(a: str, b: str) -> bool:
         return True
     if wa and wb and (wa <= wb or wb <= wa):
         return True
-    last_a, last_b = a.split()[-1].casefold(), b.split()[-1].casefold()
-    if last_a == last_b and len(last_a) >= 4 and a[0].isupper() and b[0].isupper():
+    if same_entity(a, b):
         return True
     return any(
         x.isupper() and len(x) >= 2 and x.casefold() == _initials(y) for x, y in ((a, b), (b, a))
@@ -96,53 +100,157 @@ def _related(a: dict[str, int], b: dict[str, int]) -> bool:
     return any(same_name(x, y) for x in a for y in b)
 
 
+# One line at a time: a name never runs across a paragraph break ("North Korea\n\nIn ...").
 _CAPSEQ = re.compile(
-    r"\b(?:[A-Z][a-z’'\-]+|[A-Z]{2,5})(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]{2,5}|of|de|al))*"
+    r"(?<![\w-])(?:[A-Z][a-z’'\-]+|[A-Z]{2,5})(?:[ \t]+(?:[A-Z][a-z’'\-]+|[A-Z]{2,5}|of|de|al))*"
 )
 _ORG_WORDS = re.compile(
     r"\b(Council|Agency|Intelligence|House|Times|Ministry|Union|Group|News|Express|Press|Conference|"
     r"Strategy|Department|Army|Forces|Office|Bank|Company|Party|Committee|Institute|Bloomberg|Reuters|"
-    r"Agreement|Treaty|Pact)\b"
+    r"Agreement|Treaty|Pact|Insider)\b"
 )
 _PLACE_WORDS = re.compile(
     r"\b(Korea|States|Republic|Oblast|Region|City|Kingdom|Federation|Island|Sea)\b"
 )
 _LEADING = frozenset(
     "The A An In On At According As But And Or If When While After Before During President Prime Minister "
-    "Foreign Chief General Leader Spokesman Military Security Advisor Head Reports".split()
+    "Foreign Chief General Leader Spokesman Military Security Advisor Head Reports Yet However".split()
 )
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ean|ese|ish)$")
+# Dates are not names: "Jan. 21", "Kyiv Saturday" -> "Kyiv".
+_DATE_WORDS = frozenset(
+    "January February March April May June July August September October November December "
+    "Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday Thursday "
+    "Friday Saturday Sunday Today Yesterday".split()
+)
+
+
+def name_parts(phrase: str) -> list[str]:
+    """The names in a capitalised phrase: split at possessives ("Putin’s Russia") and date
+    words ("Kyiv Saturday"), which are dropped; a model number ("KN-23") is no name."""
+    out = []
+    for part in re.split(r"[’']s\b", phrase):
+        words: list[str] = []
+        for word in [*part.split(), ""]:
+            if word and word not in _DATE_WORDS and not re.search(r"\d", word):
+                words.append(word)
+            elif words:
+                out.append(" ".join(words))
+                words = []
+    return out
 
 
 def rule_entities(text: str) -> dict[str, list[list[str]]]:
     """Named entities by rule, for when the model lists none: capitalised sequences that are
-    not just a sentence's first word, sorted into people / organisations / places."""
+    not just a sentence's first word, sorted into people / organisations / places. A
+    surname alone joins the person it names ("Budanov" -> Kyrylo Budanov's forms)."""
     found: dict[str, list[list[str]]] = {"people": [], "organizations": [], "places": []}
     seen: set[str] = set()
     for m in _CAPSEQ.finditer(text):
-        words = m.group(0).replace("’s", "").replace("'s", "").split()
-        while words and (
-            words[0] in _LEADING or _DEMONYM.match(words[0]) or words[-1] in ("of", "de", "al")
-        ):
-            words = words[:-1] if words[-1] in ("of", "de", "al") else words[1:]
-        if len(words) > 4 or (words and _DEMONYM.match(words[-1])):
-            continue  # a title-case headline, or an adjective ("North Korean"), not a name
-        name = " ".join(words)
-        if not name or name in seen:
-            continue
-        sentence_start = m.start() == 0 or text[max(0, m.start() - 2) : m.start()].strip() in (
-            ".",
-            "",
-            '"',
-            "“",
-        )
-        if len(words) == 1 and not name.isupper() and (sentence_start or text.count(name) < 2):
-            continue
-        seen.add(name)
-        if _ORG_WORDS.search(name) or name.isupper():
-            found["organizations"].append([name])
-        elif _PLACE_WORDS.search(name) or len(words) == 1:
-            found["places"].append([name])
-        elif 2 <= len(words) <= 3:
-            found["people"].append([name])
+        if re.match(r"-?\d", text[m.end() : m.end() + 2]):
+            continue  # a model number: "KN-23"
+        if len([w for w in m.group(0).split() if w not in _LEADING]) > 5:
+            continue  # a title-case headline
+        for phrase in name_parts(m.group(0)):
+            for name in _org_then_person(phrase):
+                _rule_entity(name, m.start(), text, seen, found)
+    people = found["people"]
+    for key in ("places", "organizations"):
+        for forms in list(found[key]):
+            home = next(
+                (p for p in people if len(forms[0].split()) == 1 and p[0].split()[-1] == forms[0]),
+                None,
+            )
+            if home is not None:
+                home.append(forms[0])
+                found[key].remove(forms)
     return found
+
+
+def _org_then_person(phrase: str) -> list[str]:
+    """ "Defense Intelligence Kyrylo Budanov" is an organisation, then a person."""
+    words = phrase.split()
+    last_org = max((i for i, w in enumerate(words) if _ORG_WORDS.fullmatch(w)), default=-1)
+    rest = words[last_org + 1 :]
+    if last_org >= 0 and 2 <= len(rest) <= 3 and not _PLACE_WORDS.search(" ".join(rest)):
+        return [" ".join(words[: last_org + 1]), " ".join(rest)]
+    return [phrase]
+
+
+def _rule_entity(
+    phrase: str, start: int, text: str, seen: set[str], found: dict[str, list[list[str]]]
+) -> None:
+    words = phrase.split()
+    while words and (
+        words[0] in _LEADING or _DEMONYM.match(words[0]) or words[-1] in ("of", "de", "al")
+    ):
+        words = words[:-1] if words[-1] in ("of", "de", "al") else words[1:]
+    if len(words) > 4 or (words and _DEMONYM.match(words[-1])):
+        return  # a title-case headline, or an adjective ("North Korean"), not a name
+    name = " ".join(words)
+    if not name or name in seen:
+        return
+    sentence_start = start == 0 or text[max(0, start - 2) : start].strip() in (".", "", '"', "“")
+    if len(words) == 1 and not name.isupper() and (sentence_start or text.count(name) < 2):
+        return
+    seen.add(name)
+    if _ORG_WORDS.search(name) or name.isupper():
+        found["organizations"].append([name])
+    elif _PLACE_WORDS.search(name) or len(words) == 1:
+        found["places"].append([name])
+    elif 2 <= len(words) <= 3:
+        found["people"].append([name])
+
+
+# The one "same entity" rule, for the entities of one article and across a story's articles.
+ALIASES = Path(__file__).resolve().parent.parent / "data" / "aliases.yaml"
+_TRANSLIT = [("kh", "h"), ("zh", "j"), ("ts", "c"), ("y", "i"), ("w", "v"), ("ie", "i"), ("j", "i")]
+_TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "chief", "spokesman"}
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[’'`]", "'", text).casefold().strip()
+
+
+def skeleton(word: str) -> str:
+    """Consonant skeleton after transliteration folding: Kyrylo and Kirill -> 'krl'."""
+    w = fold(word)
+    for a, b in _TRANSLIT:
+        w = w.replace(a, b)
+    w = re.sub(r"[aeiou'\-]", "", w)
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+@lru_cache(maxsize=1)
+def alias_sets() -> dict[str, str]:
+    """folded alias -> canonical name."""
+    table: dict[str, str] = {}
+    for names in yaml.safe_load(ALIASES.read_text()):
+        for name in names:
+            table[fold(name)] = names[0]
+    return table
+
+
+def _person_words(form: str) -> list[str]:
+    return [w for w in re.findall(r"[\w'-]+", form) if fold(w) not in _TITLES]
+
+
+def same_entity(a: str, b: str, people: bool = True) -> bool:
+    fa, fb = fold(a), fold(b)
+    if fa == fb or re.sub(r"[\W_]+", " ", fa) == re.sub(r"[\W_]+", " ", fb):
+        return True
+    known = alias_sets()
+    if fa in known and known.get(fa) == known.get(fb):
+        return True
+    wa, wb = _person_words(a), _person_words(b)
+    if not (people and wa and wb and wa[0][:1].isupper() and wb[0][:1].isupper()):
+        return False
+    surname = skeleton(wa[-1])
+    # Same surname skeleton, and first names agree too when both are given.
+    return (
+        len(surname) >= 3
+        and surname == skeleton(wb[-1])
+        and (len(wa) == 1 or len(wb) == 1 or skeleton(wa[0]) == skeleton(wb[0]))
+    )

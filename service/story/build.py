@@ -1,155 +1,264 @@
-"""The story view from per-article results (the pipeline's JSON), without further model calls."""
+"""The story view from per-article results, without further model calls."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
-from urllib.parse import urlparse
+from typing import Literal
 
-from service.pipeline.models import Span
-from service.story.align import Conflict, Group, align, items_of
-from service.story.entities import canonicalize, resolver
+from service.pipeline.models import Span, SummaryResult
+from service.story.align import (
+    ATTRIBUTION,
+    Conflict,
+    Item,
+    Node,
+    cluster,
+    conflict_of,
+    evidenced_key,
+    number_key,
+    split_by_numbers,
+)
+from service.story.embed import Embedder, default_embedder
+from service.story.entities import canonicalize, resolver, speaker_key
 from service.story.models import Cluster, Discrepancy, Origin, Side, Story, StoryArticle, Support
 from service.story.origin import SourceOrigin, primary_origin
-from service.story.quantities import resolve_dates
+from service.story.outlets import article_names
+from service.story.quantities import quantities, resolve_dates
+from service.story.roles import role_conflicts
+from service.story.similarity import Similarity, canonical_terms, canonical_text
+from service.story.summary import display_text, write_summary
+
+Auto = Literal["auto"]
 
 
-def article_ids(results: list[dict[str, Any]]) -> list[str]:
-    """Outlet, else URL host, else position; made unique."""
-    ids: list[str] = []
-    for i, result in enumerate(results, 1):
-        source = result["source"]
-        base = (
-            source.get("outlet")
-            or (urlparse(source.get("url") or "").hostname or "").removeprefix("www.")
-            or f"article-{i}"
-        )
-        name, n = base, 2
-        while name in ids:
-            name, n = f"{base} ({n})", n + 1
-        ids.append(name)
-    return ids
+def _text_of(result: SummaryResult, original: str) -> str:
+    return result.source.extracted_text or original
 
 
-def _text_of(result: dict[str, Any], original: str) -> str:
-    return result["source"].get("extracted_text") or original
-
-
-def _support(article: str, claim: dict[str, Any], origin: str | None, own_voice: bool) -> Support:
-    return Support(
-        article=article,
-        claim_id=claim["id"],
-        text=claim["text"],
-        speaker=article if own_voice else claim["speaker"],
-        evidence=[Span(**s) for s in claim["evidence"]],
-        origin=origin,
-    )
-
-
-def _side(article: str, claim: dict[str, Any]) -> Side:
-    return Side(
-        article=article,
-        claim_id=claim["id"],
-        text=claim["text"],
-        evidence=[Span(**s) for s in claim["evidence"]],
-    )
-
-
-def _published(result: dict[str, Any]) -> date | None:
-    value = result["source"].get("published_at")
+def _published(result: SummaryResult) -> date | None:
+    value = result.source.published_at
     try:
         return date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
         return None
 
 
-def build_story(results: list[dict[str, Any]], texts: list[str]) -> Story:
-    ids = article_ids(results)
+def _items(ids: list[str], results: Sequence[SummaryResult], resolve: dict[str, str]) -> list[Item]:
+    items = []
+    for article, result in zip(ids, results, strict=True):
+        source = result.source
+        voices = {"the article", article, source.outlet}
+        for claim in result.claims:
+            speaker = speaker_key(claim.speaker, resolve)
+            items.append(
+                Item(
+                    article=article,
+                    claim=claim,
+                    terms=canonical_terms(claim.text, resolve),
+                    numbers=quantities(claim.text),
+                    speaker=speaker,
+                    outlet_voice=claim.speaker in voices or speaker in voices,
+                    key=evidenced_key(claim),
+                )
+            )
+    return sorted(items, key=lambda i: (i.article, i.number))
+
+
+def build_story(
+    results: Sequence[SummaryResult],
+    texts: Sequence[str],
+    names: Sequence[str | None] | None = None,
+    embed: Embedder | Auto | None = "auto",
+) -> Story:
+    """results: each article's pipeline result; texts: the text its evidence offsets point
+    into (the input; for HTML the extracted text is taken from the result); names: fallback
+    article names such as file names; embed: how claims are compared by meaning ("auto": the
+    pinned e5 model when installed; None: words only)."""
+    articles = article_names(results, texts, names)
+    ids = [a.id for a in articles]
+    full_texts = [_text_of(r, t) for r, t in zip(results, texts, strict=True)]
     mentions = [
-        (a, f["text"], e["type"])
+        (a, f.text, e.type)
         for a, r in zip(ids, results, strict=True)
-        for e in r["entities"]
-        for f in e["surface_forms"]
+        for e in r.entities
+        for f in e.surface_forms
     ]
     entities = canonicalize(mentions)
     resolve = resolver(entities)
-    origin_of = {
-        a: primary_origin(_text_of(r, t)) for a, r, t in zip(ids, results, texts, strict=True)
+    names_of = {alias: e.name for e in entities for alias in e.aliases}
+    origin_of = dict(zip(ids, (primary_origin(t) for t in full_texts), strict=True))
+
+    items = _items(ids, results, resolve)
+    embedder = default_embedder() if embed == "auto" else embed
+    sim = Similarity(
+        [i.terms for i in items], [canonical_text(i.claim.text, names_of) for i in items], embedder
+    )
+    groups = cluster(items, sim, resolve)
+    nodes = [node for g in groups for node in split_by_numbers([items[i] for i in g])]
+    centrality = {
+        id(it): sum(sim.score(k, j) for j in range(len(items))) for k, it in enumerate(items)
     }
-
-    def claim_origin(article: str, claim: dict[str, Any]) -> str:
-        # An article relaying an interview or event takes its facts from there, even the
-        # sentences it words in its own voice; otherwise the article is its own origin.
-        origin = origin_of[article]
-        return origin.key if origin is not None else f"article:{article}"
-
-    items = items_of(list(zip(ids, results, strict=True)), resolve)
-    groups, conflicts = align(items, resolve)
+    built = [_cluster(node, origin_of, centrality) for node in nodes]
+    built.sort(
+        key=lambda c: (-c.support, c.articles[0].article, _claim_number(c.articles[0].claim_id))
+    )
     multi: list[Cluster] = []
     single: list[Cluster] = []
-    for n, group in enumerate(
-        sorted(groups, key=lambda g: (-len(g.articles), g.items[0].article)), 1
-    ):
-        out = _cluster(f"k{n}", group, claim_origin)
-        (multi if out.support > 1 else single).append(out)
+    for n, c in enumerate(built, 1):
+        _number(c, f"k{n}")
+        (multi if c.support > 1 else single).append(c)
 
     dated = {
-        a: resolve_dates(_text_of(r, t), _published(r))
-        for a, r, t in zip(ids, results, texts, strict=True)
+        a: resolve_dates(t, _published(r)) for a, r, t in zip(ids, results, full_texts, strict=True)
     }
+    discrepancies = [_discrepancy(c, dated) for c in _conflicts(items, sim, resolve)] + [
+        Discrepancy(id="", kind="role", description=d, a=a, b=b)
+        for d, a, b in role_conflicts(ids, full_texts, entities)
+    ]
+    for n, d in enumerate(discrepancies, 1):
+        d.id = f"d{n}"
     origins = _origins(ids, origin_of)
+    sentences = write_summary(articles, multi, discrepancies, origins)
     return Story(
         articles=[
-            StoryArticle(
-                id=a,
-                outlet=r["source"].get("outlet"),
-                url=r["source"].get("url"),
-                published_at=r["source"].get("published_at"),
-                title=r["source"].get("title"),
-                claims=len(r["claims"]),
-            )
-            for a, r in zip(ids, results, strict=True)
+            a.model_copy(update={"claims": len(r.claims)})
+            for a, r in zip(articles, results, strict=True)
         ],
         entities=entities,
         clusters=multi,
         single_source=single,
-        discrepancies=[_discrepancy(f"d{i}", c, dated) for i, c in enumerate(conflicts, 1)],
+        discrepancies=discrepancies,
         origins=origins,
-        summary=_summary(ids, multi, conflicts, origins),
+        summary=" ".join(s.text for s in sentences),
+        summary_sentences=sentences,
     )
 
 
-def _cluster(cid: str, group: Group, claim_origin: Callable[[str, dict[str, Any]], str]) -> Cluster:
-    supports = [
-        _support(i.article, i.claim, claim_origin(i.article, i.claim), i.outlet_voice)
-        for i in group.items
-    ]
+def _claim_number(claim_id: str) -> int:
+    digits = "".join(ch for ch in claim_id if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def _number(c: Cluster, cid: str) -> None:
+    c.id = cid
+    for n, child in enumerate(c.specific, 1):
+        child.id, child.parent = f"{cid}.{n}", cid
+
+
+def _supports(
+    items: list[Item], origin_of: dict[str, SourceOrigin | None]
+) -> tuple[list[Support], list[str]]:
+    """One support per article, with all its claims and their evidence."""
+    by_article: dict[str, list[Item]] = {}
+    for item in items:
+        by_article.setdefault(item.article, []).append(item)
+    supports = []
+    for article, own in sorted(by_article.items()):
+        origin = origin_of[article]
+        spans: list[Span] = []
+        for item in own:
+            spans += [s for s in item.claim.evidence if s not in spans]
+        first = own[0]
+        supports.append(
+            Support(
+                article=article,
+                claim_id=first.claim.id,
+                claim_ids=[i.claim.id for i in own],
+                text=first.claim.text,
+                speaker=article if first.outlet_voice else first.claim.speaker,
+                evidence=spans,
+                # A relay of an interview or event takes its facts from there, even the
+                # sentences it words in its own voice; otherwise it is its own origin.
+                origin=origin.key if origin is not None else f"article:{article}",
+            )
+        )
     origins = sorted({s.origin for s in supports if s.origin})
-    first = group.items[0]
+    return supports, origins
+
+
+def _cluster(
+    node: Node, origin_of: dict[str, SourceOrigin | None], centrality: dict[int, float]
+) -> Cluster:
+    supports, origins = _supports(node.items, origin_of)
+    best, text = _wording(node, centrality)
     return Cluster(
-        id=cid,
-        text=first.claim["text"],
-        speaker=supports[0].speaker,
+        id="",
+        text=display_text(text, best.claim.speaker),
+        speaker=best.article if best.outlet_voice else best.claim.speaker,
+        # Each supporter's own wording of the figures: "nearly 40 percent", "up to 40%".
+        numbers=list(
+            dict.fromkeys(
+                q.text
+                for i in node.items
+                for q in quantities(i.claim.text)
+                if (q.value, q.unit) in node.key
+            )
+        )
+        or [f"{v:g}" for v, _ in sorted(node.key)],
         articles=supports,
-        support=len(group.articles),
+        support=len(supports),
         independent_support=len(origins),
         origins=origins,
+        specific=[_cluster(child, origin_of, centrality) for child in node.children],
     )
 
 
-def _discrepancy(did: str, c: Conflict, dated: dict[str, dict[str, str]]) -> Discrepancy:
+def _wording(node: Node, centrality: dict[int, float]) -> tuple[Item, str]:
+    """The words of the most central claim stating exactly the cluster's numbers; else the
+    source words of one (a claim whose figure its evidence lacks must not word a cluster
+    whose other supporters would then seem to state it)."""
+    ranked = sorted(node.items, key=lambda i: (-centrality[id(i)], i.number))
+    for item in ranked:
+        if number_key(item.claim.text) == node.key:
+            return item, item.claim.text
+    for item in ranked:
+        for span in item.claim.evidence:
+            if number_key(span.quote) == node.key:
+                return item, span.quote
+    return ranked[0], ranked[0].claim.text
+
+
+def _conflicts(items: list[Item], sim: Similarity, resolve: dict[str, str]) -> list[Conflict]:
+    """Number, scope and attribution conflicts; one per pair of articles and figures."""
+    found: dict[tuple[object, ...], Conflict] = {}
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if a.article == b.article:
+                continue
+            score = sim.score(i, j)
+            c = conflict_of(a, b, score, resolve)
+            voiced = not (a.outlet_voice or b.outlet_voice)
+            if c is None and score >= ATTRIBUTION and a.speaker != b.speaker and voiced:
+                c = Conflict("attribution", f"attributed to {a.speaker} and to {b.speaker}", a, b)
+            if c is not None:
+                figures = frozenset((q.value, q.unit) for q in a.numbers + b.numbers)
+                found.setdefault((c.kind, frozenset((a.article, b.article)), figures), c)
+    return list(found.values())
+
+
+def _discrepancy(c: Conflict, dated: dict[str, dict[str, str]]) -> Discrepancy:
     description = c.description
     for item in (c.a, c.b):
         for phrase, resolved in dated.get(item.article, {}).items():
-            if phrase.lower() in item.claim["text"].lower():
+            if phrase.lower() in item.claim.text.lower():
                 description += f"; {item.article}: '{phrase}' = {resolved}"
     return Discrepancy(
-        id=did,
+        id="",
         kind=c.kind,
         description=description,
-        a=_side(c.a.article, c.a.claim),
-        b=_side(c.b.article, c.b.claim),
+        a=Side(
+            article=c.a.article,
+            claim_id=c.a.claim.id,
+            text=c.a.claim.text,
+            evidence=c.a.claim.evidence,
+        ),
+        b=Side(
+            article=c.b.article,
+            claim_id=c.b.claim.id,
+            text=c.b.claim.text,
+            evidence=c.b.claim.evidence,
+        ),
     )
 
 
@@ -165,19 +274,4 @@ def _origins(ids: list[str], origin_of: dict[str, SourceOrigin | None]) -> list[
     ]
 
 
-def _summary(
-    ids: list[str], clusters: list[Cluster], conflicts: list[Conflict], origins: list[Origin]
-) -> str:
-    """Sentences built only from the clusters and discrepancies, so nothing here is ungrounded."""
-    parts = [f"{len(ids)} articles"]
-    relays = [o for o in origins if len(o.articles) > 1]
-    if relays:
-        parts[0] += "; " + "; ".join(
-            f"{', '.join(o.articles)} relay the same {o.description}" for o in relays
-        )
-    top = sorted(clusters, key=lambda c: (-c.independent_support, -c.support))[:3]
-    for c in top:
-        parts.append(f"{c.support} articles ({c.independent_support} independent) report: {c.text}")
-    if conflicts:
-        parts.append(f"{len(conflicts)} discrepancies, e.g. {conflicts[0].description}")
-    return ". ".join(p.rstrip(".") for p in parts) + "."
+__all__ = ["StoryArticle", "build_story"]

@@ -9,83 +9,29 @@ Budanov). The result does not depend on the order the articles come in.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
+from service.pipeline.entities import alias_sets, fold, name_parts, same_entity
+from service.pipeline.ground import normalize
 from service.story.models import StoryEntity
 from service.story.unionfind import UnionFind
-
-ALIASES = Path(__file__).resolve().parent.parent / "data" / "aliases.yaml"
-_TRANSLIT = [("kh", "h"), ("zh", "j"), ("ts", "c"), ("y", "i"), ("w", "v"), ("ie", "i"), ("j", "i")]
-_TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "chief", "spokesman"}
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[’'`]", "'", text).casefold().strip()
-
-
-def skeleton(word: str) -> str:
-    """Consonant skeleton after transliteration folding: Kyrylo and Kirill -> 'krl'."""
-    w = _fold(word)
-    for a, b in _TRANSLIT:
-        w = w.replace(a, b)
-    w = re.sub(r"[aeiou'\-]", "", w)
-    return re.sub(r"(.)\1+", r"\1", w)
-
-
-@lru_cache(maxsize=1)
-def alias_sets() -> dict[str, str]:
-    """folded alias -> canonical name."""
-    table: dict[str, str] = {}
-    for names in yaml.safe_load(ALIASES.read_text()):
-        for name in names:
-            table[_fold(name)] = names[0]
-    return table
-
-
-def _person_words(form: str) -> list[str]:
-    return [w for w in re.findall(r"[\w'-]+", form) if _fold(w) not in _TITLES]
-
-
-def same_entity(a: str, b: str, people: bool = True) -> bool:
-    fa, fb = _fold(a), _fold(b)
-    if fa == fb or re.sub(r"[\W_]+", " ", fa) == re.sub(r"[\W_]+", " ", fb):
-        return True
-    known = alias_sets()
-    if fa in known and known.get(fa) == known.get(fb):
-        return True
-    wa, wb = _person_words(a), _person_words(b)
-    if not (people and wa and wb and wa[0][:1].isupper() and wb[0][:1].isupper()):
-        return False
-    surname = skeleton(wa[-1])
-    # Same surname skeleton, and first names agree too when both are given.
-    return (
-        len(surname) >= 3
-        and surname == skeleton(wb[-1])
-        and (len(wa) == 1 or len(wb) == 1 or skeleton(wa[0]) == skeleton(wb[0]))
-    )
 
 
 def part_of(short: str, long: str) -> bool:
     """A short form inside a longer one ("Budanov" in "Kyrylo Budanov"). Weak evidence: a
     short form that fits two entities ("Korea") joins neither."""
-    ws, wl = set(re.findall(r"\w+", _fold(short))), set(re.findall(r"\w+", _fold(long)))
+    ws, wl = set(re.findall(r"\w+", fold(short))), set(re.findall(r"\w+", fold(long)))
     return bool(ws) and ws < wl and len(wl) <= 4
 
 
 def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _fold(name)).strip("-") or "entity"
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-") or "entity"
 
 
 def canonicalize(mentions: Iterable[tuple[str, str, str]]) -> list[StoryEntity]:
     """mentions: (article id, surface form, type). Order-independent: forms are sorted first."""
-    mentions = list(mentions)
+    # Names only: a date or model number is no entity, "Kyiv Saturday" is Kyiv.
+    mentions = [(a, part, t) for a, form, t in mentions for part in name_parts(form)]
     forms = sorted({(form, etype) for _, form, etype in mentions})
     sets = UnionFind(len(forms))
     # Every pair is compared: the grouping cannot depend on the order of articles.
@@ -107,7 +53,7 @@ def canonicalize(mentions: Iterable[tuple[str, str, str]]) -> list[StoryEntity]:
     entities = []
     for group in groups:
         names = [f for f, _ in group]
-        canonical = next((known[_fold(n)] for n in names if _fold(n) in known), None)
+        canonical = next((known[fold(n)] for n in names if fold(n) in known), None)
         name = canonical or max(names, key=lambda n: (len(n.split()), len(n), n))
         types = sorted({t for _, t in group})
         entities.append(
@@ -124,4 +70,9 @@ def canonicalize(mentions: Iterable[tuple[str, str, str]]) -> list[StoryEntity]:
 
 def resolver(entities: list[StoryEntity]) -> dict[str, str]:
     """folded surface form -> canonical entity id, for rewriting claims before comparing."""
-    return {_fold(alias): e.id for e in entities for alias in e.aliases}
+    return {fold(alias): e.id for e in entities for alias in e.aliases}
+
+
+def speaker_key(speaker: str, resolve: dict[str, str]) -> str:
+    """The canonical entity id of a speaker's name, else the name itself."""
+    return resolve.get(fold(normalize(speaker)), speaker)

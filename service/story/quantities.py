@@ -23,6 +23,11 @@ _QUANTITY = re.compile(rf"(?:{_HEDGES}\s+)?(?P<value>\d+(?:[.,]\d+)*)\s*{_UNITS}
 _UNIT_FOLD = {"percent": "%", "per cent": "%", "year": "years", "month": "months", "day": "days", "week": "weeks",
               "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km"}  # fmt: skip
 _YEAR = re.compile(r"^(19|20)\d\d$")
+# Right before a number: a month ("Jan. 21", "June 5"), or a model name ("KN-23").
+_DATE_BEFORE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$"
+)
+_NAME_BEFORE = re.compile(r"[A-Za-z]-$")
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,11 @@ def quantities(text: str) -> list[Quantity]:
     for m in _QUANTITY.finditer(text):
         raw = m.group("value").replace(",", "")
         unit = (m.group("unit") or "").lower()
-        if not unit and _YEAR.match(raw):
-            continue  # a year is a date, compared elsewhere
+        before = text[: m.start()]
+        if _NAME_BEFORE.search(before):
+            continue  # "KN-23" is a name
+        if not unit and (_YEAR.match(raw) or _DATE_BEFORE.search(before)):
+            continue  # a year or a day is a date, compared elsewhere
         try:
             value = float(raw)
         except ValueError:

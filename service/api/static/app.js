@@ -856,7 +856,7 @@
 
     // Clusters × articles.
     const table = el('table', { class: 'matrix', id: 'story-matrix' });
-    table.append(el('caption', { text: 'Claims stated by two or more articles (✓ = the article states it; hover for its wording)' }));
+    table.append(el('caption', { text: 'Claims stated by two or more articles (✓ = the article states it; hover for its wording). ↳ rows: the same fact with a figure, supported only by the articles that state that figure.' }));
     const headRow = el('tr', {}, el('th', { scope: 'col', text: 'Claim' }));
     for (const a of articles) {
       headRow.append(el('th', { scope: 'col', class: 'article-col', title: a.title || a.url || a.id, text: a.id }));
@@ -864,22 +864,33 @@
     headRow.append(el('th', { scope: 'col', class: 'num', text: 'Support' }), el('th', { scope: 'col', class: 'num', text: 'Independent' }));
     table.append(el('thead', {}, headRow));
     const body = el('tbody');
-    for (const c of clusters) {
-      const row = el('tr', { dataset: { cluster: c.id } },
-        el('th', { scope: 'row', class: 'claim-cell' },
-          el('span', { class: 'cell-text', text: c.text }),
-          el('span', { class: 'cell-speaker', text: c.speaker })));
+    // One row per cluster; the same fact with a figure ("up to 40%") nested under it, with
+    // its own ticks: only the articles that state the figure support it.
+    const clusterRow = (c, parent) => {
+      const claimCell = el('th', { scope: 'row', class: 'claim-cell' });
+      if (parent) {
+        claimCell.append(el('span', { class: 'nest', 'aria-hidden': 'true', text: '↳ ' }),
+          el('span', { class: 'visually-hidden', text: `Figure within ${parent.id}: ` }));
+        for (const n of c.numbers || []) claimCell.append(el('span', { class: 'badge figure', text: n }), ' ');
+      }
+      claimCell.append(el('span', { class: 'cell-text', text: c.text }), el('span', { class: 'cell-speaker', text: c.speaker }));
+      const row = el('tr', { class: parent ? 'specific' : null, dataset: parent ? { cluster: c.id, parent: parent.id } : { cluster: c.id } }, claimCell);
       for (const a of articles) {
         const support = (c.articles || []).find((s) => s.article === a.id);
         if (support) {
+          const ids = (support.claim_ids || [support.claim_id]).join(', ');
           row.append(el('td', { class: 'tick', title: support.text },
-            link(a.id, support.claim_id, '✓', `${a.id} (${support.claim_id}): ${support.text}`)));
+            link(a.id, support.claim_id, '✓', `${a.id} (${ids}): ${support.text}`)));
         } else {
           row.append(el('td', { class: 'no-tick' }, el('span', { 'aria-hidden': 'true', text: '·' }), el('span', { class: 'visually-hidden', text: 'not stated' })));
         }
       }
       row.append(el('td', { class: 'num', text: String(c.support) }), el('td', { class: 'num', text: String(c.independent_support) }));
-      body.append(row);
+      return row;
+    };
+    for (const c of clusters) {
+      body.append(clusterRow(c, null));
+      for (const s of c.specific || []) body.append(clusterRow(s, c));
     }
     if (!clusters.length) {
       body.append(el('tr', { class: 'empty' }, el('td', { colspan: String(articles.length + 3), text: 'No claim is stated by more than one article.' })));
@@ -906,11 +917,13 @@
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Article' }), el('th', { scope: 'col', text: 'Speaker' }), el('th', { scope: 'col', text: 'Claim' }))));
     const singleBody = el('tbody');
     for (const c of single) {
-      const s = (c.articles || [])[0] || {};
-      singleBody.append(el('tr', {},
-        el('td', { class: 'nowrap' }, s.article ? link(s.article, s.claim_id, s.article, `Show ${s.claim_id} in ${s.article}`) : '–'),
-        el('td', { class: 'speaker', text: c.speaker }),
-        el('td', { text: c.text })));
+      for (const [x, nested] of [[c, false], ...(c.specific || []).map((k) => [k, true])]) {
+        const s = (x.articles || [])[0] || {};
+        singleBody.append(el('tr', { class: nested ? 'specific' : null },
+          el('td', { class: 'nowrap' }, s.article ? link(s.article, s.claim_id, s.article, `Show ${s.claim_id} in ${s.article}`) : '–'),
+          el('td', { class: 'speaker', text: x.speaker }),
+          el('td', {}, nested ? el('span', { class: 'nest', text: '↳ ' }) : '', x.text)));
+      }
     }
     singleTable.append(singleBody);
     container.append(el('details', { class: 'section-details', open: single.length <= 40 },
@@ -947,7 +960,8 @@
 
   function side(s, link) {
     const box = el('div', { class: 'side' },
-      el('p', { class: 'side-head' }, el('strong', { text: s.article }), ' ', link(s.article, s.claim_id, s.claim_id, `Show ${s.claim_id} in ${s.article}`)),
+      el('p', { class: 'side-head' }, el('strong', { text: s.article }), ' ',
+        s.claim_id ? link(s.article, s.claim_id, s.claim_id, `Show ${s.claim_id} in ${s.article}`) : el('span', { class: 'muted', text: 'in the text' })),
       el('p', { class: 'side-text', text: s.text }));
     const quotes = (s.evidence || []).map((span) => span.quote);
     // The claim's wording only adds something when it differs from its evidence.
