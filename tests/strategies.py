@@ -128,7 +128,7 @@ def scripted(data: st.DataObject) -> Any:
         sentences = [
             {"claim": data.draw(st.sampled_from(ids)),
              "text": data.draw(pick)}
-            for _ in range(data.draw(st.integers(1, 3)))
+            for _ in range(data.draw(st.integers(1, 2)))
         ]  # fmt: skip
         return json.dumps({"summary": sentences, "headline": data.draw(pick)[:100] or "None"})
 

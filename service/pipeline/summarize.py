@@ -36,13 +36,15 @@ def _schema(base: dict[str, Any], ids: list[str]) -> dict[str, Any]:
     return schema
 
 
-def ask_summary(ctx: RunContext, top: list[Claim], max_words: int) -> dict[str, Any]:
+def ask_summary(ctx: RunContext, top: list[Claim]) -> dict[str, Any]:
+    """The model's sentences do not depend on the word limit (the pipeline fits them), so
+    one call, served from the prompt cache afterwards, answers every length."""
     listing = defuse("\n".join(f"[{c.id}] ({c.speaker}) {c.text}" for c in top))
     prompt = ctx.prompt(SUMMARIZE)
     assert prompt.schema is not None
     return ctx.ask_standalone(
         SUMMARIZE,
-        {"claims": listing, "max_words": max_words},
+        {"claims": listing},
         schema=_schema(prompt.schema, [c.id for c in top]),
         label="summarize",
     )
@@ -66,40 +68,45 @@ def unsupported(text: str, cited: str, injected: frozenset[str]) -> list[str]:
 
 def _sentences(
     data: dict[str, Any], by_id: dict[str, Claim], warnings: list[str], injected: frozenset[str]
-) -> list[tuple[str, list[str]]]:
-    kept: list[tuple[str, list[str]]] = []
+) -> list[tuple[str, str]]:
+    """(sentence, claim id) for each summary sentence of the model's; a sentence that fails
+    its checks stands as the claim it restates, which is whole and grounded."""
+    kept: list[tuple[str, str]] = []
     for n, item in enumerate(data.get("summary") or [], 1):
         text = " ".join(str(item.get("text", "")).split())
-        ids = [i for i in [item.get("claim")] if i in by_id]
-        cited = " ".join(f"{by_id[i].speaker} {by_id[i].text}" for i in ids)
-        if not ids or not complete(text):
-            warnings.append(f"summary sentence {n} dropped: incomplete or citing no claim")
-        elif unsupported(text, cited, injected):
+        cid = str(item.get("claim", ""))
+        if cid not in by_id:
+            warnings.append(f"summary sentence {n} dropped: it cites no claim shown")
+            continue
+        claim = by_id[cid]
+        if not complete(text):
+            warnings.append(f"summary sentence {n} dropped: incomplete; its claim stands instead")
+            text = claim.text
+        elif unsupported(text, f"{claim.speaker} {claim.text}", injected):
             # Not quoted back: the model's unsupported words may be an article's injection.
             warnings.append(f"summary sentence {n} dropped: numbers or names not in its claims")
-        else:
-            kept.append((text, ids))
+            text = claim.text
+        kept.append((text, cid))
     return kept
 
 
 def _fit(
-    sentences: list[tuple[str, list[str]]], ranked: list[Claim], max_words: int
+    sentences: list[tuple[str, str]], ranked: list[Claim], max_words: int
 ) -> tuple[str, list[str]]:
-    """Whole sentences within the limit; else the most important claim that fits."""
+    """Whole sentences within the limit: the model's first, then the most important claims
+    not yet stated that still fit, so a longer summary covers more. Never a cut sentence."""
     text: list[str] = []
     ids: list[str] = []
-    for sentence, cited in sentences:
-        if len(" ".join([*text, sentence]).split()) > max_words:
-            break
+    candidates = sentences + [(c.text, c.id) for c in ranked]
+    for sentence, cid in candidates:
+        if cid in ids or len(" ".join([*text, sentence]).split()) > max_words:
+            continue
         text.append(sentence)
-        ids += [i for i in cited if i not in ids]
+        ids.append(cid)
     if text:
         return " ".join(text), ids
-    for claim in ranked:
-        if len(claim.text.split()) <= max_words:
-            return claim.text, [claim.id]
-    first = sentences[0] if sentences else (ranked[0].text, [ranked[0].id])
-    return first[0], list(first[1])  # over the limit rather than cut: a warning says so
+    first = sentences[0] if sentences else (ranked[0].text, ranked[0].id)
+    return first[0], [first[1]]  # over the limit rather than cut: a warning says so
 
 
 def write_summary(
@@ -113,7 +120,7 @@ def write_summary(
         return Summary(headline="", summary="", key_points=[], word_count=0)
     top = ranked[:SHOWN]
     by_id = {c.id: c for c in top}
-    data = ask_summary(ctx, top, max_words)
+    data = ask_summary(ctx, top)
     summary, ids = _fit(_sentences(data, by_id, warnings, injected), ranked, max_words)
     words = len(summary.split())
     if words > max_words:
