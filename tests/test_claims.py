@@ -127,3 +127,21 @@ def test_a_quotation_that_continues_cites_the_sentence_of_its_speaker() -> None:
 def test_rank_puts_the_headline_number_first() -> None:
     ranked = rank(_claims(), None)
     assert "40%" in ranked[0].text
+
+
+def test_attribution_patterns_the_small_parser_misreads() -> None:
+    text = (
+        "Western intelligence estimates that North Korea has sent millions of artillery shells.\n"
+        "Russia has secured ballistic missiles from Iran in recent weeks, and Budanov said it "
+        "was also boosting its production of glide bombs.\n"
+        "Budanov, however, remains hopeful about a ceasefire, believing that a deal is possible.\n"
+        "As intelligence reveals increasing shipments of artillery, the war drags on.\n"
+    )
+    claims = _claims(text)
+    assert _find(claims, "millions").speaker == "Western intelligence"
+    iran, glide = _find(claims, "from Iran"), _find(claims, "glide bombs")
+    assert iran is not glide
+    assert iran.speaker == "Example News"  # the outlet's narration, split off
+    assert glide.speaker == "Budanov"
+    assert _find(claims, "ceasefire").speaker == "Budanov"
+    assert _find(claims, "shipments").speaker in ("unattributed", "Example News")

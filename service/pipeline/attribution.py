@@ -26,8 +26,11 @@ SPEECH_VERBS = frozenset(
     "report estimate believe acknowledge admit write predict suggest assert allege confirm deny "
     "reveal urge describe mention observe caution complain recall comment declare think call "
     "point conclude testify highlight underscore speculate connect link cite indicate voice "
-    "signal accuse blame present disclose share maintain contend assess recount".split()
+    "signal accuse blame present disclose share maintain contend assess recount criticize "
+    "criticise condemn praise label term dismiss reject welcome".split()
 )
+# "Western intelligence estimates that …" parses "estimates" as a noun heading the sentence.
+_NOUN_PARSED_VERBS = frozenset("estimates says claims reports warns believes states".split())
 _ANONYMOUS = frozenset(
     "source sources official officials people person insider insiders report reports".split()
 )
@@ -96,8 +99,18 @@ def _speaker_name(
         return found.name if found else None
     # A named group without a name-tag ("Western intelligence", "Ukrainian intelligence"):
     # the head and its modifiers, not the clauses hanging off it.
-    words = [t for t in head.lefts if t.dep_ in ("compound", "amod", "nmod")] + [head]
-    named = any(t.text[:1].isupper() for t in words) or head.lemma_.lower() in INSTITUTIONS
+    # (a subject misparsed as the compound of a verb read as a noun keeps its modifiers)
+    owner = (
+        head.head if head.dep_ == "compound" and head.head.lower_ in _NOUN_PARSED_VERBS else head
+    )
+    words = [t for t in owner.lefts if t.dep_ in ("compound", "amod", "nmod")]
+    words = words if owner is not head else [*words, head]
+    # An institution is named by its modifier or article ("the department", "Western
+    # intelligence"); a bare "intelligence reveals" names no one.
+    institution = head.lemma_.lower() in INSTITUTIONS and (
+        len(words) > 1 or any(c.dep_ == "det" for c in head.children)
+    )
+    named = any(t.text[:1].isupper() for t in words) or institution
     if named and head.lower_ not in PERSONAL:
         return " ".join(t.text for t in words)
     return None
@@ -106,10 +119,13 @@ def _speaker_name(
 def _speaks(head: Token) -> bool:
     """A subject that can assert something: a person, a group of people, an institution —
     not "the revelations highlight …", which is the outlet's narration."""
+    phrase = head.doc[head.left_edge.i : head.right_edge.i + 1]
     return (
         head.pos_ in ("PROPN", "PRON")
         or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
         or head.lemma_.lower() in INSTITUTIONS | _ANONYMOUS | ROLE_NOUNS | _PEOPLE_NOUNS
+        # "South Korea's representative to the UN, Hwang Joon-kook, said …"
+        or any(e.label_ == "PERSON" for e in phrase.ents)
     )
 
 
@@ -141,7 +157,12 @@ def _according(doc: Doc, people: People, offset: int) -> Attribution | None:
 
 def _speech_verb(doc: Doc) -> tuple[Token, Token | None] | None:
     """The sentence's speech verb and its subject, the main clause's first."""
-    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_VERBS]
+    verbs = [
+        t
+        for t in doc
+        if (t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH_VERBS)
+        or (t.dep_ == "ROOT" and t.lower_ in _NOUN_PARSED_VERBS)
+    ]
     verbs.sort(key=lambda t: (t.dep_ != "ROOT", t.i))
     for verb in verbs:
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -151,6 +172,9 @@ def _speech_verb(doc: Doc) -> tuple[Token, Token | None] | None:
         if agent is not None:
             subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        if subject is None and not passive and verb.dep_ in ("advcl", "xcomp", "conj"):
+            # "Budanov remains hopeful, believing that …": the clause shares its subject.
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
         if subject is None and not passive:
             subject = _misparsed_subject(doc, verb)
         if subject is None and not passive:
@@ -165,8 +189,10 @@ def _misparsed_subject(doc: Doc, verb: Token) -> Token | None:
     """The small parser sometimes hangs "…, Kyrylo Budanov, highlighted" off an earlier noun
     and leaves the verb without a subject: take the person named right before the verb."""
     before = doc[verb.i - 1] if verb.i > 0 else None
-    if before is not None and before.pos_ == "PROPN":
-        return before
+    if before is not None and (
+        before.pos_ == "PROPN" or (before.pos_ == "NOUN" and _speaks(before))
+    ):
+        return before  # "… Kyrylo Budanov said", "Western intelligence estimates that …"
     people = [e for e in doc.ents if e.label_ == "PERSON" and e.end <= verb.i]
     if people and verb.i - people[-1].end <= 2:
         return people[-1].root

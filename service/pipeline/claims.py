@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from service.pipeline.attribution import Attribution, attribute, has_quotation
+from service.pipeline.attribution import NARRATION, Attribution, attribute, has_quotation
 from service.pipeline.clean import CleanDoc
 from service.pipeline.ground import numbers_in
 from service.pipeline.kinds import classify
@@ -84,7 +84,8 @@ class ClaimBuilder:
                 continue
             for composed in compose(parsed, sentence.start, att, self.people):
                 if len(composed.text.split()) >= _MIN_WORDS:
-                    claims.append(self._claim(len(claims) + 1, sentence, att, composed))
+                    own = att if composed.attributed else NARRATION
+                    claims.append(self._claim(len(claims) + 1, sentence, own, composed))
         return claims
 
     def _claim(self, n: int, sentence: Sentence, att: Attribution, c: Composed) -> Claim:

@@ -87,7 +87,8 @@ class People:
 
 def strip_form(text: str) -> str:
     """A name as written, less bullets or dashes before it and a possessive after it."""
-    return _POSSESSIVE_END.sub("", _LEADING_MARKS.sub("", " ".join(text.split())))
+    form = _POSSESSIVE_END.sub("", _LEADING_MARKS.sub("", " ".join(text.split())))
+    return form[4:] if form.lower().startswith("the ") else form
 
 
 def _is_name(ent: Span) -> bool:

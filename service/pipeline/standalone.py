@@ -35,6 +35,9 @@ class Substitution:
 class Composed:
     text: str
     substitutions: list[Substitution] = field(default_factory=list)
+    # False for a clause split off a sentence whose speech verb it does not contain
+    # ("Russia has secured missiles from Iran, and Budanov said …": the first is narration).
+    attributed: bool = True
 
 
 def quoted_tokens(doc: Doc) -> set[int]:
@@ -135,7 +138,9 @@ def _clause_splits(doc: Doc, att: Attribution) -> list[set[int]]:
     if att.verb_token is not None and att.cue in ("said", "quote"):
         verb = doc[att.verb_token]
         head = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-    if head is None:
+    if head is None or (att.verb_token is not None and doc[att.verb_token].dep_ == "conj"):
+        # "Russia has secured missiles from Iran, and Budanov said …": the clauses of the
+        # sentence, not of what was said.
         head = next((t for t in doc if t.dep_ == "ROOT"), None)
     if head is None or head.i in quoted:
         return []
@@ -203,4 +208,8 @@ def compose(doc: Doc, offset: int, att: Attribution, people: People) -> list[Com
     """One claim per independent clause of the sentence, each reading alone."""
     reps = _replacements(doc, offset, att, people)
     parts = _clause_splits(doc, att) or [{t.i for t in doc}]
-    return [_render(doc, keep, reps) for keep in parts]
+    composed = [_render(doc, keep, reps) for keep in parts]
+    if len(parts) > 1 and att.cue in ("said", "quote") and att.verb_token is not None:
+        for part, c in zip(parts, composed, strict=True):
+            c.attributed = att.verb_token in part
+    return composed
