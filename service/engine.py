@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from service.config import Settings
 from service.llm.backend import Backend
+from service.pipeline.check import CHECK_PROMPT, Checker, load_checker
 from service.pipeline.clean import CleanDoc
 from service.pipeline.context import PREFIX
 from service.pipeline.models import SummaryResult
@@ -54,6 +55,7 @@ class Engine:
         self._recent: OrderedDict[str, tuple[SummaryResult, bytes]] = OrderedDict()
         self._recent_lock = threading.Lock()
         self._config_key: str | None = None
+        self._checker: Checker | None = None
 
     @property
     def backend(self) -> Backend:
@@ -63,6 +65,17 @@ class Engine:
 
                 self._backend = build_backend(self.settings)
             return self._backend
+
+    @property
+    def checker(self) -> Checker | None:
+        """The faithfulness checker when the settings turn it on."""
+        if not self.settings.check_faithfulness:
+            return None
+        if self._checker is None:
+            self._checker = load_checker(
+                self.backend.model_id, self.prompts, self.settings.check_threshold
+            )
+        return self._checker
 
     def warm(self) -> None:
         """Build the backend and load the model now rather than on the first request."""
@@ -80,8 +93,14 @@ class Engine:
         """Everything besides the article that decides a result: prompts, model, pipeline."""
         if self._config_key is None:
             prompts = {n: self.prompts.get(n).sha256 for n in PIPELINE_PROMPTS}
+            checker = self.checker
             blob = json.dumps(
-                {"prompts": prompts, "model": self.backend.model_id, "pipeline": PIPELINE_VERSION},
+                {"prompts": prompts, "model": self.backend.model_id, "pipeline": PIPELINE_VERSION}
+                | (
+                    {"check": [self.prompts.get(CHECK_PROMPT).sha256, checker.threshold]}
+                    if checker
+                    else {}
+                ),
                 sort_keys=True,
             )
             self._config_key = hashlib.sha256(blob.encode()).hexdigest()
@@ -126,6 +145,7 @@ class Engine:
                 self.prompts,
                 window_sentences=self.settings.window_sentences,
                 doc=doc,
+                check=self.checker,
             )
             self._record_usage(result)
             if doc is not None:

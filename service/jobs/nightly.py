@@ -17,6 +17,7 @@ def run_nightly_eval(
 
     from evals.cases import load_cases
     from evals.cli import CASES, RUNS, load_thresholds
+    from evals.judge import report_checker, use_checker
     from evals.outputs import write_run
     from evals.runner import RunConfig, run_eval
 
@@ -28,9 +29,11 @@ def run_nightly_eval(
         thresholds=load_thresholds(),
         window_sentences=engine.settings.window_sentences,
     )
+    checker = use_checker(config, engine.backend, engine.prompts)  # gates once calibrated
     summary, records = run_eval(
         load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
     )
+    report_checker(summary, checker)
     write_run(out, summary, records)
     jobs.store.record_eval_run(summary["run_id"], started, summary["passed"], summary)
     log.info("nightly eval %s: %s", summary["run_id"], "passed" if summary["passed"] else "failed")

@@ -16,6 +16,7 @@ from service.llm.backend import Backend
 from service.llm.errors import LLMError
 from service.llm.tokens import count_tokens
 from service.pipeline.budget import estimate_tokens, fit_sentences, plan_chunks
+from service.pipeline.check import Checker, check_result
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import PREFIX, RunContext
 from service.pipeline.entities import canonical_speakers, ground_entities, rule_entities
@@ -112,6 +113,7 @@ def summarize_article(
     prompts: PromptLibrary,
     window_sentences: int = 5,
     doc: CleanDoc | None = None,
+    check: Checker | None = None,
 ) -> SummaryResult:
     """`doc`: the article already cleaned by the caller (the engine cleans to find stored
     results), so HTML is not extracted twice."""
@@ -188,6 +190,8 @@ def summarize_article(
     # Entities from the model when its prompt asks for them (summarize@v1), else by rule.
     entities = ground_entities(data, readable) or ground_entities(rule_entities(readable), readable)
     canonical_speakers(claims, entities, outlet_of(article))
+    if check is not None:  # opt-in: flags doubtful claims and key points, drops nothing
+        check_result(ctx, check, chunks, chunk_texts, claims, summary)
 
     result = SummaryResult(
         source=Source(

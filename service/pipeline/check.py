@@ -1,0 +1,107 @@
+"""The faithfulness checker: the probability the model gives to "yes" when asked whether the
+article states a claim or key point, read from one forward pass on the cached article prefix.
+
+Opt-in at run time (SUMMARIZER_CHECK_FAITHFULNESS): it flags the claims and key points it
+doubts, with their probability, and never drops them: a doubt is for the analyst to read.
+The threshold is fitted by `summarizer eval calibrate` for one model and one prompt version;
+any other pair is reported as uncalibrated instead of silently borrowing it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from service.llm.errors import LLMError
+from service.pipeline.budget import Chunk
+from service.pipeline.context import PREFIX, RunContext
+from service.pipeline.models import Claim, Summary
+from service.prompts import PromptLibrary, conversation
+
+CHECK_PROMPT = "check"
+CALIBRATION = Path(__file__).resolve().parent.parent / "data" / "check-calibration.json"
+UNCALIBRATED_THRESHOLD = 0.5  # "more likely no than yes", used only when nothing was fitted
+
+
+@dataclass(frozen=True)
+class Checker:
+    threshold: float
+    calibrated: bool
+
+
+def load_checker(
+    model_id: str,
+    prompts: PromptLibrary,
+    threshold: float | None = None,
+    path: Path = CALIBRATION,
+) -> Checker:
+    """The fitted threshold when the calibration is for this model and prompt text."""
+    if threshold is not None:
+        return Checker(threshold, calibrated=False)
+    if path.exists():
+        cal = json.loads(path.read_text())
+        if cal.get("model") == model_id and cal.get("sha256") == prompts.get(CHECK_PROMPT).sha256:
+            return Checker(float(cal["threshold"]), calibrated=True)
+    return Checker(UNCALIBRATED_THRESHOLD, calibrated=False)
+
+
+def statement_of(text: str, speaker: str) -> str:
+    """A claim as one self-contained statement, its speaker included (the checker is asked
+    about the speaker too)."""
+    if speaker.lower() in ("article", "the article"):
+        return text
+    return f"According to {speaker}: {text}"
+
+
+def support_probability(ctx: RunContext, article: str, statement: str) -> float | None:
+    """P(yes) for "does the article state this?", or None when the model call failed."""
+    task = ctx.prompt(CHECK_PROMPT)
+    messages = conversation(
+        ctx.prompt(PREFIX), task, {"article": article}, {"statement": statement}
+    )
+    try:
+        answer = ctx.backend.yes_probability(messages, label=task.name, prompt_version=task.ref)
+    except LLMError:
+        return None  # unscored, not flagged: the result says the probability is unknown
+    ctx.calls.append(answer.usage)
+    return answer.probability
+
+
+def check_result(
+    ctx: RunContext,
+    checker: Checker,
+    chunks: list[Chunk],
+    chunk_texts: list[str],
+    claims: list[Claim],
+    summary: Summary,
+) -> None:
+    """Score every claim and key point on the article text it was drawn from; flag those
+    below the threshold (in place), and say so in the warnings."""
+    text_of_sentence = {
+        s.id: text for c, text in zip(chunks, chunk_texts, strict=True) for s in c.sentences
+    }
+    first_text = chunk_texts[0]
+    by_id = {c.id: c for c in claims}
+    flagged = 0
+    for claim in claims:
+        article = text_of_sentence.get(claim.sentence_ids[0], first_text)
+        flagged += _score(ctx, checker, claim, article, statement_of(claim.text, claim.speaker))
+    for point in summary.key_points:
+        source = by_id.get(point.claim_ids[0])
+        article = text_of_sentence.get(source.sentence_ids[0], first_text) if source else first_text
+        flagged += _score(ctx, checker, point, article, point.text)
+    if flagged:
+        note = "" if checker.calibrated else " (threshold not calibrated for this model)"
+        ctx.warnings.append(
+            f"{flagged} claim(s) or key point(s) flagged: the faithfulness checker doubts the "
+            f"article states them (probability below {checker.threshold:.2f}){note}"
+        )
+
+
+def _score(ctx: RunContext, checker: Checker, item: Any, article: str, statement: str) -> int:
+    probability = support_probability(ctx, article, statement)
+    item.support_probability = None if probability is None else round(probability, 4)
+    item.flagged = probability is not None and probability < checker.threshold
+    return int(item.flagged)
