@@ -22,7 +22,13 @@ from evals.judge_metrics import figures, fit_threshold, split_of
 from evals.runner import RunConfig
 from evals.scorers import Score
 from service.llm.backend import Backend
-from service.pipeline.check import CALIBRATION, CHECK_PROMPT, statement_of, support_probability
+from service.pipeline.check import (
+    CALIBRATION,
+    CHECK_PROMPT,
+    key_point_probability,
+    statement_of,
+    support_probability,
+)
 from service.pipeline.clean import clean_text
 from service.pipeline.context import PREFIX, RunContext
 from service.pipeline.segment import render, split_sentences
@@ -149,23 +155,27 @@ def faithfulness(
     def score(case: Case, result: dict[str, Any] | None) -> Score:
         if result is None:
             return Score("faithfulness", 0.0, {"error": "no result"}, False)
-        points = [k["text"] for k in result["summary"]["key_points"]]
-        claims = [statement_of(c["text"], c["speaker"]) for c in result["claims"]]
-        probs = score_statements(backend, prompts, case.article_text, points + claims)
-        rows = [
+        claims = result["claims"]
+        probs = score_statements(
+            backend,
+            prompts,
+            case.article_text,
+            [statement_of(c["text"], c["speaker"]) for c in claims],
+        )
+        by_id = dict(zip((c["id"] for c in claims), probs, strict=True))
+        points = [
             {
-                "text": t,
-                "kind": kind,
-                "probability": p,
-                "supported": p is not None and p >= threshold,
+                "text": k["text"],
+                "probability": key_point_probability([by_id.get(i) for i in k["claim_ids"]]),
             }
-            for t, p, kind in zip(
-                points + claims,
-                probs,
-                ["key_point"] * len(points) + ["claim"] * len(claims),
-                strict=True,
-            )
+            for k in result["summary"]["key_points"]
         ]
+        rows = [{"kind": "key_point", **k} for k in points] + [
+            {"kind": "claim", "text": c["text"], "speaker": c["speaker"], "probability": p}
+            for c, p in zip(claims, probs, strict=True)
+        ]
+        for row in rows:
+            row["supported"] = row["probability"] is not None and row["probability"] >= threshold
         judged = [
             r["supported"]
             for r in rows

@@ -99,7 +99,11 @@ def test_run_time_check_flags_doubtful_claims_and_drops_none(
     assert any(c.flagged for c in checked.claims) and not all(c.flagged for c in checked.claims)
     assert all(k.support_probability is not None for k in checked.summary.key_points)
     assert any("flagged" in w for w in checked.warnings)
-    assert len(chat.checked) == len(checked.claims) + len(checked.summary.key_points)
+    assert len(chat.checked) == len(checked.claims)  # key points are scored by their claims
+    for point in checked.summary.key_points:
+        mine = [c for c in checked.claims if c.id in point.claim_ids]
+        assert point.support_probability == min(c.support_probability or 1.0 for c in mine)
+        assert point.flagged == any(c.flagged for c in mine)
     checks = [c for c in checked.usage.calls if c.label == "check"]
     assert len(checks) == len(chat.checked) and all(c.completion_tokens == 0 for c in checks)
 
@@ -235,12 +239,19 @@ def test_eval_gate_fails_a_key_point_the_checker_doubts(
     case = load_case(Path(__file__).parent.parent / "evals" / "cases" / "seed_004_unnamed.yaml")
     result = {
         "summary": {
-            "key_points": [{"text": "Budanov said a truce is needed."}, {"text": "Trump said so."}]
+            "key_points": [
+                {"text": "Budanov said a truce is needed.", "claim_ids": ["c1"]},
+                {"text": "Trump said so. Budanov said so.", "claim_ids": ["c2", "c1"]},
+            ]
         },
-        "claims": [{"text": "Budanov said so.", "speaker": "article"}],
+        "claims": [
+            {"id": "c1", "text": "A truce is needed.", "speaker": "Kyrylo Budanov"},
+            {"id": "c2", "text": "So it is.", "speaker": "Donald Trump"},
+        ],
     }
     score = faithfulness(backend, prompts, 0.5)(case, result)
     assert score.value == 0.5  # one of two key points below the threshold: the gate (1.0) fails
-    probabilities = [r["probability"] for r in score.details["statements"]]
-    assert probabilities[0] > 0.5 > probabilities[1]
+    rows = score.details["statements"]
+    assert [r["kind"] for r in rows] == ["key_point", "key_point", "claim", "claim"]
+    assert rows[0]["probability"] > 0.5 > rows[1]["probability"] == rows[3]["probability"]
     assert YES[0] == "yes"

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from service.llm.errors import LLMError
 from service.pipeline.budget import Chunk
 from service.pipeline.context import PREFIX, RunContext
-from service.pipeline.models import Claim, Summary
+from service.pipeline.models import Claim, KeyPoint, Summary
 from service.prompts import PromptLibrary, conversation
 
 CHECK_PROMPT = "check"
@@ -69,6 +68,13 @@ def support_probability(ctx: RunContext, article: str, statement: str) -> float 
     return answer.probability
 
 
+def key_point_probability(probabilities: list[float | None]) -> float | None:
+    """A key point is the text of its claims: it is as doubtful as its most doubtful claim
+    (and costs no model call of its own)."""
+    known = [p for p in probabilities if p is not None]
+    return min(known) if known and len(known) == len(probabilities) else None
+
+
 def check_result(
     ctx: RunContext,
     checker: Checker,
@@ -77,21 +83,21 @@ def check_result(
     claims: list[Claim],
     summary: Summary,
 ) -> None:
-    """Score every claim and key point on the article text it was drawn from; flag those
-    below the threshold (in place), and say so in the warnings."""
+    """Score every claim on the article text it was drawn from, and every key point by its
+    claims; flag those below the threshold (in place), and say so in the warnings."""
     text_of_sentence = {
         s.id: text for c, text in zip(chunks, chunk_texts, strict=True) for s in c.sentences
     }
-    first_text = chunk_texts[0]
-    by_id = {c.id: c for c in claims}
     flagged = 0
     for claim in claims:
-        article = text_of_sentence.get(claim.sentence_ids[0], first_text)
-        flagged += _score(ctx, checker, claim, article, statement_of(claim.text, claim.speaker))
+        article = text_of_sentence.get(claim.sentence_ids[0], chunk_texts[0])
+        p = support_probability(ctx, article, statement_of(claim.text, claim.speaker))
+        flagged += _flag(checker, claim, p)
+    by_id = {c.id: c.support_probability for c in claims}
     for point in summary.key_points:
-        source = by_id.get(point.claim_ids[0])
-        article = text_of_sentence.get(source.sentence_ids[0], first_text) if source else first_text
-        flagged += _score(ctx, checker, point, article, point.text)
+        flagged += _flag(
+            checker, point, key_point_probability([by_id.get(i) for i in point.claim_ids])
+        )
     if flagged:
         note = "" if checker.calibrated else " (threshold not calibrated for this model)"
         ctx.warnings.append(
@@ -100,8 +106,7 @@ def check_result(
         )
 
 
-def _score(ctx: RunContext, checker: Checker, item: Any, article: str, statement: str) -> int:
-    probability = support_probability(ctx, article, statement)
+def _flag(checker: Checker, item: Claim | KeyPoint, probability: float | None) -> int:
     item.support_probability = None if probability is None else round(probability, 4)
     item.flagged = probability is not None and probability < checker.threshold
     return int(item.flagged)
