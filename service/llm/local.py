@@ -112,10 +112,7 @@ class ChatLlamaCppLocal(BaseChatModel):
             eos_token=llm._model.token_get_text(llm.token_eos()),
             bos_token=llm._model.token_get_text(llm.token_bos()),
         )
-        payload = [
-            {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
-        ]
-        return str(formatter(messages=payload).prompt)
+        return str(formatter(messages=_payload(messages)).prompt)
 
     def _generate(
         self,
@@ -126,9 +123,7 @@ class ChatLlamaCppLocal(BaseChatModel):
     ) -> ChatResult:
         self.load()
         assert self._lock is not None
-        payload = [
-            {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
-        ]
+        payload = _payload(messages)
         deadline = time.monotonic() + float(kwargs.get("timeout_s", self.timeout_s))
         pieces: list[str] = []
         finish: str | None = None
@@ -181,6 +176,10 @@ class ChatLlamaCppLocal(BaseChatModel):
             },
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def _payload(messages: list[BaseMessage]) -> list[Any]:
+    return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
 
 
 def _reuse_prefix(llm: Any, tokens: list[int]) -> int:
