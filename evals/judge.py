@@ -139,7 +139,7 @@ def gating_status(
             f"calibration is for {cal.get('check_prompt')} on {cal.get('model')}, "
             f"not {mine['check_prompt']} on {mine['model']}"
         )
-        return {"gating": False, **state, "note": note}
+        return {"gating": False, **state, "threshold": None, "note": note}  # not ours to use
     note = (
         f"held-out AUC {held['roc_auc']:.2f} (gate {AUC_TO_GATE}), kappa {held['kappa']:.2f} "
         f"(gate {KAPPA_TO_GATE}), threshold {cal['threshold']:.3f}"
