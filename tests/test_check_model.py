@@ -25,7 +25,12 @@ from tests.test_model import _require_model  # noqa: F401  (skips or fails witho
 pytestmark = pytest.mark.model
 
 
-def _pairs() -> list[tuple[dict[str, Any], dict[str, Any]]]:
+# Measured 2026-11-29: check@v1 scores c000_27 at 0.692 and its added-hedge twin at 0.704.
+# A known limit (README), kept visible: strict, so it fails loudly once the checker sees it.
+BLIND = {"added_hedge": "check@v1 does not see an added hedge (README known limits)"}
+
+
+def _pairs() -> list[Any]:
     """The first labelled twin pair of each error type, by id."""
     items = yaml.safe_load(CALIBRATION_LABELS.read_text())["items"]
     by_id = {i["id"]: i for i in items}
@@ -33,7 +38,12 @@ def _pairs() -> list[tuple[dict[str, Any], dict[str, Any]]]:
     for item in sorted(items, key=lambda i: i["id"]):
         if "twin" in item:
             first.setdefault(item["error_type"], (by_id[item["twin"]], item))
-    return [first[k] for k in sorted(first)]
+    return [
+        pytest.param(first[k], id=k, marks=[pytest.mark.xfail(strict=True, reason=BLIND[k])])
+        if k in BLIND
+        else pytest.param(first[k], id=k)
+        for k in sorted(first)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +51,7 @@ def backend() -> Backend:
     return build_backend(Settings())
 
 
-@pytest.mark.parametrize("pair", _pairs(), ids=lambda p: p[1]["error_type"])
+@pytest.mark.parametrize("pair", _pairs())
 def test_supported_statement_scores_above_its_altered_twin(
     backend: Backend, pair: tuple[dict[str, Any], dict[str, Any]]
 ) -> None:
