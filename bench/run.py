@@ -99,6 +99,9 @@ def run_ours(engine: Engine, path: Path) -> dict[str, Any]:
         "computed_tokens": u.computed_tokens,
         "computed_per_article_token": u.computed_tokens / article_tokens,
         "model_calls": u.model_calls,
+        "check_s": sum(c.latency_s for c in u.calls if c.label == "check"),
+        "flagged": sum(c.flagged for c in result.claims)
+        + sum(k.flagged for k in result.summary.key_points),
         "claims": len(result.claims),
         "ungrounded": ungrounded,
         "peak_rss_gb": peak_rss_gb(),
@@ -207,10 +210,42 @@ def write(
     return path
 
 
+def run_check(engine: Engine, paths: list[Path]) -> dict[str, Any]:
+    """The faithfulness checker's extra wall time: every article without it, then every
+    article with it, in the same process on the same model (same order, so each article
+    follows the same one in both passes and the prefix cache starts alike)."""
+    settings = engine.settings.model_copy(update={"check_faithfulness": True})
+    checked = Engine(settings, backend=engine.backend)  # the same loaded model
+    off = [run_ours(engine, p) for p in paths]
+    on = [run_ours(checked, p) for p in paths]
+    print(
+        f"\n{'checker off/on':<28}{'off_s':>10}{'on_s':>10}{'extra':>10}{'check_s':>10}{'flagged':>10}"
+    )
+    rows = []
+    for a, b in zip(off, on, strict=True):
+        extra = b["wall_s"] / a["wall_s"] - 1
+        rows.append({"article": a["article"], "off_s": a["wall_s"], "on_s": b["wall_s"],
+                     "extra_share": extra, "check_s": b["check_s"], "flagged": b["flagged"]})  # fmt: skip
+        print(f"{a['article']:<28}{a['wall_s']:>10.1f}{b['wall_s']:>10.1f}{extra:>10.1%}"
+              f"{b['check_s']:>10.1f}{b['flagged']:>10}")  # fmt: skip
+    figures = {
+        "median_extra_share": statistics.median(r["extra_share"] for r in rows),
+        "max_extra_share": max(r["extra_share"] for r in rows),
+        "total_extra_share": sum(r["on_s"] for r in rows) / sum(r["off_s"] for r in rows) - 1,
+        "check_share_of_on_wall": sum(r["check_s"] for r in rows) / sum(r["on_s"] for r in rows),
+    }
+    for name, value in figures.items():
+        print(f"  {name}: {value:.1%}")
+    return {"rows": rows, **figures}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=Path, default=ROOT / "evals" / "data" / "articles")
     parser.add_argument("--no-stock", action="store_true")
+    parser.add_argument(
+        "--check", action="store_true", help="only measure the faithfulness checker's extra time"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     paths = sorted(args.articles.glob("*.txt"))
@@ -224,6 +259,13 @@ def main() -> None:
     if engine.load_error:
         raise SystemExit(f"model failed to load: {engine.load_error}")
     load_s = time.perf_counter() - t0
+    if args.check:
+        args.out.mkdir(parents=True, exist_ok=True)
+        path = args.out / f"bench-check-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+        result = {"model": engine.backend.model_id, **run_check(engine, paths)}
+        path.write_text(json.dumps(result, indent=2))
+        print(f"wrote {path}")
+        return
 
     ours = [run_ours(engine, p) for p in paths]
     for row in ours:  # the least this machine could take: read the article, write the output

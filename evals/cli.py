@@ -47,7 +47,7 @@ def run(
     ] = None,
     out: Annotated[Path, typer.Option(help="where runs and their history are kept")] = RUNS,
     judge: Annotated[
-        bool, typer.Option("--judge", help="also score faithfulness with the LLM judge")
+        bool, typer.Option("--judge", help="also score faithfulness with the checker")
     ] = False,
     prompts_dir: Annotated[Path | None, typer.Option(help="prompt library to evaluate")] = None,
     lengths: Annotated[
@@ -58,7 +58,7 @@ def run(
     from rich.progress import Progress
 
     from evals.cases import load_cases
-    from evals.judge import FAITHFULNESS_THRESHOLD, faithfulness, gating_status
+    from evals.judge import report_checker, use_checker
     from evals.outputs import write_run
     from evals.runner import RunConfig, parse_lengths, run_eval
 
@@ -78,20 +78,14 @@ def run(
         thresholds=thresholds,
         lengths=extra_lengths,
     )
-    judge_state = None
-    if judge:
-        judge_state = gating_status(backend, prompts)
-        config.extra_scorers.append(faithfulness(backend, prompts))
-        if judge_state["gating"]:
-            config.thresholds.setdefault("faithfulness", FAITHFULNESS_THRESHOLD)
+    judge_state = use_checker(config, backend, prompts) if judge else None
     with Progress(transient=True) as progress:
         task = progress.add_task("evaluating", total=len(loaded) * repeat)
         summary, records = run_eval(
             loaded, backend, prompts, config, on_done=lambda _r: progress.advance(task)
         )
-    if not (judge_state and judge_state["gating"]):
-        summary["metrics"].get("faithfulness", {}).update(threshold=None, status="info")
-    summary["judge"] = judge_state
+    if judge_state is not None:
+        report_checker(summary, judge_state)
     run_dir = write_run(out, summary, records)
     for name, m in sorted(summary["metrics"].items()):
         mean = "-" if m["mean"] is None else f"{m['mean']:.3f}"
@@ -113,18 +107,22 @@ def compare(run_a: Path, run_b: Path) -> None:
 @app.command()
 def calibrate(
     labels: Annotated[Path | None, typer.Option(help="calibration YAML")] = None,
-    save: Annotated[bool, typer.Option(help="write evals/judge/calibration-result.json")] = True,
+    save: Annotated[
+        bool, typer.Option(help="write evals/judge/calibration-result.json (and the service's)")
+    ] = True,
+    prompts_dir: Annotated[Path | None, typer.Option(help="prompt library to calibrate")] = None,
 ) -> None:
-    """Measure the LLM judge against hand labels: precision/recall of its verdicts, Cohen's kappa."""
-    from evals.judge import CALIBRATION_LABELS, CALIBRATION_RESULT
+    """Fit the faithfulness checker's threshold on the calibration half of the labels; report
+    ROC AUC, kappa, accuracy and recall per error type on the held-out half."""
+    from evals.judge import CALIBRATION_LABELS, save_calibration
     from evals.judge import calibrate as do_calibrate
 
-    backend, prompts, _settings = _engine_parts(None)
+    backend, prompts, _settings = _engine_parts(prompts_dir)
     result = do_calibrate(backend, prompts, labels or CALIBRATION_LABELS)
     summary = {k: v for k, v in result.items() if k != "items_detail"}
     typer.echo(json.dumps(summary, indent=2))
     if save:
-        CALIBRATION_RESULT.write_text(json.dumps(result, indent=2) + "\n")
+        save_calibration(result)
 
 
 @app.command("flags-to-cases")

@@ -1,12 +1,15 @@
-"""An LLM judge of summary faithfulness, and its calibration against hand labels.
+"""The faithfulness checker (service/pipeline/check.py) in the evals: its calibration against
+hand labels, and a scorer that gates key points on it.
 
-The judge only gates a run once its calibration (Cohen's kappa against the labels in
-evals/judge/calibration.yaml) passes KAPPA_TO_GATE for the same judge prompt and model;
-until then its scores are reported, not enforced.
+`summarizer eval calibrate` fits the threshold on the calibration half of
+evals/judge/calibration.yaml and reports the held-out half. The checker only gates a run
+once the held-out figures pass the bar (ROC AUC >= AUC_TO_GATE, kappa >= KAPPA_TO_GATE) for
+the same model, check prompt and article prefix; until then its scores are reported only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,59 +18,52 @@ from typing import Any
 import yaml
 
 from evals.cases import Case
+from evals.judge_metrics import figures, fit_threshold, split_of
+from evals.runner import RunConfig
 from evals.scorers import Score
 from service.llm.backend import Backend
-from service.llm.errors import LLMError
+from service.pipeline.check import (
+    CALIBRATION,
+    CHECK_PROMPT,
+    key_point_probability,
+    statement_of,
+    support_probability,
+)
 from service.pipeline.clean import clean_text
 from service.pipeline.context import RunContext
-from service.pipeline.segment import render, sentences_of, split_sentences
+from service.pipeline.prompt_names import ARTICLE as PREFIX
+from service.pipeline.segment import render, split_sentences
 from service.prompts import PromptLibrary
 
 KAPPA_TO_GATE = 0.6
-FAITHFULNESS_THRESHOLD = 0.8
+AUC_TO_GATE = 0.85
+KEY_POINTS_SUPPORTED = 1.0  # when gating, every key point must pass the fitted threshold
 CALIBRATION_LABELS = Path(__file__).resolve().parent / "judge" / "calibration.yaml"
 CALIBRATION_RESULT = Path(__file__).resolve().parent / "judge" / "calibration-result.json"
 
 
-def judge_statements(
-    backend: Backend, prompts: PromptLibrary, article: str, statements: list[str]
-) -> list[bool | None]:
-    """True = supported, False = unsupported, None = the judge failed on that statement."""
-    ctx = RunContext(backend, prompts)
+def numbered(article: str) -> str:
+    """The article as the pipeline shows it to the model (so the prefix cache serves it)."""
     doc = clean_text(article)
-    numbered = render(doc, split_sentences(doc))
-    verdicts: list[bool | None] = []
-    for statement in statements:
-        try:
-            data = ctx.ask("judge", numbered, {"statement": statement}, label="judge")
-        except LLMError:
-            verdicts.append(None)
-            continue
-        verdicts.append(data["verdict"] == "supported")
-    return verdicts
+    return render(doc, split_sentences(doc))
 
 
-def cohen_kappa(truth: list[bool], predicted: list[bool]) -> float:
-    n = len(truth)
-    if n == 0:
-        return 0.0
-    observed = sum(t == p for t, p in zip(truth, predicted, strict=True)) / n
-    p_true, p_pred = sum(truth) / n, sum(predicted) / n
-    expected = p_true * p_pred + (1 - p_true) * (1 - p_pred)
-    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+def score_statements(
+    backend: Backend, prompts: PromptLibrary, article: str, statements: list[str]
+) -> list[float | None]:
+    ctx = RunContext(backend, prompts)
+    text = numbered(article)
+    return [support_probability(ctx, text, s) for s in statements]
 
 
-def agreement(truth: list[bool], predicted: list[bool]) -> dict[str, float]:
-    """Positive class: unfaithful (what the judge exists to catch)."""
-    tp = sum((not t) and (not p) for t, p in zip(truth, predicted, strict=True))
-    fp = sum(t and (not p) for t, p in zip(truth, predicted, strict=True))
-    fn = sum((not t) and p for t, p in zip(truth, predicted, strict=True))
+def _fingerprint(backend: Backend, prompts: PromptLibrary) -> dict[str, str]:
+    check, prefix = prompts.get(CHECK_PROMPT), prompts.get(PREFIX)
     return {
-        "items": len(truth),
-        "accuracy": sum(t == p for t, p in zip(truth, predicted, strict=True)) / max(len(truth), 1),
-        "precision_unfaithful": tp / (tp + fp) if tp + fp else 0.0,
-        "recall_unfaithful": tp / (tp + fn) if tp + fn else 0.0,
-        "kappa": cohen_kappa(truth, predicted),
+        "model": backend.model_id,
+        "check_prompt": check.ref,
+        "sha256": check.sha256,
+        "article_prompt": prefix.ref,
+        "article_sha256": prefix.sha256,
     }
 
 
@@ -75,79 +71,138 @@ def calibrate(
     backend: Backend, prompts: PromptLibrary, labels: Path = CALIBRATION_LABELS
 ) -> dict[str, Any]:
     items = yaml.safe_load(labels.read_text())["items"]
+    split = split_of(items)
     by_article: dict[Path, list[dict[str, Any]]] = {}
     for item in items:
         by_article.setdefault((labels.parent / item["article"]).resolve(), []).append(item)
-    truth: list[bool] = []
-    predicted: list[bool] = []
-    failed = 0
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path, group in by_article.items():  # grouped: one article prefill serves its items
-        verdicts = judge_statements(
+        scores = score_statements(
             backend, prompts, path.read_text(), [i["sentence"] for i in group]
         )
-        for item, verdict in zip(group, verdicts, strict=True):
-            rows.append({"id": item["id"], "faithful": item["faithful"], "judge": verdict})
-            if verdict is None:
-                failed += 1
-                continue
-            truth.append(bool(item["faithful"]))
-            predicted.append(verdict)
-    judge = prompts.get("judge")
-    figures = agreement(truth, predicted)
+        for item, p in zip(group, scores, strict=True):
+            rows.append(
+                {
+                    "id": item["id"],
+                    "split": split[item["id"]],
+                    "faithful": item["faithful"],
+                    "error_type": item.get("error_type"),
+                    "probability": None if p is None else round(p, 6),
+                }
+            )
+    fit = [r for r in rows if r["split"] == "calibration" and r["probability"] is not None]
+    threshold = fit_threshold([r["faithful"] for r in fit], [r["probability"] for r in fit])
+    held = figures([r for r in rows if r["split"] == "held_out"], threshold)
     return {
-        "judge_prompt": judge.ref,
-        "judge_sha256": judge.sha256,
-        "model": backend.model_id,
-        **figures,
-        "judge_failures": failed,
+        **_fingerprint(backend, prompts),
+        "labels_sha256": hashlib.sha256(labels.read_bytes()).hexdigest(),
+        "threshold": round(threshold, 6),
+        "calibration_half": figures([r for r in rows if r["split"] == "calibration"], threshold),
+        "held_out": held,
+        "auc_to_gate": AUC_TO_GATE,
         "kappa_to_gate": KAPPA_TO_GATE,
-        "gating": figures["kappa"] >= KAPPA_TO_GATE,
+        "gating": held["roc_auc"] >= AUC_TO_GATE and held["kappa"] >= KAPPA_TO_GATE,
         "items_detail": rows,
     }
+
+
+def save_calibration(result: dict[str, Any], path: Path = CALIBRATION_RESULT) -> None:
+    """The full result for the evals, and its fingerprint and threshold for the service."""
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    keep = (
+        "model",
+        "check_prompt",
+        "sha256",
+        "article_prompt",
+        "article_sha256",
+        "threshold",
+        "gating",
+    )
+    CALIBRATION.write_text(json.dumps({k: result[k] for k in keep}, indent=2) + "\n")
 
 
 def gating_status(
     backend: Backend, prompts: PromptLibrary, path: Path = CALIBRATION_RESULT
 ) -> dict[str, Any]:
-    judge = prompts.get("judge")
     if not path.exists():
-        return {
-            "gating": False,
-            "kappa": None,
-            "note": "judge not calibrated: run `summarizer eval calibrate`",
-        }
+        return {"gating": False, "kappa": None, "threshold": None,
+                "note": "checker not calibrated: run `summarizer eval calibrate`"}  # fmt: skip
     cal = json.loads(path.read_text())
-    if cal.get("judge_sha256") != judge.sha256 or cal.get("model") != backend.model_id:
-        return {
-            "gating": False,
-            "kappa": cal.get("kappa"),
-            "note": (
-                f"calibration is for {cal.get('judge_prompt')} on {cal.get('model')}, "
-                f"not {judge.ref} on {backend.model_id}"
-            ),
-        }
-    note = f"kappa {cal['kappa']:.2f} {'>=' if cal['gating'] else '<'} {KAPPA_TO_GATE}"
-    return {"gating": bool(cal["gating"]), "kappa": cal["kappa"], "note": note}
+    held = cal.get("held_out") or {}
+    state = {
+        "kappa": held.get("kappa"),
+        "roc_auc": held.get("roc_auc"),
+        "threshold": cal.get("threshold"),
+    }
+    mine = _fingerprint(backend, prompts)
+    if any(cal.get(k) != v for k, v in mine.items()):
+        note = (
+            f"calibration is for {cal.get('check_prompt')} on {cal.get('model')}, "
+            f"not {mine['check_prompt']} on {mine['model']}"
+        )
+        return {"gating": False, **state, "threshold": None, "note": note}  # not ours to use
+    note = (
+        f"held-out AUC {held['roc_auc']:.2f} (gate {AUC_TO_GATE}), kappa {held['kappa']:.2f} "
+        f"(gate {KAPPA_TO_GATE}), threshold {cal['threshold']:.3f}"
+    )
+    return {"gating": bool(cal["gating"]), **state, "note": note}
 
 
 def faithfulness(
-    backend: Backend, prompts: PromptLibrary
+    backend: Backend, prompts: PromptLibrary, threshold: float
 ) -> Callable[[Case, dict[str, Any] | None], Score]:
+    """Share of key points the checker finds supported; claims are scored and reported."""
+
     def score(case: Case, result: dict[str, Any] | None) -> Score:
         if result is None:
             return Score("faithfulness", 0.0, {"error": "no result"}, False)
-        summary = result["summary"]
-        statements = [summary["headline"], *sentences_of(summary["summary"])]
-        verdicts = judge_statements(backend, prompts, case.article_text, statements)
-        judged = [v for v in verdicts if v is not None]
-        details = {
-            "statements": [
-                {"text": s, "supported": v} for s, v in zip(statements, verdicts, strict=True)
-            ]
-        }
+        claims = result["claims"]
+        probs = score_statements(
+            backend,
+            prompts,
+            case.article_text,
+            [statement_of(c["text"], c["speaker"]) for c in claims],
+        )
+        by_id = dict(zip((c["id"] for c in claims), probs, strict=True))
+        points = [
+            {
+                "text": k["text"],
+                "probability": key_point_probability([by_id.get(i) for i in k["claim_ids"]]),
+            }
+            for k in result["summary"]["key_points"]
+        ]
+        rows = [{"kind": "key_point", **k} for k in points] + [
+            {"kind": "claim", "text": c["text"], "speaker": c["speaker"], "probability": p}
+            for c, p in zip(claims, probs, strict=True)
+        ]
+        for row in rows:
+            row["supported"] = row["probability"] is not None and row["probability"] >= threshold
+        judged = [
+            r["supported"]
+            for r in rows
+            if r["kind"] == "key_point" and r["probability"] is not None
+        ]
+        details = {"threshold": threshold, "statements": rows}
         if not judged:
             return Score("faithfulness", None, details, True)
         return Score("faithfulness", sum(judged) / len(judged), details, False)
 
     return score
+
+
+def use_checker(config: RunConfig, backend: Backend, prompts: PromptLibrary) -> dict[str, Any]:
+    """Score key points and claims with the checker; gate on it once it is calibrated for
+    this model and prompt and passed the bar. Returns the state the report shows."""
+    state = gating_status(backend, prompts)
+    threshold = state["threshold"] if state["threshold"] is not None else 0.5
+    config.extra_scorers.append(faithfulness(backend, prompts, threshold))
+    if state["gating"]:
+        config.thresholds.setdefault("faithfulness", KEY_POINTS_SUPPORTED)
+    return state
+
+
+def report_checker(summary: dict[str, Any], state: dict[str, Any]) -> None:
+    """An ungated checker's figures are information, never a failure."""
+    if not state["gating"]:
+        summary["metrics"].get("faithfulness", {}).update(threshold=None, status="info")
+    summary["judge"] = state

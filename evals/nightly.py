@@ -12,6 +12,7 @@ from pathlib import Path
 
 from evals.cases import load_cases
 from evals.cli import CASES, RUNS, load_thresholds
+from evals.judge import report_checker, use_checker
 from evals.outputs import write_run
 from evals.runner import RunConfig, run_eval
 from evals.summary_scorers import LENGTHS
@@ -35,9 +36,11 @@ def run_nightly_eval(
         thresholds=load_thresholds(),
         lengths=LENGTHS,
     )
+    checker = use_checker(config, engine.backend, engine.prompts)  # gates once calibrated
     summary, records = run_eval(
         load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
     )
+    report_checker(summary, checker)
     run_dir = write_run(out, summary, records)
     # Story-level labels (evals/stories): corroboration, false support, discrepancies.
     from evals.story_eval import run_story_evals

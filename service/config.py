@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # Input limits
     max_input_bytes: int = Field(default=2_000_000, ge=1_000)
 
+    # Faithfulness checker (opt-in): flags, never drops, claims and key points it doubts.
+    check_faithfulness: bool = False
+    check_threshold: float | None = Field(default=None, ge=0.0, le=1.0)  # None: the fitted one
+
     # Storage and jobs. SQLite by default (zero set-up); a postgresql+psycopg:// URL at scale.
     database_url: str = ""  # empty: sqlite:///<cache_dir>/summarizer.db
     queue: Literal["inprocess", "procrastinate"] = "inprocess"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from service.cache import ResultCache, StoredKey
 from service.config import Settings
 from service.llm.backend import Backend
+from service.pipeline.check import CHECK_PROMPT, Checker, load_checker
 from service.pipeline.clean import CleanDoc
 from service.pipeline.models import ArticleInput, SummaryResult
 from service.pipeline.prompt_names import PIPELINE_PROMPTS, SUMMARIZE
@@ -70,6 +71,7 @@ class Engine:
         self._lock = threading.Lock()
         self.load_error: Exception | None = None
         self._config_key: str | None = None
+        self._checker: Checker | None = None
 
     # -- the model ------------------------------------------------------------------------
 
@@ -81,6 +83,17 @@ class Engine:
 
                 self._backend = build_backend(self.settings)
             return self._backend
+
+    @property
+    def checker(self) -> Checker | None:
+        """The faithfulness checker when the settings turn it on."""
+        if not self.settings.check_faithfulness:
+            return None
+        if self._checker is None:
+            self._checker = load_checker(
+                self.backend.model_id, self.prompts, self.settings.check_threshold
+            )
+        return self._checker
 
     def warm(self) -> None:
         """Build the backend and load the model now rather than on the first request."""
@@ -100,8 +113,14 @@ class Engine:
         """Everything besides the article that decides a result: prompts, model, pipeline."""
         if self._config_key is None:
             prompts = {n: self.prompts.get(n).sha256 for n in PIPELINE_PROMPTS}
+            checker = self.checker
             blob = json.dumps(
-                {"prompts": prompts, "model": self.backend.model_id, "pipeline": PIPELINE_VERSION},
+                {"prompts": prompts, "model": self.backend.model_id, "pipeline": PIPELINE_VERSION}
+                | (
+                    {"check": [self.prompts.get(CHECK_PROMPT).sha256, checker.threshold]}
+                    if checker
+                    else {}
+                ),
                 sort_keys=True,
             )
             self._config_key = hashlib.sha256(blob.encode()).hexdigest()
@@ -169,12 +188,7 @@ class Engine:
     # -- internals ------------------------------------------------------------------------
 
     def _run(self, article: ArticleInput, doc: CleanDoc | None) -> SummaryResult:
-        result = summarize_article(
-            article,
-            self.backend,
-            self.prompts,
-            doc=doc,
-        )
+        result = summarize_article(article, self.backend, self.prompts, doc=doc, check=self.checker)
         self._record_usage(result)
         return result
 

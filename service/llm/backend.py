@@ -56,6 +56,14 @@ class Generation:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class Probability:
+    """P(yes | yes or no) for the answer token after the prompt, and what reading it cost."""
+
+    probability: float
+    usage: CallUsage
+
+
 class Backend(Protocol):
     """The one interface the pipeline sees."""
 
@@ -81,6 +89,10 @@ class Backend(Protocol):
         label: str,
         prompt_version: str,
     ) -> Generation: ...
+
+    def yes_probability(
+        self, messages: list[BaseMessage], *, label: str, prompt_version: str
+    ) -> Probability: ...
 
 
 # A function that binds a structured-output request onto a chat model; backends differ in
@@ -211,6 +223,15 @@ class ChatModelBackend:
         last.usage = usage.__dict__.copy()
         raise last
 
+    def yes_probability(
+        self, messages: list[BaseMessage], *, label: str, prompt_version: str
+    ) -> Probability:
+        """One forward pass, no decoding: see service/llm/probability.py."""
+        from service.llm.probability import chat_yes_probability  # it builds on this module
+
+        usage = CallUsage(label=label, prompt_version=prompt_version, model=self._model_id)
+        return chat_yes_probability(self._chat, messages, usage)
+
     def _attempt(
         self,
         messages: list[BaseMessage],
@@ -227,7 +248,7 @@ class ChatModelBackend:
         except (LLMError, StructuredOutputUnsupported):
             raise
         except Exception as exc:
-            if not _is_transport_error(exc):
+            if not is_transport_error(exc):
                 raise  # a bug, not a model fault: retrying would hide it
             raise classify_exception(exc) from exc
         elapsed = time.perf_counter() - t0
@@ -267,7 +288,7 @@ _TRANSPORT_MODULES = (
 )  # fmt: skip
 
 
-def _is_transport_error(exc: Exception) -> bool:
+def is_transport_error(exc: Exception) -> bool:
     module = type(exc).__module__.split(".")[0]
     return module in _TRANSPORT_MODULES or isinstance(exc, OSError | TimeoutError)
 

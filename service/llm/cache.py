@@ -11,7 +11,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from service.llm.backend import Backend, CallUsage, Generation
+from service.llm.backend import Backend, CallUsage, Generation, Probability
 
 
 def cache_key(
@@ -114,3 +114,27 @@ class CachingBackend:
         )
         tmp.replace(path)
         return gen
+
+    def yes_probability(
+        self, messages: list[BaseMessage], *, label: str, prompt_version: str
+    ) -> Probability:
+        schema = {"answer": "yes-probability"}  # keeps these keys apart from JSON calls
+        key = cache_key(self.model_id, prompt_version, schema, messages, self.salt)
+        path = self.directory / key[:2] / f"{key}.json"
+        if path.exists():
+            self.stats.hits += 1
+            self.local.hits += 1
+            stored = json.loads(path.read_text())
+            usage = CallUsage(**stored["usage"])
+            usage.label = label
+            return Probability(float(stored["probability"]), usage)
+        self.stats.misses += 1
+        self.local.misses += 1
+        result = self.inner.yes_probability(messages, label=label, prompt_version=prompt_version)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps({"probability": result.probability, "usage": result.usage.__dict__})
+        )
+        tmp.replace(path)
+        return result

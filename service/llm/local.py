@@ -19,6 +19,8 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import PrivateAttr
 
+from service.llm.probability import YesNo
+
 _REGISTRY: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
 _REGISTRY_LOCK = threading.Lock()
 
@@ -81,6 +83,37 @@ class ChatLlamaCppLocal(BaseChatModel):
         self.load()
         return [int(t) for t in self._llm.tokenize(text.encode(), add_bos=False, special=False)]
 
+    def answer_logprobs(
+        self, messages: list[BaseMessage], yes: tuple[str, ...], no: tuple[str, ...]
+    ) -> tuple[YesNo, tuple[int, int]]:
+        """The next token's log-probabilities of `yes` and `no` after the chat prompt, read
+        from the logits of one forward pass. The prompt is rendered and tokenised exactly as
+        `create_chat_completion` does, so the article prefix comes from llama.cpp's cache.
+        Returns the answer and (prompt tokens, of which cached)."""
+        from service.llm.probability import from_logits
+
+        self.load()
+        assert self._lock is not None
+        with self._lock:
+            llm = self._llm
+            tokens = llm.tokenize(self._chat_prompt(messages).encode(), add_bos=True, special=True)
+            cached = _reuse_prefix(llm, tokens)
+            llm.eval(tokens[cached:])
+            logits = _last_logits(llm)
+            yes_ids, no_ids = _single_tokens(llm, yes), _single_tokens(llm, no)
+        return from_logits(logits, yes_ids, no_ids), (len(tokens), cached)
+
+    def _chat_prompt(self, messages: list[BaseMessage]) -> str:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        llm = self._llm
+        formatter = Jinja2ChatFormatter(
+            template=llm.metadata["tokenizer.chat_template"],
+            eos_token=llm._model.token_get_text(llm.token_eos()),
+            bos_token=llm._model.token_get_text(llm.token_bos()),
+        )
+        return str(formatter(messages=_payload(messages)).prompt)
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -90,9 +123,7 @@ class ChatLlamaCppLocal(BaseChatModel):
     ) -> ChatResult:
         self.load()
         assert self._lock is not None
-        payload = [
-            {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
-        ]
+        payload = _payload(messages)
         deadline = time.monotonic() + float(kwargs.get("timeout_s", self.timeout_s))
         pieces: list[str] = []
         finish: str | None = None
@@ -145,6 +176,39 @@ class ChatLlamaCppLocal(BaseChatModel):
             },
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def _payload(messages: list[BaseMessage]) -> list[Any]:
+    return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+
+def _reuse_prefix(llm: Any, tokens: list[int]) -> int:
+    """Keep the longest cached prefix of `tokens` (as `Llama.generate` does), leaving at
+    least one token to evaluate so the logits are fresh; returns how many were kept."""
+    keep = 0
+    for a, b in zip(llm._input_ids, tokens[:-1], strict=False):
+        if a != b:
+            break
+        keep += 1
+    if keep > 0 and llm._ctx.kv_cache_seq_rm(-1, keep, -1):
+        llm.n_tokens = keep
+        return keep
+    llm.reset()
+    return 0
+
+
+def _last_logits(llm: Any) -> Any:
+    import llama_cpp
+    import numpy as np
+
+    pointer = llama_cpp.llama_get_logits_ith(llm.ctx, -1)
+    return np.ctypeslib.as_array(pointer, shape=(llm.n_vocab(),)).copy()
+
+
+def _single_tokens(llm: Any, words: tuple[str, ...]) -> list[int]:
+    """Token ids of the spellings that are one token each (the answer's first token)."""
+    ids = [llm.tokenize(w.encode(), add_bos=False, special=False) for w in words]
+    return sorted({t[0] for t in ids if len(t) == 1})
 
 
 def _perf_reset(llm: Any) -> None:

@@ -73,6 +73,18 @@ class Claim(BaseModel):
     repairs: list[str] = Field(
         default_factory=list, description="deterministic fixes applied from the source words"
     )
+    support_probability: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="faithfulness checker (opt-in): the model's probability that the article "
+        "states this; null when the check is off or failed",
+    )
+    flagged: bool = Field(
+        default=False,
+        description="the checker doubts the article states this (probability below its "
+        "calibrated threshold); kept for the reader, never dropped",
+    )
 
     def spans(self) -> list[Span]:
         """Every span that points into the source: evidence, cue, antecedents."""
@@ -86,6 +98,18 @@ class Claim(BaseModel):
 class KeyPoint(BaseModel):
     text: str
     claim_ids: list[str] = Field(min_length=1)
+    support_probability: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="faithfulness checker (opt-in): the model's probability that the article "
+        "states this; null when the check is off or failed",
+    )
+    flagged: bool = Field(
+        default=False,
+        description="the checker doubts the article states this (probability below its "
+        "calibrated threshold); kept for the reader, never dropped",
+    )
 
 
 class Summary(BaseModel):

@@ -17,6 +17,7 @@ from service.errors import EmptyArticle
 from service.llm.backend import Backend
 from service.llm.tokens import count_tokens
 from service.pipeline.budget import article_sentences
+from service.pipeline.check import Checker, check_result
 from service.pipeline.claims import build_claims
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import RunContext
@@ -31,7 +32,7 @@ from service.pipeline.models import (
 )
 from service.pipeline.prompt_names import SUMMARIZE
 from service.pipeline.rank import rank
-from service.pipeline.segment import Sentence
+from service.pipeline.segment import Sentence, render
 from service.pipeline.source import outlet_of, source_of
 from service.pipeline.summarize import write_summary
 from service.prompts import PromptLibrary
@@ -79,6 +80,7 @@ def summarize_article(
     backend: Backend,
     prompts: PromptLibrary,
     doc: CleanDoc | None = None,
+    check: Checker | None = None,
 ) -> SummaryResult:
     """`doc`: the article already cleaned by the caller (the engine cleans to find stored
     results), so HTML is not extracted twice."""
@@ -91,6 +93,8 @@ def summarize_article(
     ranked = rank(claims, article.title or doc.title)
     summary = write_summary(ctx, ranked, article.max_words, ctx.warnings, readable.injected)
     entities = ground_entities(rule_entities(readable.text), readable.text)
+    if check is not None:  # opt-in: flags doubtful claims and key points, drops nothing
+        check_result(ctx, check, render(doc, sentences), claims, summary)
     result = SummaryResult(
         source=source_of(article, doc, 1),
         summary=summary,
