@@ -1,6 +1,5 @@
 """The faithfulness checker on the real embedded model (slow; `-m model`): a supported
-statement scores above its altered twin, one pair per error type, and a deliberately
-"""
+statement scores above its altered twin, one pair per error type."""
 
 from __future__ import annotations
 
