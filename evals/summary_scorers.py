@@ -185,7 +185,7 @@ def _name_grounded(name: str, ground: str, case: Case) -> bool:
     return demonym and re.search(rf"\b{re.escape(name[:4])}", ground, re.I) is not None
 
 
-@metric("higher", 1.0, "numbers and names of headline + summary found in the claims it cites")
+@metric("higher", 1.0, "numbers and names of the summary sentences found in the claims they cite")
 def summary_grounded_terms(words: int | None = None) -> Scorer:
     def body(case: Case, result: Result) -> Out:
         summary = result.get("summary") or {}
@@ -198,8 +198,9 @@ def summary_grounded_terms(words: int | None = None) -> Scorer:
             for c in claims
             if str(c.get("id")) in cited
         )
-        headline, text, _ = _parts(result)
-        said = f"{headline}\n{text}"
+        # The summary sentences against the claims they cite; the headline cites none (it
+        # states another top claim, checked against the claims shown by the pipeline).
+        _, said, _ = _parts(result)
         have = set(numbers_in(ground, spelled=True))
         numbers = [n for n in numbers_in(said) if n not in have and f"{n}%" not in have]
         terms = len(numbers_in(said)) + len(names_in(said))
