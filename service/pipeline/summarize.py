@@ -101,8 +101,8 @@ def _fit(
     # Selection before phrasing: the most important claim leads, in the model's words when
     # it phrased it, whatever order the model chose.
     lead = ranked[0].id if ranked else None
-    first = [x for x in sentences if x[1] == lead] or [(c.text, c.id) for c in ranked[:1]]
-    candidates = first + sentences + [(c.text, c.id) for c in ranked]
+    leading = [x for x in sentences if x[1] == lead] or [(c.text, c.id) for c in ranked[:1]]
+    candidates = leading + sentences + [(c.text, c.id) for c in ranked]
     for sentence, cid in candidates:
         if cid in ids or len(" ".join([*text, sentence]).split()) > max_words:
             continue
