@@ -298,7 +298,7 @@ def test_two_seed_articles_summaries_evidence_and_story(
     boxes.nth(1).locator("textarea").fill(second)
 
     # Hold the model on the second article to watch progress while the first is shown.
-    server.gate.close("Kirill Budanov said this in an interview with Bloomberg")
+    server.gate.close("ammunition is supplied by North Korea")  # seed 004's top claim
     pg.click("#summarize")
     expect(pg.locator("#r1 .claims .claim").first).to_be_visible()
     assert server.gate.reached.wait(20), "the second article never reached the model"

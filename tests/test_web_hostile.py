@@ -101,10 +101,9 @@ def test_markup_from_articles_and_model_is_shown_as_text_and_never_runs(
             assert len(results) == 2
             a, b = results
             # The payloads made it to the page: as model output and as article text.
-            assert any(IMG in c["speaker"] for c in a["claims"])
-            assert any(IMG in d["text"] for d in a["dropped"])
+            assert IMG in a["summary"]["headline"]  # the model's output carried markup
+            assert any(IMG in c["text"] for c in a["claims"])  # and so did the article's
             assert "<script>window.__xss=5</script>" in (b["source"]["extracted_text"] or "")
-            page.locator("#r1 .dropped-list summary").click()
             for needle in (IMG, SVG, SCRIPT):
                 expect(page.locator("#r1")).to_contain_text(needle)
             expect(page.locator("#r2 .source-text")).to_contain_text("<script>window.__xss=5")
