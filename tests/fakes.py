@@ -65,13 +65,13 @@ def claims_shown(messages: list[BaseMessage]) -> list[tuple[str, str, str]]:
     """(id, speaker, text) of each claim a summary task lists, most important first."""
     user = str(messages[-1].content)
     body = user.split("<claims>", 1)[1].split("</claims>", 1)[0]
-    return _CLAIM_LINE.findall(body)
+    return _CLAIM_LINE.findall("\n".join(body.splitlines()))
 
 
 def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
     """A faithful fake editor: the summary is the first claim shown, the headline the second;
     it does what the instructions say when they ask for the last claim instead."""
-    shown = claims_shown(messages)
+    shown = claims_shown(messages) or [("c1", "", "Nothing to summarise.")]
     first = shown[-1] if "LAST claim" in str(messages[0].content) else shown[0]
     headline = " ".join((shown[1] if len(shown) > 1 else first)[2].split()[:10])
     # Like constrained decoding: cut at the schema's bound, even mid-phrase.
@@ -79,7 +79,8 @@ def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
     items = schema.get("properties", {}).get("summary", {}).get("items", {})
     limit = items.get("properties", {}).get("text", {}).get("maxLength", 10_000)
     sentence = {"claim": first[0], "text": first[2][:limit]}
-    return json.dumps({"summary": [sentence], "headline": headline})
+    head_limit = schema.get("properties", {}).get("headline", {}).get("maxLength", 10_000)
+    return json.dumps({"summary": [sentence], "headline": headline[:head_limit]})
 
 
 def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:

@@ -39,7 +39,9 @@ def test_lengths_rerun_only_what_changes_and_score_each_length(tmp_path: Path) -
     # 60 is the cases' max_words: the main run is reused; 25 is one more run per case whose
     # claim calls hit the cache, so it costs fewer calls than the main run.
     extra = backend.misses - plain.misses
-    assert 0 < extra < plain.misses, (extra, plain.misses)
+    # The model's answer does not depend on the length (the pipeline fits it), so the extra
+    # length is served entirely from the response cache.
+    assert extra == 0 and plain.misses > 0, (extra, plain.misses)
     assert backend.hits >= plain.misses - extra
     for record in records:
         assert set(record["lengths"]) == {"25", "60"}

@@ -298,7 +298,7 @@ def test_two_seed_articles_summaries_evidence_and_story(
     boxes.nth(1).locator("textarea").fill(second)
 
     # Hold the model on the second article to watch progress while the first is shown.
-    server.gate.close("Kirill Budanov said this in an interview with Bloomberg")
+    server.gate.close("ammunition is supplied by North Korea")  # seed 004's top claim
     pg.click("#summarize")
     expect(pg.locator("#r1 .claims .claim").first).to_be_visible()
     assert server.gate.reached.wait(20), "the second article never reached the model"
@@ -313,7 +313,9 @@ def test_two_seed_articles_summaries_evidence_and_story(
     expect(pg.locator("#r2 .claims .claim").first).to_be_visible()
     expect(pg.locator("#story-matrix")).to_be_visible()
     expect(pg.locator("#summarize")).to_be_enabled()
-    expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished 2 articles"))
+    expect(pg.locator("#progress-text")).to_have_text(
+        re.compile(r"^Finished 2 articles"), timeout=60_000
+    )
 
     results = rec.json_of("/v1/summaries")
     assert len(results) == 2
@@ -419,7 +421,9 @@ def test_story_with_files_non_bmp_offsets_discrepancies_and_keyboard(
     pg.fill("#max-words", "30")
     pg.click("#summarize")
     expect(pg.locator("#story-matrix")).to_be_visible()
-    expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished 2 articles"))
+    expect(pg.locator("#progress-text")).to_have_text(
+        re.compile(r"^Finished 2 articles"), timeout=60_000
+    )
 
     results = rec.json_of("/v1/summaries")
     (story,) = rec.json_of("/v1/stories")
@@ -493,7 +497,9 @@ def test_markup_in_articles_is_text_and_api_errors_are_shown(
     pg.locator(".article-box textarea").first.fill(HOSTILE)
     pg.click("#add-article")  # the second box stays empty: the API refuses it
     pg.click("#summarize")
-    expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished with 1 error"))
+    expect(pg.locator("#progress-text")).to_have_text(
+        re.compile(r"^Finished with 1 error"), timeout=60_000
+    )
 
     (result,) = rec.json_of("/v1/summaries")
     expect(pg.locator("#r1 .claims .claim")).to_have_count(len(result["claims"]))
@@ -558,7 +564,7 @@ def test_a_server_that_needs_keys_gets_one_from_the_page(
 
         pg.fill("#api-key", key)
         pg.click("#summarize")
-        expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished"))
+        expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished"), timeout=60_000)
         expect(pg.locator("#r1 .claims .claim").first).to_be_visible()
         expect(pg.locator("#r1 .error-box")).to_have_count(0)
         # the key was never written anywhere the page keeps

@@ -23,7 +23,7 @@ from service.config import Settings
 from tests.browser import launch, require_playwright
 from tests.conftest import make_backend
 from tests.fake_openai import serve
-from tests.fakes import article_sentences, reader_responder, task_of
+from tests.fakes import claims_shown, reader_responder
 
 # Each payload sets a flag if it ever runs; none may.
 IMG = "<img src=x onerror=window.__xss=1>"
@@ -49,23 +49,13 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.
 
 
 def copycat(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
-    """The reader, but its speakers, headline, entities and one invented claim carry markup."""
+    """The editor, but its headline and summary sentence carry the article's markup."""
     answer = json.loads(reader_responder(messages, kwargs))
-    markup = re.findall(r"<[^>]+>", " ".join(article_sentences(messages).values())) or [IMG]
-    if "claims of sentences" in task_of(messages):
-        for claim in answer["claims"]:
-            claim["speaker"] = f"Officials {markup[0]}"[:80]
-        cited = answer["claims"][0]["sentences"] if answer["claims"] else [1]
-        answer["claims"].append(
-            {"sentences": cited, "speaker": IMG, "claim": f"Invented {SCRIPT} {IMG} claim"}
-        )
-        return json.dumps(answer)
-    if "headline" in answer:
-        answer["headline"] = f"Kyiv {markup[0]}"[:120]
-        answer["summary"] = "Officials in Kyiv said 5 people were hurt on Monday."
-    for key in ("people", "organizations", "places"):
-        if key in answer:
-            answer[key] = [[f"Kyiv {markup[0]}"], *answer[key]][:8]
+    shown = claims_shown(messages)
+    markup = re.findall(r"<[^>]+>", " ".join(t for _, _, t in shown)) or [IMG]
+    answer["headline"] = f"Kyiv {markup[0]}"[:90]
+    first = answer["summary"][0]
+    first["text"] = f"{first['text']} {markup[0]}"[:180]
     return json.dumps(answer)
 
 
@@ -101,7 +91,9 @@ def test_markup_from_articles_and_model_is_shown_as_text_and_never_runs(
                 ],
             )
             page.click("#summarize")
-            expect(page.locator("#progress-text")).to_have_text(re.compile(r"^Finished"))
+            expect(page.locator("#progress-text")).to_have_text(
+                re.compile(r"^Finished"), timeout=60_000
+            )
             expect(page.locator("#story-matrix")).to_be_visible()
             page.wait_for_timeout(300)  # give any injected handler its chance
 
@@ -109,10 +101,9 @@ def test_markup_from_articles_and_model_is_shown_as_text_and_never_runs(
             assert len(results) == 2
             a, b = results
             # The payloads made it to the page: as model output and as article text.
-            assert any(IMG in c["speaker"] for c in a["claims"])
-            assert any(IMG in d["text"] for d in a["dropped"])
+            assert IMG in a["summary"]["headline"]  # the model's output carried markup
+            assert any(IMG in c["text"] for c in a["claims"])  # and so did the article's
             assert "<script>window.__xss=5</script>" in (b["source"]["extracted_text"] or "")
-            page.locator("#r1 .dropped-list summary").click()
             for needle in (IMG, SVG, SCRIPT):
                 expect(page.locator("#r1")).to_contain_text(needle)
             expect(page.locator("#r2 .source-text")).to_contain_text("<script>window.__xss=5")

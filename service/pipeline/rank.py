@@ -14,6 +14,7 @@ from service.pipeline.ground import numbers_in
 from service.pipeline.models import UNATTRIBUTED, Claim
 
 _WORD = re.compile(r"[A-Za-z][\w’'-]+")
+_SHARE = re.compile(r"\d\s?%|\bper\s?cent\b|\bpercent\b", re.I)
 _STOP = frozenset(
     "the a an and or but of to in on at for with by from as that this these those is are was "
     "were be been has have had will would may might can could should also its it their his her "
@@ -30,7 +31,7 @@ def importance(claim: Claim, index: int, total: int, title: str, others: list[se
     score = 2.0 * (1 - index / max(total, 1))  # position: a signal, not the rule
     numbers = numbers_in(claim.text)
     score += 1.5 if numbers else 0.0
-    score += 1.0 if any(n.endswith("%") for n in numbers) else 0.0
+    score += 1.0 if _SHARE.search(claim.text) else 0.0  # a share is the usual headline number
     attributed = claim.attribution is not None and claim.attribution.cue != "narration"
     score += 1.0 if attributed and claim.speaker != UNATTRIBUTED else 0.0
     if title:

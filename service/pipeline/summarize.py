@@ -93,11 +93,16 @@ def _sentences(
 def _fit(
     sentences: list[tuple[str, str]], ranked: list[Claim], max_words: int
 ) -> tuple[str, list[str]]:
-    """Whole sentences within the limit: the model's first, then the most important claims
-    not yet stated that still fit, so a longer summary covers more. Never a cut sentence."""
+    """Whole sentences within the limit: the top claim first, then the model's other
+    sentences, then the most important claims not yet stated that still fit, so a longer
+    summary covers more. Never a cut sentence."""
     text: list[str] = []
     ids: list[str] = []
-    candidates = sentences + [(c.text, c.id) for c in ranked]
+    # Selection before phrasing: the most important claim leads, in the model's words when
+    # it phrased it, whatever order the model chose.
+    lead = ranked[0].id if ranked else None
+    leading = [x for x in sentences if x[1] == lead] or [(c.text, c.id) for c in ranked[:1]]
+    candidates = leading + sentences + [(c.text, c.id) for c in ranked]
     for sentence, cid in candidates:
         if cid in ids or len(" ".join([*text, sentence]).split()) > max_words:
             continue
