@@ -70,10 +70,11 @@ def claims_shown(messages: list[BaseMessage]) -> list[tuple[str, str, str]]:
 
 def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
     """A faithful fake editor: the summary is the first claim shown, the headline the second;
-    it does what the instructions say when they ask for the last claim instead."""
+    it does what the instructions say when they ask the headline to repeat the summary."""
     shown = claims_shown(messages) or [("c1", "", "Nothing to summarise.")]
-    first = shown[-1] if "LAST claim" in str(messages[0].content) else shown[0]
-    headline = " ".join((shown[1] if len(shown) > 1 else first)[2].split()[:10])
+    first = shown[0]
+    repeat = "REPEAT the first sentence" in str(messages[0].content)
+    headline = " ".join((first if repeat or len(shown) < 2 else shown[1])[2].split()[:10])
     # Like constrained decoding: cut at the schema's bound, even mid-phrase.
     schema = (kwargs.get("response_format") or {}).get("schema") or {}
     items = schema.get("properties", {}).get("summary", {}).get("items", {})

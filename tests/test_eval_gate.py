@@ -82,9 +82,9 @@ def test_degraded_prompt_is_caught_and_lost_claims_named(
     bad, _, bad_dir = _run(tmp_path, degraded_prompts, baseline=good_dir / "summary.json")
     assert bad["prompt_versions"]["summarize"] == "v99"
     assert not bad["passed"]
-    assert any("lead_stated" in f and "regressed" in f for f in bad["failures"])
-    assert bad["metrics"]["lead_stated"]["delta"] < 0
-    assert "lead_stated" in (bad_dir / "report.html").read_text()
+    assert any("headline_repetition" in f and "regressed" in f for f in bad["failures"])
+    assert bad["metrics"]["headline_repetition"]["delta"] > 0
+    assert "headline_repetition" in (bad_dir / "report.html").read_text()
 
 
 def test_cli_exits_non_zero_on_the_degraded_prompt(
@@ -118,7 +118,7 @@ def test_cli_exits_non_zero_on_the_degraded_prompt(
         ],
     )
     assert second.exit_code == 1, second.output
-    assert "FAILED" in second.output and "lead_stated" in second.output + second.stderr
+    assert "FAILED" in second.output and "headline_repetition" in second.output + second.stderr
     compare = runner.invoke(
         app,
         [
@@ -128,7 +128,7 @@ def test_cli_exits_non_zero_on_the_degraded_prompt(
             str(next(p for p in (tmp_path / "runs").glob("*/") if p != baseline.parent)),
         ],
     )
-    assert compare.exit_code == 0 and "lead_stated" in compare.output
+    assert compare.exit_code == 0 and "headline_repetition" in compare.output
     assert "report:" in first.output, (
         first.output
     )  # ran to the end (the fake reader fails its own thresholds)
