@@ -86,19 +86,14 @@ class CachingBackend:
         label: str,
         prompt_version: str,
     ) -> Generation:
-        key = cache_key(self.model_id, prompt_version, schema, messages, self.salt)
-        path = self.directory / key[:2] / f"{key}.json"
-        if path.exists():
-            self.stats.hits += 1
-            self.local.hits += 1
-            stored = json.loads(path.read_text())
+        path = self._path(prompt_version, schema, messages)
+        stored = self._read(path)
+        if stored is not None:
             usage = CallUsage(**stored["usage"])
             usage.label = label
             return Generation(
                 data=stored["data"], text=stored["text"], usage=usage, meta={"cached": True}
             )
-        self.stats.misses += 1
-        self.local.misses += 1
         gen = self.inner.generate(
             messages,
             schema=schema,
@@ -107,34 +102,44 @@ class CachingBackend:
             label=label,
             prompt_version=prompt_version,
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"data": gen.data, "text": gen.text, "usage": gen.usage.__dict__})
-        )
-        tmp.replace(path)
+        _write(path, {"data": gen.data, "text": gen.text, "usage": gen.usage.__dict__})
         return gen
 
     def yes_probability(
         self, messages: list[BaseMessage], *, label: str, prompt_version: str
     ) -> Probability:
         schema = {"answer": "yes-probability"}  # keeps these keys apart from JSON calls
-        key = cache_key(self.model_id, prompt_version, schema, messages, self.salt)
-        path = self.directory / key[:2] / f"{key}.json"
-        if path.exists():
-            self.stats.hits += 1
-            self.local.hits += 1
-            stored = json.loads(path.read_text())
+        path = self._path(prompt_version, schema, messages)
+        stored = self._read(path)
+        if stored is not None:
             usage = CallUsage(**stored["usage"])
             usage.label = label
             return Probability(float(stored["probability"]), usage)
+        result = self.inner.yes_probability(messages, label=label, prompt_version=prompt_version)
+        _write(path, {"probability": result.probability, "usage": result.usage.__dict__})
+        return result
+
+    def _path(
+        self, prompt_version: str, schema: dict[str, Any], messages: list[BaseMessage]
+    ) -> Path:
+        key = cache_key(self.model_id, prompt_version, schema, messages, self.salt)
+        return self.directory / key[:2] / f"{key}.json"
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        """The stored answer, counting the hit or the miss in this view and the shared stats."""
+        if path.exists():
+            self.stats.hits += 1
+            self.local.hits += 1
+            stored: dict[str, Any] = json.loads(path.read_text())
+            return stored
         self.stats.misses += 1
         self.local.misses += 1
-        result = self.inner.yes_probability(messages, label=label, prompt_version=prompt_version)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps({"probability": result.probability, "usage": result.usage.__dict__})
-        )
-        tmp.replace(path)
-        return result
+        return None
+
+
+def _write(path: Path, payload: dict[str, Any]) -> None:
+    """Written aside and renamed, so a concurrent reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(payload))
+    tmp.replace(path)

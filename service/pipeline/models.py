@@ -4,13 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 ClaimKind = Literal["statement", "statistic", "quote", "event", "prediction", "opinion"]
 CueKind = Literal["quote", "said", "according_to", "narration", "unattributed"]
-UNATTRIBUTED = "unattributed"  # the speaker when the article does not say who asserts it
+UNATTRIBUTED = "unattributed"
+# The faithfulness checker's verdict, on claims and key points alike.
+SupportProbability = Annotated[
+    float | None,
+    Field(
+        ge=0.0,
+        le=1.0,
+        description="faithfulness checker (opt-in): the model's probability that the article "
+        "states this; null when the check is off or failed",
+    ),
+]
+Flagged = Annotated[
+    bool,
+    Field(
+        description="the checker doubts the article states this (probability below its "
+        "calibrated threshold); kept for the reader, never dropped"
+    ),
+]  # the speaker when the article does not say who asserts it
 EntityType = Literal["person", "organization", "place", "other"]
 
 
@@ -73,18 +90,8 @@ class Claim(BaseModel):
     repairs: list[str] = Field(
         default_factory=list, description="deterministic fixes applied from the source words"
     )
-    support_probability: float | None = Field(
-        default=None,
-        ge=0.0,
-        le=1.0,
-        description="faithfulness checker (opt-in): the model's probability that the article "
-        "states this; null when the check is off or failed",
-    )
-    flagged: bool = Field(
-        default=False,
-        description="the checker doubts the article states this (probability below its "
-        "calibrated threshold); kept for the reader, never dropped",
-    )
+    support_probability: SupportProbability = None
+    flagged: Flagged = False
 
     def spans(self) -> list[Span]:
         """Every span that points into the source: evidence, cue, antecedents."""
@@ -98,18 +105,8 @@ class Claim(BaseModel):
 class KeyPoint(BaseModel):
     text: str
     claim_ids: list[str] = Field(min_length=1)
-    support_probability: float | None = Field(
-        default=None,
-        ge=0.0,
-        le=1.0,
-        description="faithfulness checker (opt-in): the model's probability that the article "
-        "states this; null when the check is off or failed",
-    )
-    flagged: bool = Field(
-        default=False,
-        description="the checker doubts the article states this (probability below its "
-        "calibrated threshold); kept for the reader, never dropped",
-    )
+    support_probability: SupportProbability = None
+    flagged: Flagged = False
 
 
 class Summary(BaseModel):
