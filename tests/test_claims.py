@@ -145,3 +145,43 @@ def test_attribution_patterns_the_small_parser_misreads() -> None:
     assert glide.speaker == "Budanov"
     assert _find(claims, "ceasefire").speaker == "Budanov"
     assert _find(claims, "shipments").speaker in ("unattributed", "Example News")
+
+
+def test_an_opening_it_or_they_is_the_previous_sentence_subject() -> None:
+    text = (
+        "Kyrylo Budanov said that the truce should be concluded before the end of the year.\n"
+        "“It is realistic. It requires at least three parties,” Budanov said.\n"
+        "North Korea is the largest supplier of weapons to Russia, Budanov said.\n"
+        "“They have transferred a significant amount of artillery ammunition,” he said.\n"
+    )
+    claims = _claims(text)
+    truce = _find(claims, "is realistic")
+    assert truce.text.startswith("“[The truce] is realistic. It requires")  # the first only
+    sub = truce.substitutions[0]
+    assert (sub.original, sub.replacement) == ("It", "[The truce]")
+    assert text[sub.antecedent.start : sub.antecedent.end] == "the truce"
+    ammo = _find(claims, "transferred")
+    assert ammo.text.startswith("“[North Korea] have transferred")
+
+
+def test_it_or_they_is_left_as_written_when_the_sentence_before_does_not_settle_it() -> None:
+    text = (
+        "Kyrylo Budanov spoke in Kyiv on Saturday.\n"  # a person: people.py's business
+        "They supply huge amounts of artillery ammunition, Budanov said.\n"
+        "The missiles were fired at Kharkiv overnight.\n"  # plural: no antecedent for "it"
+        "It is not clear how many were intercepted.\n"  # and an expletive "it" besides
+        "Russia says it will respond.\n"  # not opening the sentence
+    )
+    claims = _claims(text)
+    assert _find(claims, "supply huge").text.startswith("They supply")
+    assert _find(claims, "intercepted").text.startswith("It is not clear")
+    assert _find(claims, "respond").substitutions == []
+
+
+def test_an_agency_whose_name_ends_in_capitalised_words_is_not_a_person() -> None:
+    text = (
+        "North Korea has also provided Russia with ballistic missiles, that the US Defense "
+        "Intelligence Agency in May said had been used by Russia in attacks on Ukrainian towns.\n"
+    )
+    claim = _find(_claims(text), "ballistic missiles")
+    assert claim.speaker == "US Defense Intelligence Agency"  # not "Intelligence Agency"

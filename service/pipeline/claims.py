@@ -20,6 +20,7 @@ from service.pipeline.models import UNATTRIBUTED, Claim, ClaimKind, Span, Substi
 from service.pipeline.models import Attribution as AttributionOut
 from service.pipeline.nlp import parse_each
 from service.pipeline.people import People, PeopleBuilder
+from service.pipeline.referents import Thing, subjects
 from service.pipeline.segment import Sentence
 from service.pipeline.standalone import Composed, compose
 
@@ -72,20 +73,24 @@ class ClaimBuilder:
     def build(self) -> list[Claim]:
         claims: list[Claim] = []
         previous: Attribution | None = None
+        before: list[Thing] = []  # the previous sentence's subjects, for an opening "It"
         for sentence, parsed in zip(self.mined, self._parsed(), strict=True):
             if sentence.heading:
-                previous = None
+                previous, before = None, []
                 continue
             att = attribute(parsed, sentence.start, self.people, previous)
             if att.cue != "narration" and att.cue_sentence is None:
                 att = replace(att, cue_sentence=sentence.id)
             previous = att
+            now = subjects(parsed, sentence.start, sentence.id, self.people)
             if _source_note(parsed, att):
+                before = now
                 continue
-            for composed in compose(parsed, sentence.start, att, self.people):
+            for composed in compose(parsed, sentence.start, att, self.people, before):
                 if len(composed.text.split()) >= _MIN_WORDS:
                     own = att if composed.attributed else NARRATION
                     claims.append(self._claim(len(claims) + 1, sentence, own, composed))
+            before = now
         return claims
 
     def _claim(self, n: int, sentence: Sentence, att: Attribution, c: Composed) -> Claim:

@@ -120,7 +120,11 @@ def _person_in_title(ent: Span) -> Span | None:
     tokens = list(ent)
     if len(tokens) > 2 and any(t.lower_ in _TITLE_WORDS for t in tokens[:-2]):
         last = tokens[-2:]
-        if all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in last):
+        # "US Defense Intelligence Agency" is an organisation: its last words are no name.
+        if all(
+            t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in _TITLE_WORDS
+            for t in last
+        ):
             return ent.doc[ent.end - 2 : ent.end]
     return None
 

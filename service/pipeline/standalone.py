@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Token
 
 from service.pipeline.attribution import Attribution
 from service.pipeline.people import PERSONAL, POSSESSIVE, Mention, People
+from service.pipeline.referents import Thing, antecedent, as_mention, replacement
 
 _BULLET = re.compile(r"^[•·▪►*–—-]\s*")
 _OPEN = '"“«'
@@ -79,9 +80,10 @@ def _mention_before(people: People, name: str, before: int) -> Mention | None:
 
 
 def _replacements(
-    doc: Doc, offset: int, att: Attribution, people: People
+    doc: Doc, offset: int, att: Attribution, people: People, before: list[Thing]
 ) -> dict[int, tuple[int, Substitution]]:
-    """token index -> (last token index replaced, substitution)."""
+    """token index -> (last token index replaced, substitution); `before`: the previous
+    sentence's subjects, for an opening "It" or "They"."""
     quoted = quoted_tokens(doc)
     spoken_of = _spoken_of(doc, att, people)
     out: dict[int, tuple[int, Substitution]] = {}
@@ -96,6 +98,11 @@ def _replacements(
             if mention and (low in PERSONAL or tok.pos_ == "NOUN"):
                 named = att.speaker + ("’s" if low in POSSESSIVE else "")
                 out[first] = (last, Substitution(original, named, mention))
+            continue
+        thing = antecedent(tok, before) if tok.i not in out else None
+        if thing is not None:
+            text = replacement(tok, thing, tok.i in quoted)
+            out[tok.i] = (tok.i, Substitution(tok.text, text, as_mention(thing)))
             continue
         if low not in PERSONAL or tok.i in out:
             continue
@@ -204,9 +211,11 @@ def _render(doc: Doc, keep: set[int], reps: dict[int, tuple[int, Substitution]])
     return Composed(text, subs)
 
 
-def compose(doc: Doc, offset: int, att: Attribution, people: People) -> list[Composed]:
+def compose(
+    doc: Doc, offset: int, att: Attribution, people: People, before: list[Thing] | None = None
+) -> list[Composed]:
     """One claim per independent clause of the sentence, each reading alone."""
-    reps = _replacements(doc, offset, att, people)
+    reps = _replacements(doc, offset, att, people, before or [])
     parts = _clause_splits(doc, att) or [{t.i for t in doc}]
     composed = [_render(doc, keep, reps) for keep in parts]
     if len(parts) > 1 and att.cue in ("said", "quote") and att.verb_token is not None:
