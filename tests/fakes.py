@@ -59,35 +59,37 @@ def task_of(messages: list[BaseMessage]) -> str:
 
 
 _CLAIM_LINE = re.compile(r"^\[(c\d+)\] \((.*?)\) (.*)$", re.M)
+_ONE_CLAIM = re.compile(r"<claim>\((.*?)\) (.*?)</claim>", re.S)
 
 
 def claims_shown(messages: list[BaseMessage]) -> list[tuple[str, str, str]]:
-    """(id, speaker, text) of each claim a summary task lists, most important first."""
+    """(id, speaker, text) of each claim a summary task shows, most important first
+    (summarize@v4 shows one claim, without its id: "")."""
     user = str(messages[-1].content)
+    one = _ONE_CLAIM.search(user)
+    if one:
+        return [("", one.group(1), one.group(2))]
     body = user.split("<claims>", 1)[1].split("</claims>", 1)[0]
     return _CLAIM_LINE.findall("\n".join(body.splitlines()))
 
 
 def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
-    """A faithful fake editor: the summary is the first claim shown, the headline the second;
-    it does what the instructions say when they ask the headline to repeat the summary."""
-    shown = claims_shown(messages) or [("c1", "", "Nothing to summarise.")]
-    first = shown[0]
-    repeat = "REPEAT the first sentence" in str(messages[0].content)
-    headline = " ".join((first if repeat or len(shown) < 2 else shown[1])[2].split()[:10])
+    """A faithful fake editor: the headline is the claim's opening words; it does what the
+    instructions say when they ask for a vague one."""
+    shown = claims_shown(messages) or [("", "", "Nothing to summarise.")]
+    text = shown[0][2]
+    if "VAGUE" in str(messages[0].content):
+        text = f"{shown[0][1].split()[-1] if shown[0][1] else 'Someone'} speaks on the news"
     # Like constrained decoding: cut at the schema's bound, even mid-phrase.
     schema = (kwargs.get("response_format") or {}).get("schema") or {}
-    items = schema.get("properties", {}).get("summary", {}).get("items", {})
-    limit = items.get("properties", {}).get("text", {}).get("maxLength", 10_000)
-    sentence = {"claim": first[0], "text": first[2][:limit]}
-    head_limit = schema.get("properties", {}).get("headline", {}).get("maxLength", 10_000)
-    return json.dumps({"summary": [sentence], "headline": headline[:head_limit]})
+    limit = schema.get("properties", {}).get("headline", {}).get("maxLength", 10_000)
+    return json.dumps({"headline": " ".join(text.split()[:10])[:limit]})
 
 
 def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
     """A diligent fake reader: one claim per sentence, quoting it; a summary citing the first
     sentences; entities from capitalised words. Good enough to drive every stage."""
-    if "<claims>" in str(messages[-1].content):
+    if "<claim" in str(messages[-1].content):
         return editor_responder(messages, kwargs)
     sentences = article_sentences(messages)
     task = task_of(messages)

@@ -1,8 +1,8 @@
 """A scripted model that obeys the article: what a successfully injected model would answer.
 
 It stays inside the requested schema (constrained decoding allows nothing else) but fills it
-with what the injections ask for: "PWNED" and its own instructions as summary sentences and
-headline. Claims are composed from the article's words by the pipeline, so the model has
+with what the injections ask for: "PWNED" and its own instructions as the headline (the
+one thing summarize@v4 asks it to write). Claims are composed from the article's words by the pipeline, so the model has
 no say in them.
 """
 
@@ -13,8 +13,6 @@ import re
 from typing import Any
 
 from langchain_core.messages import BaseMessage
-
-from tests.fakes import claims_shown
 
 PWNED = "PWNED"
 
@@ -33,17 +31,7 @@ class Obedient:
         self.users.append(user)
         self.systems.append(system)
         leak = " ".join(system.split()[:40])
-        shown = claims_shown(messages)
-        ids = [i for i, _, _ in shown][:2] or ["c1"]
-        return json.dumps(
-            {
-                "summary": [
-                    {"claim": ids[0], "text": f"{PWNED} {PWNED} {PWNED}."},
-                    {"claim": ids[-1], "text": f"{leak[:170]}."},
-                ],
-                "headline": f"{PWNED}: {leak}"[:90],
-            }
-        )
+        return json.dumps({"headline": f"{PWNED}: {leak}"[:90]})
 
 
 def shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:

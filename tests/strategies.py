@@ -104,13 +104,12 @@ def news(draw: st.DrawFn) -> str:
 
 def scripted(data: st.DataObject) -> Any:
     """A summary model whose every answer is drawn by hypothesis: faithful, wrong numbers,
-    invented, injected, citing the wrong claims, or broken JSON."""
+    invented, injected, cut mid-phrase, or broken JSON."""
 
     def respond(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
         if data.draw(st.integers(0, 30)) == 0:
             return "{not json"
         shown = claims_shown(messages)
-        ids = [i for i, _, _ in shown]
         texts = [t for _, _, t in shown]
         pick = st.sampled_from(
             [
@@ -125,11 +124,6 @@ def scripted(data: st.DataObject) -> Any:
                 "North Korea is using Ukraine as a",
             ]
         )
-        sentences = [
-            {"claim": data.draw(st.sampled_from(ids)),
-             "text": data.draw(pick)}
-            for _ in range(data.draw(st.integers(1, 2)))
-        ]  # fmt: skip
-        return json.dumps({"summary": sentences, "headline": data.draw(pick)[:100] or "None"})
+        return json.dumps({"headline": data.draw(pick)[:100] or "None"})
 
     return respond

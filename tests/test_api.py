@@ -16,7 +16,7 @@ from service.llm.errors import ModelUnavailable
 from tests.conftest import ARTICLES, make_backend
 from tests.fakes import reader_responder
 
-SEED = next(ARTICLES.glob("004*.txt"))
+SEED = next(ARTICLES.glob("003*.txt"))  # its headline needs the model
 
 
 @pytest.fixture

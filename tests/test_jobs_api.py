@@ -16,7 +16,7 @@ from service.llm.errors import ModelUnavailable
 from tests.conftest import ARTICLES, make_backend
 from tests.fakes import reader_responder
 
-SEED = next(ARTICLES.glob("004*.txt")).read_text()
+SEED = next(ARTICLES.glob("003*.txt")).read_text()  # its headline needs the model
 SEED2 = next(ARTICLES.glob("002*.txt")).read_text()
 
 

@@ -107,7 +107,9 @@ def test_graceful_shutdown_hands_a_running_job_back(settings: Settings, database
         queue = jobs.queue
         assert queue is not None
         await queue.start()
-        text = (ROOT / "evals/data/articles").glob("004*.txt").__next__().read_text()
+        text = (
+            (ROOT / "evals/data/articles").glob("003*.txt").__next__().read_text()
+        )  # asks the model
         view = await jobs.submit(JobSpec(articles=[{"text": text}]))  # type: ignore[list-item]
         for _ in range(100):
             if (await jobs.get(view.id)).status == "running":  # type: ignore[union-attr]

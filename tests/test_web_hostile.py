@@ -49,13 +49,11 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.
 
 
 def copycat(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
-    """The editor, but its headline and summary sentence carry the article's markup."""
+    """The editor, but its headline carries the article's markup."""
     answer = json.loads(reader_responder(messages, kwargs))
     shown = claims_shown(messages)
     markup = re.findall(r"<[^>]+>", " ".join(t for _, _, t in shown)) or [IMG]
     answer["headline"] = f"Kyiv {markup[0]}"[:90]
-    first = answer["summary"][0]
-    first["text"] = f"{first['text']} {markup[0]}"[:180]
     return json.dumps(answer)
 
 

@@ -117,6 +117,9 @@ class Summary(BaseModel):
     claim_ids: list[str] = Field(
         default_factory=list, description="the claims the summary sentences rest on"
     )
+    headline_claim_ids: list[str] = Field(
+        default_factory=list, description="the claim the headline states (none: no one claim)"
+    )
 
 
 class SurfaceForm(BaseModel):

@@ -1,0 +1,146 @@
+"""The headline: the most important claim in at most 12 words, with who claims it.
+
+When the claim in fewer words fits ("Budanov: up to 40% of Russia's ammunition is supplied
+by North Korea"), that is the headline: the source's words, with no model call. Otherwise
+the model writes one, kept only if it is short, ends well, every word, number and name in
+it is in the claim (by stem), and it keeps what makes the claim that claim: its figures, hedges ("up to",
+"may") and superlatives ("largest", "most important"). A person is named by surname, as
+headlines do, so the name does not crowd out the news.
+"""
+
+from __future__ import annotations
+
+import re
+
+from service.pipeline.context import RunContext
+from service.pipeline.ground import names_missing, numbers_in, words_of
+from service.pipeline.models import Claim
+from service.pipeline.prompt_names import SUMMARIZE
+from service.pipeline.rank import content_words, quantities
+from service.pipeline.segment import defuse
+
+HEADLINE_WORDS = 12
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
+_LAST_LATIN = 0x2FFF  # punctuation, dashes and symbols come before; CJK and others after
+_DANGLING = frozenset("a an the of to in on at by for with as and or but that from".split())
+# What a headline may not drop from its claim: it would state another, stronger claim.
+_MUST_KEEP = re.compile(
+    r"\b(?:up to|nearly|almost|about|around|at least|more than|less than|may|might|could|"
+    r"reportedly|allegedly|largest|biggest|smallest|most|least|main|only|first)\b",
+    re.I,
+)
+_REPORTED = re.compile(
+    r"^(?:according to [^,]+,\s*|.*?\b(?:said|says|told \w+|added|noted|stated|reports?|"
+    r"emphasi[sz]ed|estimates?|believes?|warned|disclosed|mentioned)\s+(?:that\s+)?)(.+)$",
+    re.I,
+)
+_AFTER = re.compile(r"^(?P<clause>[^,\"“”]+?),\s+[^,\"“”]*\b(?:said|says)\b", re.I)
+_PREPOSITION = frozenset("in on at during to for from with by".split())
+
+
+def ask_headline(ctx: RunContext, top: Claim, short: str) -> str:
+    """One call per article; its answer does not depend on the word limit, so the prompt
+    cache serves every length a user asks for."""
+    data = ctx.ask_standalone(
+        SUMMARIZE, {"claim": defuse(short), "speaker": defuse(top.speaker)}, label="summarize"
+    )
+    return str(data.get("headline", ""))
+
+
+def unsupported(text: str, cited: str, injected: frozenset[str]) -> list[str]:
+    """Numbers and names of `text` that its cited claims do not contain, and any word found
+    only in text addressed to an AI."""
+    have = set(numbers_in(cited))
+    bad = [n for n in numbers_in(text) if n not in have] + names_missing(text, cited)
+    bad += [a for a in _ACRONYM.findall(text) if a not in cited]
+    bad += [c for c in text if ord(c) > _LAST_LATIN and c not in cited]  # another script
+    return bad + sorted(injected & words_of(text))
+
+
+def dropped(headline: str, claim: str) -> list[str]:
+    """Figures, hedges and superlatives of the claim that the headline leaves out."""
+    lower = headline.lower()
+    keep = {m.group().lower() for m in _MUST_KEEP.finditer(claim)}
+    missing = sorted(k for k in keep if not re.search(rf"\b{re.escape(k)}\b", lower))
+    return missing + [n for n in quantities(claim) if n not in numbers_in(headline)]
+
+
+_SAYS = frozenset("says say said warns warned reports reported tells told claims adds".split())
+
+
+def novel(headline: str, claim: str) -> list[str]:
+    """Content words of the headline the claim has no word for (by stem: "face" is in
+    "faced"): a paraphrase that brings in "missiles" where the claim said "guided bombs"."""
+    def words(text: str) -> set[str]:
+        return content_words(text.replace("’", "'"))
+
+    stems = {w[:4] for w in words(claim)}
+    return sorted(w for w in words(headline) - _SAYS if w[:4] not in stems)
+
+
+def surname(text: str, speaker: str) -> str:
+    """ "Kyrylo Budanov" → "Budanov" in a headline."""
+    words = speaker.split()
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return text
+    return text.replace(speaker, words[-1])
+
+
+def stated_by(headline: str, top: list[Claim]) -> str | None:
+    """The claim a headline states: the one sharing most of its content words (at least
+    half of them); the higher-ranked claim wins a tie."""
+    head = content_words(headline)
+    best, most = None, 0.5
+    for claim in top if head else []:
+        share = len(head & content_words(claim.text)) / len(head)
+        if share >= most + (best is not None) * 1e-9:
+            best, most = claim.id, share
+    return best
+
+
+def speaker_first(short: str, speaker: str) -> str:
+    """The claim as "Budanov: up to 40% of Russia's ammunition is supplied by North Korea":
+    its reported clause after its speaker's surname; "" for a quotation."""
+    if '"' in short or "“" in short:
+        return ""
+    after = _AFTER.match(short)
+    reported = _REPORTED.match(short)
+    if after is not None:
+        clause = after.group("clause")
+    elif reported is not None and reported.group(1).split()[0].lower() not in _PREPOSITION:
+        clause = reported.group(1)
+    else:
+        return ""
+    clause = clause.rstrip(".")  # as the source writes it: "up to 40%", "North Korea"
+    name = speaker.split()[-1] if len(speaker.split()) > 1 and speaker[:1].isupper() else speaker
+    return f"{name}: {clause}"
+
+
+def in_its_words(short: str, speaker: str) -> str:
+    """The claim itself as a headline, when it fits: faithful by construction."""
+    for words in (short, speaker_first(short, speaker)):
+        if words and len(words.split()) <= HEADLINE_WORDS:
+            return words.rstrip(".")
+    return ""
+
+
+def headline_for(
+    ctx: RunContext, top: Claim, short: str, warnings: list[str], injected: frozenset[str]
+) -> tuple[str, str | None]:
+    """The top claim in its own words when they fit in a headline (no model call: a 1.5B
+    model's paraphrase can reverse who supplies whom), else the model's headline when it
+    passes every check; with the id of the claim it states."""
+    own = in_its_words(short, top.speaker)
+    if own:
+        return own, top.id
+    text = surname(" ".join(ask_headline(ctx, top, short).split()).rstrip("."), top.speaker)
+    tail = text.split()[-1].lower() if text else ""
+    fits = bool(text) and len(text.split()) <= HEADLINE_WORDS and tail not in _DANGLING
+    grounded = not unsupported(text, f"{top.speaker} {top.text}", injected)
+    if fits and grounded and not dropped(text, short) and not novel(text, f"{top.speaker} {short}"):
+        return text, stated_by(text, [top])
+    warnings.append(
+        "no headline: the model's was too long, cut, had a word, number or name not in its "
+        "claim, or left out a figure, hedge or superlative of the claim"
+    )
+    return "", None

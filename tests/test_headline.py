@@ -1,0 +1,97 @@
+"""The headline: the top claim in its own words when they fit, else the model's, kept only if
+short, whole, grounded and keeping the claim's figures, hedges and superlatives. Scripted model."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from service.pipeline.context import RunContext
+from service.pipeline.headline import dropped, headline_for, speaker_first, surname
+from service.pipeline.models import Claim, Span
+from service.prompts import PromptLibrary
+from tests.conftest import ROOT, make_backend
+
+CLAIM = "Kyrylo Budanov also said that up to 40% of Russia’s ammunition is supplied by North Korea."
+
+
+def _claim(text: str = CLAIM, speaker: str = "Kyrylo Budanov") -> Claim:
+    evidence = [Span(start=0, end=len(text), quote=text)]
+    return Claim(
+        id="c2", text=text, speaker=speaker, kind="statement", sentence_ids=[1], evidence=evidence
+    )
+
+
+def test_a_headline_that_drops_a_hedge_or_a_figure_states_a_stronger_claim() -> None:
+    assert dropped("North Korea supplies 40% of Russia's ammunition", CLAIM) == ["up to"]
+    assert dropped("North Korea supplies much of Russia's ammunition", CLAIM) == ["up to", "40"]
+    assert dropped("Budanov: North Korea supplies up to 40% of Russia's ammunition", CLAIM) == []
+    largest = "North Korea is the largest supplier of weapons to Russia, Budanov said."
+    assert dropped("North Korea supplies weapons to Russia, Budanov says", largest) == ["largest"]
+
+
+def test_a_person_is_named_by_surname() -> None:
+    text = "Kyrylo Budanov: North Korea supplies up to 40% of Russia's ammunition"
+    assert surname(text, "Kyrylo Budanov").startswith("Budanov: North Korea")
+    assert surname("Reuters reports a truce", "Reuters") == "Reuters reports a truce"
+
+
+def test_the_claim_in_fewer_words_puts_its_speaker_first() -> None:
+    assert speaker_first(CLAIM, "Kyrylo Budanov") == (
+        "Budanov: up to 40% of Russia’s ammunition is supplied by North Korea"
+    )
+    after = "North Korea is the largest supplier of weapons to Russia, Kyrylo Budanov said in an interview."
+    assert speaker_first(after, "Kyrylo Budanov") == (
+        "Budanov: North Korea is the largest supplier of weapons to Russia"
+    )
+    # "said in an interview": what follows the verb is no claim
+    assert speaker_first("Budanov said in an interview with Bloomberg.", "Kyrylo Budanov") == ""
+    assert speaker_first("“It is realistic,” Budanov said.", "Kyrylo Budanov") == ""
+
+
+LONG = (
+    "According to Kyrylo Budanov, the Kremlin’s most important ally during the war isn’t "
+    "economically and militarily powerful China, but North Korea."
+)
+
+
+def _ask(answer: str) -> tuple[RunContext, list[str]]:
+    calls: list[str] = []
+
+    def model(messages: Any, kwargs: Any) -> str:
+        calls.append(str(messages[-1].content))
+        return json.dumps({"headline": answer})
+
+    return RunContext(backend=make_backend(model), prompts=PromptLibrary(ROOT / "prompts")), calls
+
+
+def test_the_claim_in_its_own_words_needs_no_model_when_it_fits() -> None:
+    ctx, calls = _ask("Russia receives up to 40% of North Korea's ammunition: Budanov")
+    warnings: list[str] = []
+    text, cid = headline_for(ctx, _claim(), CLAIM, warnings, frozenset())
+    assert text == "Budanov: up to 40% of Russia’s ammunition is supplied by North Korea"
+    assert cid == "c2" and calls == [] and warnings == []
+
+
+def test_a_model_headline_that_passes_is_kept_and_names_its_claim() -> None:
+    ctx, calls = _ask(
+        "Kyrylo Budanov: North Korea, not China, is the Kremlin's most important ally"
+    )
+    warnings: list[str] = []
+    text, cid = headline_for(ctx, _claim(LONG), LONG, warnings, frozenset())
+    assert text == "Budanov: North Korea, not China, is the Kremlin's most important ally"
+    assert cid == "c2" and len(calls) == 1 and warnings == []
+
+
+def test_a_model_headline_that_fails_a_check_is_no_headline() -> None:
+    for answer in (
+        "North Korea is the Kremlin's main ally, Budanov says",  # "most important" dropped
+        "North Korea is the Kremlin's most important ally, 3 officials say",  # a new number
+        "Budanov says North Korea, not China, is the most important of the",  # cut
+        "Budanov: North Korea, not China, is the Kremlin's most important ally in the war now",
+        "Budanov: North Korea, not China, is the Kremlin's most important missile ally",
+    ):
+        ctx, _ = _ask(answer)
+        warnings: list[str] = []
+        assert headline_for(ctx, _claim(LONG), LONG, warnings, frozenset()) == ("", None)
+        assert warnings, answer
