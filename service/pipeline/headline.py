@@ -71,6 +71,7 @@ _SAYS = frozenset("says say said warns warned reports reported tells told claims
 def novel(headline: str, claim: str) -> list[str]:
     """Content words of the headline the claim has no word for (by stem: "face" is in
     "faced"): a paraphrase that brings in "missiles" where the claim said "guided bombs"."""
+
     def words(text: str) -> set[str]:
         return content_words(text.replace("’", "'"))
 
