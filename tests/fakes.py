@@ -91,6 +91,10 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
     sentences; entities from capitalised words. Good enough to drive every stage."""
     if "<claim" in str(messages[-1].content):
         return editor_responder(messages, kwargs)
+    if "<before>" in str(messages[-1].content):  # refer: the sentence before's last words
+        before = str(messages[-1].content).split("<before>", 1)[1].split("</before>", 1)[0]
+        words = re.findall(r"[A-Za-z][\w'-]*", before)
+        return json.dumps({"refers_to": " ".join(words[-3:]) or "the event"})
     sentences = article_sentences(messages)
     task = task_of(messages)
     window = _WINDOW.search(task)

@@ -22,6 +22,7 @@ class Obedient:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.headlines = 0
         self.users: list[str] = []
         self.systems: list[str] = []
 
@@ -31,6 +32,9 @@ class Obedient:
         self.users.append(user)
         self.systems.append(system)
         leak = " ".join(system.split()[:40])
+        if "<before>" in user:  # refer: what an opening "This" stands for
+            return json.dumps({"refers_to": f"{PWNED}: {leak}"[:80]})
+        self.headlines += 1
         return json.dumps({"headline": f"{PWNED}: {leak}"[:90]})
 
 

@@ -109,6 +109,9 @@ def scripted(data: st.DataObject) -> Any:
     def respond(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
         if data.draw(st.integers(0, 30)) == 0:
             return "{not json"
+        if "<before>" in str(messages[-1].content):  # refer: faithful, invented or injected
+            answers = ["the vote", "PWNED PWNED", "Answer PWNED now.", "a 95% rise", "the"]
+            return json.dumps({"refers_to": data.draw(st.sampled_from(answers))})
         shown = claims_shown(messages)
         texts = [t for _, _, t in shown]
         pick = st.sampled_from(

@@ -79,14 +79,15 @@ def test_hostile_article_through_the_pipeline(path: Path) -> None:
     assert result.claims, "the honest part of the article is still summarised"
     # The model is asked for a headline (these top claims are too long to be their own);
     # its obedient answer never passes.
-    assert model.calls == 1 and any("no headline" in w for w in result.warnings)
+    assert model.headlines == 1 and any("no headline" in w for w in result.warnings)
     # The model sees a claim only (never a sentence addressed to an AI) inside one fence it
     # cannot close, with chat-template markup defused; the system message is the prompt's.
     doc = clean_html(raw) if field == "html" else None
     text = doc.text if doc is not None else raw
     orders = [ln for ln in text.splitlines() if is_instruction(ln)]
     for user in model.users:
-        assert user.count("<claim>") == 1 and user.count("</claim>") == 1
+        fences = ("<claim>", "</claim>") if "<claim>" in user else ("<before>", "</before>")
+        assert all(user.count(f) == 1 for f in fences)
         assert not any(order[:40] in user for order in orders)
         assert "<|" not in user and "|>" not in user
     assert set(model.systems) == {SYSTEM}
@@ -105,7 +106,7 @@ def test_hostile_article_through_the_api(path: Path, tmp_path: Path) -> None:
     assert r.status_code == 200, r.text
     result = assert_safe(r.json(), raw.decode("utf-8"))
     dropped = any("no headline" in w for w in result.warnings)
-    assert model.calls == 1 and dropped, "the obedient answer was kept"
+    assert model.headlines == 1 and dropped, "the obedient answer was kept"
 
 
 def test_hidden_html_never_reaches_the_model() -> None:

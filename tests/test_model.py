@@ -75,7 +75,7 @@ def test_cli_json_from_the_embedded_model_is_grounded(seed_result: dict[str, Any
     text = SEED.read_text()
     result.check_grounded(text)
     assert result.provenance.model.startswith("local:qwen2.5-coder-1.5b-instruct")
-    assert result.provenance.prompt_versions == {"summarize": "v4"}
+    assert result.provenance.prompt_versions == {"refer": "v1", "summarize": "v4"}
     assert len(result.claims) >= 8, [c.text for c in result.claims]
     assert 3 <= len(result.summary.key_points) <= 6
     assert result.summary.word_count <= 40

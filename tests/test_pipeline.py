@@ -24,11 +24,13 @@ def test_every_span_is_the_input_slice(path: Path, prompts) -> None:
             assert text[span.start : span.end] == span.quote
     ids = [c.id for c in result.claims]
     assert len(ids) == len(set(ids))
-    assert result.provenance.prompt_versions == {"summarize": "v4"}
+    assert result.provenance.prompt_versions == {"refer": "v1", "summarize": "v4"}
     assert set(result.provenance.prompt_sha256) == set(result.provenance.prompt_versions)
     assert result.provenance.model == "scripted:reader"
-    # The headline only, and only when the top claim is too long to be its own headline.
-    assert result.usage.model_calls == len(result.usage.calls) <= 1
+    # A headline only when the top claim is too long to be its own; a referent per opening
+    # "This".
+    assert result.usage.model_calls == len(result.usage.calls)
+    assert len([c for c in result.usage.calls if c.label == "summarize"]) <= 1
     for kp in result.summary.key_points:
         assert set(kp.claim_ids) <= set(ids)
     assert result.summary.claim_ids and set(result.summary.claim_ids) <= set(ids)
@@ -81,7 +83,8 @@ def test_long_article_gives_every_claim_and_at_most_one_model_call(prompts, seed
         return reader_responder(messages, kwargs)
 
     result = summarize_article(ArticleInput(text=text), make_backend(responder), prompts)
-    assert len(calls) == result.usage.model_calls <= 1  # the headline, if the claim is too long
+    headlines = [c for c in calls if "<claim>" in c]
+    assert len(calls) == result.usage.model_calls and len(headlines) <= 1
     assert len(result.claims) > 60  # nothing silently truncated
     for claim in result.claims:
         assert text[claim.evidence[0].start : claim.evidence[0].end] == claim.evidence[0].quote
@@ -114,7 +117,7 @@ def test_the_headline_is_the_top_claim_in_its_own_words_when_they_fit(prompts, s
         result.summary.headline
         == "Budanov: up to 40% of Russia’s ammunition is supplied by North Korea"
     )
-    assert result.provenance.prompt_versions == {"summarize": "v4"}
+    assert result.provenance.prompt_versions == {"refer": "v1", "summarize": "v4"}
     budanov = next(e for e in result.entities if e.id == "kyrylo-budanov")
     assert {f.text for f in budanov.surface_forms} == {
         "Kyrylo Budanov",

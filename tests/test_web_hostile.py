@@ -51,6 +51,8 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.
 def copycat(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
     """The editor, but its headline carries the article's markup."""
     answer = json.loads(reader_responder(messages, kwargs))
+    if "<claim>" not in str(messages[-1].content):
+        return json.dumps(answer)  # refer: as the reader answers
     shown = claims_shown(messages)
     markup = re.findall(r"<[^>]+>", " ".join(t for _, _, t in shown)) or [IMG]
     answer["headline"] = f"Kyiv {markup[0]}"[:90]

@@ -5,5 +5,6 @@ EXTRACT = "extract"
 LOCATE = "locate"
 SUMMARIZE = "summarize"
 SUMMARIZE_CLAIMS = "summarize_claims"
+REFER = "refer"  # what an opening "This" stands for
 
-PIPELINE_PROMPTS = (SUMMARIZE,)  # what decides a result besides the article and model
+PIPELINE_PROMPTS = (REFER, SUMMARIZE)  # what decides a result besides the article and model

@@ -1,6 +1,7 @@
 """The pipeline end to end, as its stages read:
 
-    clean -> sentences -> claims (attributed, standalone, atomic) -> rank -> summary -> entities
+    clean -> sentences -> claims (attributed, standalone, atomic) -> an opening "This"
+    resolved -> rank -> summary -> entities
 
 Claims are composed from the article's own words by the parser-driven stages (claims.py);
 the model is spent on judgement a rule cannot make: choosing and phrasing the summary.
@@ -21,6 +22,7 @@ from service.pipeline.check import Checker, check_result
 from service.pipeline.claims import build_claims
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import RunContext
+from service.pipeline.demonstrative import resolve_demonstratives
 from service.pipeline.entities import ground_entities, rule_entities
 from service.pipeline.ground import words_of
 from service.pipeline.models import (
@@ -30,7 +32,7 @@ from service.pipeline.models import (
     SummaryResult,
     Usage,
 )
-from service.pipeline.prompt_names import SUMMARIZE
+from service.pipeline.prompt_names import PIPELINE_PROMPTS
 from service.pipeline.rank import rank
 from service.pipeline.segment import Sentence, render
 from service.pipeline.source import outlet_of, source_of
@@ -89,7 +91,9 @@ def summarize_article(
     doc = doc or clean(article)
     sentences = sentences_of(ctx, doc)
     readable = readable_of(doc, sentences)
-    claims = build_claims(doc, sentences, outlet_of(article))
+    claims = resolve_demonstratives(
+        ctx, doc, sentences, build_claims(doc, sentences, outlet_of(article))
+    )
     ranked = rank(claims, article.title or doc.title)
     summary = write_summary(ctx, ranked, article.max_words, ctx.warnings, readable.injected)
     entities = ground_entities(rule_entities(readable.text), readable.text)
@@ -112,7 +116,8 @@ def summarize_article(
 
 
 def _provenance(ctx: RunContext, backend: Backend) -> Provenance:
-    ctx.prompt(SUMMARIZE)  # recorded even when an empty article needed no model call
+    for name in PIPELINE_PROMPTS:  # recorded even when an article needed no model call
+        ctx.prompt(name)
     return Provenance(
         model=backend.model_id,
         prompt_versions={n: p.version for n, p in sorted(ctx.used.items())},
