@@ -22,10 +22,6 @@ from spacy.tokens import Doc, Token
 from service.pipeline.nlp import parse_each
 from service.pipeline.standalone import quoted_tokens
 
-_DISCOURSE = frozenset(
-    "yet however interestingly meanwhile notably moreover furthermore additionally "
-    "importantly indeed nonetheless nevertheless still so thus".split()
-)
 _SPEECH = frozenset(
     "say tell report add note state warn stress emphasize emphasise disclose claim "
     "estimate believe argue accord".split()
