@@ -47,6 +47,7 @@ def test_the_claim_in_fewer_words_puts_its_speaker_first() -> None:
     # "said in an interview": what follows the verb is no claim
     assert speaker_first("Budanov said in an interview with Bloomberg.", "Kyrylo Budanov") == ""
     assert speaker_first("“It is realistic,” Budanov said.", "Kyrylo Budanov") == ""
+    assert speaker_first("Casualties rose sharply, reports said.", "unattributed") == ""
 
 
 LONG = (

@@ -14,7 +14,7 @@ import re
 
 from service.pipeline.context import RunContext
 from service.pipeline.ground import names_missing, numbers_in, words_of
-from service.pipeline.models import Claim
+from service.pipeline.models import UNATTRIBUTED, Claim
 from service.pipeline.prompt_names import SUMMARIZE
 from service.pipeline.rank import content_words, quantities
 from service.pipeline.segment import defuse
@@ -101,8 +101,9 @@ def stated_by(headline: str, top: list[Claim]) -> str | None:
 
 def speaker_first(short: str, speaker: str) -> str:
     """The claim as "Budanov: up to 40% of Russia's ammunition is supplied by North Korea":
-    its reported clause after its speaker's surname; "" for a quotation."""
-    if '"' in short or "“" in short:
+    its reported clause after its speaker's surname; "" for a quotation or when no one is
+    named ("unattributed: …" is no headline)."""
+    if '"' in short or "“" in short or speaker == UNATTRIBUTED:
         return ""
     after = _AFTER.match(short)
     reported = _REPORTED.match(short)
