@@ -49,14 +49,12 @@ def _span(tok: Token) -> set[int]:
     return {t.i for t in tok.subtree}
 
 
-def _protected(doc: Doc, tokens: set[int], speaker: str) -> bool:
-    """What must stay: a quotation, a number or time frame, who says it and how."""
-    quoted = quoted_tokens(doc)
+def _protected(doc: Doc, tokens: set[int], keep: set[int]) -> bool:
+    """What must stay: `keep` (quoted words and the speaker's name), a number or time frame,
+    a verb of saying."""
     for i in tokens:
         t = doc[i]
-        if i in quoted or t.like_num or t.ent_type_ in _KEEP_ENTS:
-            return True
-        if t.lemma_.lower() in _SPEECH or (t.is_alpha and t.text in speaker.split()):
+        if i in keep or t.like_num or t.ent_type_ in _KEEP_ENTS or t.lemma_.lower() in _SPEECH:
             return True
     return False
 
@@ -81,26 +79,30 @@ def _set_off(doc: Doc, tokens: set[int]) -> bool:
 def _asides(doc: Doc, speaker: str) -> set[int]:
     """Descriptions set off by commas, and a trailing comment; a role before a name gives
     way to the name."""
+    names = set(speaker.split())
+    keep = quoted_tokens(doc) | {t.i for t in doc if t.is_alpha and t.text in names}
     cut: set[int] = set()
     for tok in doc:
+        if tok.dep_ not in ("appos", "relcl", "advcl"):
+            continue
         tokens = _span(tok)
-        if tok.dep_ not in ("appos", "relcl", "advcl") or not _set_off(doc, tokens):
+        if not _set_off(doc, tokens):
             continue
         if tok.dep_ == "appos" and tok.ent_type_ in ("PERSON", "ORG") and tok.head.pos_ == "NOUN":
-            cut |= _role_before_name(doc, tok, tokens, speaker)
+            cut |= _role_before_name(doc, tok, tokens, keep)
         elif tok.dep_ == "advcl" and (tok.tag_ != "VBG" or max(tokens) < len(doc) - 2):
             continue  # only a trailing ", pointing to …"
-        elif not _protected(doc, tokens, speaker):
+        elif not _protected(doc, tokens, keep):
             cut |= _with_commas(doc, tokens)
     return cut
 
 
-def _role_before_name(doc: Doc, name: Token, tokens: set[int], speaker: str) -> set[int]:
+def _role_before_name(doc: Doc, name: Token, tokens: set[int], keep: set[int]) -> set[int]:
     """ "Ukraine's military intelligence chief, Kyrylo Budanov, has said": the role and
     its commas go when the role is a short phrase right before the name."""
     lo, hi = min(tokens), max(tokens)
     role = _span(name.head) - tokens
-    if not role or max(role) != lo - 2 or len(role) > 8 or _protected(doc, role, speaker):
+    if not role or max(role) != lo - 2 or len(role) > 8 or _protected(doc, role, keep):
         return set()
     if sorted(role) != list(range(min(role), lo - 1)):
         return set()

@@ -17,7 +17,7 @@ import re
 from service.pipeline.clean import CleanDoc
 from service.pipeline.context import RunContext
 from service.pipeline.ground import numbers_in
-from service.pipeline.headline import novel
+from service.pipeline.headline import DANGLING, novel
 from service.pipeline.models import Claim, Span, Substitution
 from service.pipeline.nlp import parser
 from service.pipeline.prompt_names import REFER
@@ -25,7 +25,6 @@ from service.pipeline.segment import Sentence, defuse
 
 _OPENING = re.compile(r"^(?P<mark>[\"“«]?)(?P<this>This|These)\b")
 _FUNCTION = frozenset("between with from into among against toward towards".split())
-_DANGLING = frozenset("a an the of to in on at by for with as and or but that from".split())
 MAX_WORDS = 8
 MAX_CALLS = 12  # per article: a long one full of "This …" must not take minutes of model time
 
@@ -50,7 +49,7 @@ def _phrase(claim: Claim) -> tuple[str, str] | None:
 
 def acceptable(answer: str, before: str, noun: str) -> bool:
     words = answer.split()
-    if not 1 <= len(words) <= MAX_WORDS or words[-1].lower() in _DANGLING:
+    if not 1 <= len(words) <= MAX_WORDS or words[-1].lower() in DANGLING:
         return False
     if any(n not in numbers_in(before) for n in numbers_in(answer)):
         return False

@@ -22,7 +22,8 @@ from service.pipeline.segment import defuse
 HEADLINE_WORDS = 12
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _LAST_LATIN = 0x2FFF  # punctuation, dashes and symbols come before; CJK and others after
-_DANGLING = frozenset("a an the of to in on at by for with as and or but that from".split())
+# Words a phrase cannot end on: it was cut ("… using Ukraine as a").
+DANGLING = frozenset("a an the of to in on at by for with as and or but that from".split())
 # What a headline may not drop from its claim: it would state another, stronger claim.
 _MUST_KEEP = re.compile(
     r"\b(?:up to|nearly|almost|about|around|at least|more than|less than|may|might|could|"
@@ -87,16 +88,11 @@ def surname(text: str, speaker: str) -> str:
     return text.replace(speaker, words[-1])
 
 
-def stated_by(headline: str, top: list[Claim]) -> str | None:
-    """The claim a headline states: the one sharing most of its content words (at least
-    half of them); the higher-ranked claim wins a tie."""
+def states(headline: str, claim: Claim) -> bool:
+    """Whether a headline states the claim: at least half its content words are the
+    claim's."""
     head = content_words(headline)
-    best, most = None, 0.5
-    for claim in top if head else []:
-        share = len(head & content_words(claim.text)) / len(head)
-        if share >= most + (best is not None) * 1e-9:
-            best, most = claim.id, share
-    return best
+    return bool(head) and len(head & content_words(claim.text)) / len(head) >= 0.5
 
 
 def speaker_first(short: str, speaker: str) -> str:
@@ -137,10 +133,10 @@ def headline_for(
         return own, top.id
     text = surname(" ".join(ask_headline(ctx, top, short).split()).rstrip("."), top.speaker)
     tail = text.split()[-1].lower() if text else ""
-    fits = bool(text) and len(text.split()) <= HEADLINE_WORDS and tail not in _DANGLING
+    fits = bool(text) and len(text.split()) <= HEADLINE_WORDS and tail not in DANGLING
     grounded = not unsupported(text, f"{top.speaker} {top.text}", injected)
     if fits and grounded and not dropped(text, short) and not novel(text, f"{top.speaker} {short}"):
-        return text, stated_by(text, [top])
+        return text, top.id if states(text, top) else None
     warnings.append(
         "no headline: the model's was too long, cut, had a word, number or name not in its "
         "claim, or left out a figure, hedge or superlative of the claim"

@@ -4,7 +4,8 @@
     resolved -> rank -> summary -> entities
 
 Claims are composed from the article's own words by the parser-driven stages (claims.py);
-the model is spent on judgement a rule cannot make: choosing and phrasing the summary.
+the model is spent on judgement a rule cannot make: what an opening "This" stands for, and
+a headline when the top claim is too long to be its own.
 """
 
 from __future__ import annotations
