@@ -3,7 +3,9 @@
 Claims are grouped by average-linkage clustering on `Similarity` (words and meaning): two
 groups merge while their claims are alike on average, so one loose pair cannot chain
 unrelated facts together. Claims whose numbers conflict ("40%" vs "60%" of one measure) or
-that give one number for different scopes never share a group; they are discrepancies.
+that give one number for different scopes never share a group; they are discrepancies. Nor
+do two unlike claims of one article: an article restates a fact in like words, so its
+claims that are not alike state different facts, and a group holding both is a mixed bag.
 
 A group is then split by the numbers its claims state: claims without numbers state the
 general fact ("North Korea supplies ammunition"), claims with "up to 40%" the specific one.
@@ -116,6 +118,14 @@ def _cannot_link(a: Item, b: Item, resolve: dict[str, str]) -> bool:
     return bool(conflicts(a.numbers, b.numbers)) or _scope_clash(a, b, resolve) is not None
 
 
+def _apart(a: Item, b: Item, score: float, link: float) -> bool:
+    """Two claims of one article that are not alike enough to link state two facts. Without
+    this, a claim stating two facts ("aid is the top concern, as they provide ammunition")
+    lets average linkage pull a second fact's cluster into the first's, carrying along
+    claims of articles that say only the second."""
+    return a.article == b.article and score < link
+
+
 def cluster(
     items: list[Item], sim: Similarity, resolve: dict[str, str], link: float | None = None
 ) -> list[list[int]]:
@@ -127,7 +137,9 @@ def cluster(
     blocked: set[tuple[int, int]] = set()
     for i, j in itertools.combinations(range(len(items)), 2):
         total[i, j] = sim.score(i, j)
-        if _cannot_link(items[i], items[j], resolve):
+        if _cannot_link(items[i], items[j], resolve) or _apart(
+            items[i], items[j], total[i, j], link
+        ):
             blocked.add((i, j))
     while True:
         best: tuple[float, int, int] | None = None
