@@ -107,18 +107,23 @@ def compare(run_a: Path, run_b: Path) -> None:
 @app.command()
 def calibrate(
     labels: Annotated[Path | None, typer.Option(help="calibration YAML")] = None,
+    fresh: Annotated[
+        Path | None,
+        typer.Option(help="labels unseen while the checks were written [judge/fresh.yaml]"),
+    ] = None,
     save: Annotated[
         bool, typer.Option(help="write evals/judge/calibration-result.json (and the service's)")
     ] = True,
     prompts_dir: Annotated[Path | None, typer.Option(help="prompt library to calibrate")] = None,
 ) -> None:
     """Fit the faithfulness checker's threshold on the calibration half of the labels; report
-    ROC AUC, kappa, accuracy and recall per error type on the held-out half."""
-    from evals.judge import CALIBRATION_LABELS, save_calibration
+    ROC AUC, kappa, accuracy and recall per error type on the held-out half and the fresh
+    labels, for the checker and for its model alone."""
+    from evals.judge import CALIBRATION_LABELS, FRESH_LABELS, save_calibration
     from evals.judge import calibrate as do_calibrate
 
     backend, prompts, _settings = _engine_parts(prompts_dir)
-    result = do_calibrate(backend, prompts, labels or CALIBRATION_LABELS)
+    result = do_calibrate(backend, prompts, labels or CALIBRATION_LABELS, fresh or FRESH_LABELS)
     summary = {k: v for k, v in result.items() if k != "items_detail"}
     typer.echo(json.dumps(summary, indent=2))
     if save:

@@ -80,6 +80,11 @@ def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
     text = shown[0][2]
     if "VAGUE" in str(messages[0].content):
         text = f"{shown[0][1].split()[-1] if shown[0][1] else 'Someone'} speaks on the news"
+    if "REVERSE" in str(messages[0].content):  # swap the first two names: who does what
+        names = list(dict.fromkeys(re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", text)))
+        if len(names) >= 2:
+            a, b = names[:2]
+            text = text.replace(a, "\0").replace(b, a).replace("\0", b)
     # Like constrained decoding: cut at the schema's bound, even mid-phrase.
     schema = (kwargs.get("response_format") or {}).get("schema") or {}
     limit = schema.get("properties", {}).get("headline", {}).get("maxLength", 10_000)
@@ -95,6 +100,8 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
         before = str(messages[-1].content).split("<before>", 1)[1].split("</before>", 1)[0]
         words = re.findall(r"[A-Za-z][\w'-]*", before)
         return json.dumps({"refers_to": " ".join(words[-3:]) or "the event"})
+    if "<passage>" in str(messages[-1].content):  # check: a plain answer, no log-probabilities
+        return "yes"
     sentences = article_sentences(messages)
     task = task_of(messages)
     window = _WINDOW.search(task)

@@ -20,9 +20,9 @@ from service.llm.backend import ChatModelBackend
 from service.llm.errors import LLMError
 from service.llm.factory import local_binder
 from service.llm.probability import YES, LogprobsUnsupported, YesNo, from_logits
-from service.pipeline.check import Checker, load_checker
-from service.pipeline.models import ArticleInput
-from service.pipeline.run import summarize_article
+from service.pipeline.check import Checker, Verdict, check_result, load_checker
+from service.pipeline.context import RunContext
+from service.pipeline.models import Claim, KeyPoint, Span, Summary
 from service.prompts import PromptLibrary
 from tests.fake_openai import FakeOpenAI, completion, openai_settings, serve
 from tests.fakes import ScriptedChatModel, reader_responder
@@ -71,42 +71,83 @@ def test_yes_probability_is_read_from_the_answer_logits() -> None:
 
 def test_backend_reports_probability_and_cached_prefix(prompts: PromptLibrary) -> None:
     backend, _chat = logits_backend(lambda s: [0, 3.0, -math.inf, 1.0, -math.inf, 0])
-    from service.prompts import conversation
+    from langchain_core.messages import HumanMessage, SystemMessage
 
-    messages = conversation(
-        prompts.get("article"), prompts.get("check"), {"article": "[1] A."}, {"statement": "A."}
-    )
-    got = backend.yes_probability(messages, label="check", prompt_version="check@v1")
+    task = prompts.get("check")
+    user = task.render(passage="A.", statement="A.")
+    messages: list[BaseMessage] = [SystemMessage(task.system or ""), HumanMessage(user)]
+    got = backend.yes_probability(messages, label="check", prompt_version=task.ref)
     assert got.probability == pytest.approx(math.e**3 / (math.e**3 + math.e))
     assert (got.usage.prompt_tokens, got.usage.cached_prompt_tokens) == (120, 100)
     assert got.usage.completion_tokens == 0  # no decoding
 
 
-def test_run_time_check_flags_doubtful_claims_and_drops_none(
-    prompts: PromptLibrary, seed_text: Any
+SENTENCES = [
+    "Kyrylo Budanov said North Korea supplies up to 40% of Russia's ammunition.",
+    "Donald Trump met reporters in Washington on Monday.",
+    "The shipments may include ballistic missiles, officials said.",
+]
+
+
+def _claim(cid: str, text: str, speaker: str, sentence: int) -> Claim:
+    s = SENTENCES[sentence - 1]
+    return Claim(id=cid, text=text, speaker=speaker, kind="statement",
+                 sentence_ids=[sentence], evidence=[Span(start=0, end=len(s), quote=s)])  # fmt: skip
+
+
+def _summary(headline: str, by_model: bool) -> Summary:
+    points = [
+        KeyPoint(text="Budanov said North Korea supplies Russia's ammunition.", claim_ids=["c1"])
+    ]
+    return Summary(headline=headline, summary="", key_points=points, word_count=0,
+                   headline_claim_ids=["c1"], headline_by_model=by_model)  # fmt: skip
+
+
+def test_run_time_check_flags_what_the_sentences_do_not_say_and_drops_nothing(
+    prompts: PromptLibrary,
 ) -> None:
-    doubtful = "Budanov"  # every claim naming him is scripted as "no"
-    backend, chat = logits_backend(
-        lambda s: [0, -2.0, 0, 2.0, 0, 0] if doubtful in s else [0, 2.0, 0, -2.0, 0, 0]
-    )
-    article = ArticleInput(text=seed_text("004"))
-    plain = summarize_article(article, backend, prompts)
-    checked = summarize_article(article, backend, prompts, check=Checker(0.5, calibrated=True))
-    assert [c.text for c in checked.claims] == [c.text for c in plain.claims]  # nothing dropped
-    assert all(c.support_probability is None and not c.flagged for c in plain.claims)
-    for claim in checked.claims:
-        assert claim.support_probability is not None
-        assert claim.flagged == (doubtful in f"{claim.speaker} {claim.text}")
-    assert any(c.flagged for c in checked.claims) and not all(c.flagged for c in checked.claims)
-    assert all(k.support_probability is not None for k in checked.summary.key_points)
-    assert any("flagged" in w for w in checked.warnings)
-    assert len(chat.checked) == len(checked.claims)  # key points are scored by their claims
-    for point in checked.summary.key_points:
-        mine = [c for c in checked.claims if c.id in point.claim_ids]
-        assert point.support_probability == min(c.support_probability or 1.0 for c in mine)
-        assert point.flagged == any(c.flagged for c in mine)
-    checks = [c for c in checked.usage.calls if c.label == "check"]
-    assert len(checks) == len(chat.checked) and all(c.completion_tokens == 0 for c in checks)
+    backend, chat = logits_backend(lambda s: [0, 2.0, 0, -2.0, 0, 0])  # the model: "yes"
+    claims = [
+        _claim("c1", "North Korea supplies up to 40% of Russia's ammunition.", "Kyrylo Budanov", 1),
+        _claim("c2", "North Korea supplies up to 40% of Russia's ammunition.", "Donald Trump", 1),
+        _claim("c3", "The shipments include ballistic missiles.", "officials", 3),
+    ]
+    summary = _summary("Budanov: North Korea supplies 40% of Russia's ammunition", by_model=True)
+    ctx = RunContext(backend, prompts)
+    check_result(ctx, Checker(0.5, calibrated=True), SENTENCES, claims, summary)
+    assert [c.flagged for c in claims] == [False, True, True]  # nothing dropped
+    assert claims[1].check_failures == ["credits Donald Trump"]
+    assert claims[2].check_failures == ["drops a hedge (possibility)"]
+    assert all(c.support_probability is None for c in claims)  # exact checks only: no model
+    # The key point drops "up to": the sentence's hedge governs the words it keeps.
+    assert summary.key_points[0].flagged
+    assert summary.key_points[0].check_failures == ["drops a hedge (approximation)"]
+    # The headline is the model's: asked once; "yes" at 0.98, but it dropped "up to" too.
+    head = summary.headline_check
+    assert head is not None and head.flagged and head.check_failures
+    assert head.support_probability is not None and head.support_probability < 0.5
+    assert len(chat.checked) == 1 and chat.checked[0].startswith("Budanov:")
+    assert any("flagged" in w for w in ctx.warnings)
+    assert [c.label for c in ctx.calls] == ["check"] and ctx.calls[0].completion_tokens == 0
+
+
+def test_a_headline_in_the_claims_own_words_costs_no_model_call(prompts: PromptLibrary) -> None:
+    backend, chat = logits_backend(lambda s: [0, 2.0, 0, -2.0, 0, 0])
+    claims = [
+        _claim("c1", "North Korea supplies up to 40% of Russia's ammunition.", "Kyrylo Budanov", 1)
+    ]
+    summary = _summary("Budanov: North Korea supplies up to 40% of Russia's ammunition", False)
+    check_result(RunContext(backend, prompts), Checker(0.5, True), SENTENCES, claims, summary)
+    assert chat.checked == [] and summary.headline_check is None and not claims[0].flagged
+
+
+def test_the_exact_checks_lower_the_models_probability() -> None:
+    clean = Verdict(0.9, ())
+    assert clean.probability == pytest.approx(0.9) and not clean.doubted(0.5)
+    one = Verdict(0.9, ("number 60",))
+    assert one.probability is not None and one.probability < 0.35 and one.doubted(0.5)
+    assert Verdict(None, ("number 60",)).doubted(0.5)  # no model asked: the failure flags
+    assert not Verdict(None, ()).doubted(0.5) and Verdict(None, ()).probability is None
 
 
 def test_openai_backend_reads_top_logprobs(tmp_path: Path) -> None:
@@ -149,18 +190,18 @@ def test_openai_backend_says_plainly_when_the_server_has_no_logprobs(tmp_path: P
             backend.yes_probability([AIMessage("x")], label="check", prompt_version="check@v1")
 
 
-def test_a_failed_check_leaves_the_item_unscored_not_flagged(prompts: PromptLibrary) -> None:
+def test_a_failed_check_leaves_the_headline_unscored_not_flagged(prompts: PromptLibrary) -> None:
     def fail(_s: str) -> list[float]:
         raise LLMError("boom")
 
     backend, _ = logits_backend(fail)
-    result = summarize_article(
-        ArticleInput(text="Alpha Corp said on Monday it hired 12 people in Oslo."),
-        backend,
-        prompts,
-        check=Checker(0.5, calibrated=False),
-    )
-    assert all(c.support_probability is None and not c.flagged for c in result.claims)
+    claims = [
+        _claim("c1", "North Korea supplies up to 40% of Russia's ammunition.", "Kyrylo Budanov", 1)
+    ]
+    summary = _summary("Budanov: North Korea supplies up to 40% of ammunition", by_model=True)
+    check_result(RunContext(backend, prompts), Checker(0.5, False), SENTENCES, claims, summary)
+    head = summary.headline_check
+    assert head is not None and head.support_probability is None and not head.flagged
 
 
 def test_labels_are_many_balanced_and_split_by_item() -> None:
@@ -201,20 +242,30 @@ def test_metrics_of_a_known_ranking() -> None:
     assert got["kappa"] == pytest.approx(2 / 3, abs=1e-3)
 
 
-def test_calibrate_fits_on_one_half_and_reports_the_other(prompts: PromptLibrary) -> None:
+def test_calibrate_fits_on_one_half_and_reports_the_other(
+    prompts: PromptLibrary, tmp_path: Path
+) -> None:
     items = yaml.safe_load(CALIBRATION_LABELS.read_text())["items"]
+    fresh = tmp_path / "judge" / "fresh.yaml"
+    fresh.parent.mkdir()
+    fresh_items = [{**i, "id": "f" + i["id"][1:]} for i in items[:6]]
+    fresh.write_text(yaml.safe_dump({"items": fresh_items}))
+    (tmp_path / "data").symlink_to(CALIBRATION_LABELS.parent.parent / "data")
     truth = {i["sentence"]: i["faithful"] for i in items}
-    # A checker that sees every error but wrong speakers.
+    # A model that sees every error but wrong speakers.
     speakers = {i["sentence"] for i in items if i.get("error_type") == "wrong_speaker"}
     backend, _ = logits_backend(
         lambda s: [0, 2.0, 0, 0, 0, 0] if truth[s] or s in speakers else [0, 0, 0, 2.0, 0, 0]
     )
-    result = calibrate(backend, prompts)
-    held = result["held_out"]
-    assert held["recall_by_error_type"]["wrong_speaker"]["recall"] == 0.0
+    result = calibrate(backend, prompts, fresh=fresh)
+    held, alone = result["held_out"], result["model_alone"]["held_out"]
+    assert alone["recall_by_error_type"]["wrong_speaker"]["recall"] == 0.0
+    # The exact checks see some of what the model missed: who is credited.
+    assert held["recall_by_error_type"]["wrong_speaker"]["recall"] > 0.0
     assert held["recall_by_error_type"]["changed_number"]["recall"] == 1.0
     assert held["roc_auc"] < 1.0 and result["model"] == "scripted:logits"
-    assert {r["split"] for r in result["items_detail"]} == {"calibration", "held_out"}
+    assert {r["split"] for r in result["items_detail"]} == {"calibration", "held_out", "fresh"}
+    assert result["fresh"]["items"] == 6 and "fresh_sha256" in result
     assert result["gating"] == (held["roc_auc"] >= 0.85 and held["kappa"] >= 0.6)
 
 
@@ -233,26 +284,37 @@ def test_eval_gate_fails_a_key_point_the_checker_doubts(
     prompts: PromptLibrary, seed_text: Any
 ) -> None:
     from evals.cases import load_case
+    from evals.judge import sentences_of
 
     backend, _ = logits_backend(
-        lambda s: [0, -3.0, 0, 3.0, 0, 0] if "Trump" in s else [0, 3.0, 0, -3.0, 0, 0]
+        lambda s: [0, -3.0, 0, 3.0, 0, 0] if "hit" in s else [0, 3.0, 0, -3.0, 0, 0]
     )
     case = load_case(Path(__file__).parent.parent / "evals" / "cases" / "seed_004_unnamed.yaml")
+    sentences = sentences_of(case.article_text)
+    truce = next(i for i, s in enumerate(sentences, 1) if "truce should be concluded" in s)
     result = {
         "summary": {
+            "headline": "",
             "key_points": [
-                {"text": "Budanov said a truce is needed.", "claim_ids": ["c1"]},
-                {"text": "Trump said so. Budanov said so.", "claim_ids": ["c2", "c1"]},
-            ]
+                {
+                    "text": "Budanov said a truce should be concluded as soon as possible.",
+                    "claim_ids": ["c1"],
+                },
+                {"text": "Budanov said a truce would hit Russia.", "claim_ids": ["c1"]},
+            ],
         },
         "claims": [
-            {"id": "c1", "text": "A truce is needed.", "speaker": "Kyrylo Budanov"},
-            {"id": "c2", "text": "So it is.", "speaker": "Donald Trump"},
+            {
+                "id": "c1",
+                "text": "A truce should be concluded as soon as possible.",
+                "speaker": "Kyrylo Budanov",
+                "sentence_ids": [truce],
+            },
         ],
     }
     score = faithfulness(backend, prompts, 0.5)(case, result)
     assert score.value == 0.5  # one of two key points below the threshold: the gate (1.0) fails
     rows = score.details["statements"]
-    assert [r["kind"] for r in rows] == ["key_point", "key_point", "claim", "claim"]
-    assert rows[0]["probability"] > 0.5 > rows[1]["probability"] == rows[3]["probability"]
+    assert [r["kind"] for r in rows] == ["claim", "key_point", "key_point"]
+    assert rows[0]["supported"] and rows[1]["supported"] and not rows[2]["supported"]
     assert YES[0] == "yes"

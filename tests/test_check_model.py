@@ -52,8 +52,9 @@ def test_supported_statement_scores_above_its_altered_twin(
     true, altered = pair
     article = (CALIBRATION_LABELS.parent / true["article"]).read_text()
     prompts = PromptLibrary(ROOT / "prompts")
-    p_true, p_altered = score_statements(
+    v_true, v_altered = score_statements(
         backend, prompts, article, [true["sentence"], altered["sentence"]]
     )
+    p_true, p_altered = v_true.probability, v_altered.probability
     assert p_true is not None and p_altered is not None
     assert p_true > p_altered, f"{altered['id']}: {p_true:.3f} <= {p_altered:.3f}"

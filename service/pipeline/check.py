@@ -1,33 +1,63 @@
-"""The faithfulness checker: the probability the model gives to "yes" when asked whether the
-article states a claim or key point, read from one forward pass on the cached article prefix.
+"""The faithfulness checker: does the article state this claim, key point or headline?
 
-Opt-in at run time (SUMMARIZER_CHECK_FAITHFULNESS): it flags the claims and key points it
-doubts, with their probability, and never drops them: a doubt is for the analyst to read.
-The threshold is fitted by `summarizer eval calibrate` for one model and one prompt version;
+Two parts, combined into one probability. The model's P("yes") for a fixed question about
+the passage that best states the statement (one forward pass, no decoding), and the exact
+checks of fidelity.py (numbers, hedges, who is credited), which see what a 1.5B model's
+probability barely moves for. Each failed exact check lowers the log-odds by PENALTY.
+
+Opt-in at run time (SUMMARIZER_CHECK_FAITHFULNESS): it flags, never drops. Claims and key
+points are composed of the source's words, so at run time they get the exact checks only
+(no model call: the words are the article's, what can go wrong is the speaker or a hedge
+a split left behind); the model is asked about the one text it wrote, the headline. The
+threshold is fitted by `summarizer eval calibrate` for one model and one prompt version;
 any other pair is reported as uncalibrated instead of silently borrowing it.
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from service.llm.errors import LLMError
 from service.pipeline.context import RunContext
-from service.pipeline.models import Claim, KeyPoint, Summary
-from service.pipeline.prompt_names import ARTICLE
-from service.prompts import PromptLibrary, conversation
+from service.pipeline.fidelity import Passage, exact_failures, find_passage
+from service.pipeline.models import Claim, HeadlineCheck, KeyPoint, Summary
+from service.pipeline.segment import defuse
+from service.prompts import PromptLibrary
 
 CHECK_PROMPT = "check"
 CALIBRATION = Path(__file__).resolve().parent.parent / "data" / "check-calibration.json"
 UNCALIBRATED_THRESHOLD = 0.5  # "more likely no than yes", used only when nothing was fitted
+# Log-odds removed per failed exact check (odds / 20): a statement with a number or a
+# speaker its passage lacks is very likely unfaithful, whatever the model's probability.
+PENALTY = 3.0
 
 
 @dataclass(frozen=True)
 class Checker:
     threshold: float
     calibrated: bool
+
+
+@dataclass(frozen=True)
+class Verdict:
+    model: float | None  # the model's P(yes); None when not asked or the call failed
+    failures: tuple[str, ...]  # what the exact checks found the passage does not say
+
+    @property
+    def probability(self) -> float | None:
+        if self.model is None:
+            return None
+        p = min(max(self.model, 1e-6), 1 - 1e-6)
+        return 1 / (1 + math.exp(PENALTY * len(self.failures) - math.log(p / (1 - p))))
+
+    def doubted(self, threshold: float) -> bool:
+        """Below the threshold, or (when the model was not asked) any exact failure."""
+        p = self.probability
+        return bool(self.failures) if p is None else p < threshold
 
 
 def load_checker(
@@ -54,54 +84,81 @@ def statement_of(text: str, speaker: str) -> str:
     return f"According to {speaker}: {text}"
 
 
-def support_probability(ctx: RunContext, article: str, statement: str) -> float | None:
-    """P(yes) for "does the article state this?", or None when the model call failed."""
+def model_probability(ctx: RunContext, passage: Passage, statement: str) -> float | None:
+    """P(yes) for "does the passage state this?", or None when the model call failed."""
     task = ctx.prompt(CHECK_PROMPT)
-    messages = conversation(
-        ctx.prompt(ARTICLE), task, {"article": article}, {"statement": statement}
-    )
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    text = task.render(passage=defuse(passage.shown), statement=defuse(statement))
+    messages = [SystemMessage(task.system or ""), HumanMessage(text)]
     try:
         answer = ctx.backend.yes_probability(messages, label=task.name, prompt_version=task.ref)
     except LLMError:
-        return None  # unscored, not flagged: the result says the probability is unknown
+        return None  # unscored: the result says the probability is unknown
     ctx.calls.append(answer.usage)
     return answer.probability
 
 
-def key_point_probability(probabilities: list[float | None]) -> float | None:
-    """A key point is the text of its claims: it is as doubtful as its most doubtful claim
-    (and costs no model call of its own)."""
-    known = [p for p in probabilities if p is not None]
-    return min(known) if known and len(known) == len(probabilities) else None
+def verdict(
+    ctx: RunContext | None,
+    sentences: Sequence[str],
+    statement: str,
+    passage: Passage | None = None,
+) -> Verdict:
+    """Exact checks against the passage (found when not given); the model too with `ctx`."""
+    passage = passage or find_passage(statement, sentences)
+    failures = tuple(exact_failures(statement, passage))
+    model = None if ctx is None else model_probability(ctx, passage, statement)
+    return Verdict(model, failures)
 
 
 def check_result(
     ctx: RunContext,
     checker: Checker,
-    article: str,
+    sentences: Sequence[str],
     claims: list[Claim],
     summary: Summary,
 ) -> None:
-    """Score every claim on the numbered article, and every key point by its claims; flag
-    those below the threshold (in place), and say so in the warnings."""
+    """Exact checks of every claim on its own sentences and of every key point on its
+    claims' sentences; the model's probability for the headline. Flags in place and says
+    so in the warnings. `sentences`: the article's sentences, index = sentence id - 1."""
+    by_id = {c.id: c for c in claims}
+
+    def passage(ids: list[str]) -> Passage:
+        found = sorted({i - 1 for c in ids if c in by_id for i in by_id[c].sentence_ids})
+        return Passage(found or [0], sentences)
+
     flagged = 0
     for claim in claims:
-        p = support_probability(ctx, article, statement_of(claim.text, claim.speaker))
-        flagged += _flag(checker, claim, p)
-    by_id = {c.id: c.support_probability for c in claims}
+        got = verdict(None, sentences, statement_of(claim.text, claim.speaker), passage([claim.id]))
+        flagged += _flag(checker, claim, got)
     for point in summary.key_points:
         flagged += _flag(
-            checker, point, key_point_probability([by_id.get(i) for i in point.claim_ids])
+            checker, point, verdict(None, sentences, point.text, passage(point.claim_ids))
         )
+    if summary.headline_by_model and summary.headline_claim_ids:
+        got = verdict(ctx, sentences, summary.headline, passage(summary.headline_claim_ids))
+        summary.headline_check = HeadlineCheck(
+            support_probability=_rounded(got.probability),
+            flagged=got.doubted(checker.threshold),
+            check_failures=list(got.failures),
+        )
+        flagged += int(summary.headline_check.flagged)
     if flagged:
         note = "" if checker.calibrated else " (threshold not calibrated for this model)"
         ctx.warnings.append(
-            f"{flagged} claim(s) or key point(s) flagged: the faithfulness checker doubts the "
-            f"article states them (probability below {checker.threshold:.2f}){note}"
+            f"{flagged} claim(s), key point(s) or headline flagged: the faithfulness checker "
+            f"doubts the article states them (a number, hedge or speaker its sentences lack, "
+            f"or a probability below {checker.threshold:.2f}){note}"
         )
 
 
-def _flag(checker: Checker, item: Claim | KeyPoint, probability: float | None) -> int:
-    item.support_probability = None if probability is None else round(probability, 4)
-    item.flagged = probability is not None and probability < checker.threshold
+def _rounded(p: float | None) -> float | None:
+    return None if p is None else round(p, 4)
+
+
+def _flag(checker: Checker, item: Claim | KeyPoint, got: Verdict) -> int:
+    item.support_probability = _rounded(got.probability)
+    item.check_failures = list(got.failures)
+    item.flagged = got.doubted(checker.threshold)
     return int(item.flagged)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, model_validator
 
 ClaimKind = Literal["statement", "statistic", "quote", "event", "prediction", "opinion"]
 CueKind = Literal["quote", "said", "according_to", "narration", "unattributed"]
-UNATTRIBUTED = "unattributed"
+UNATTRIBUTED = "unattributed"  # the speaker when the article does not say who asserts it
 # The faithfulness checker's verdict, on claims and key points alike.
 SupportProbability = Annotated[
     float | None,
@@ -18,16 +18,25 @@ SupportProbability = Annotated[
         ge=0.0,
         le=1.0,
         description="faithfulness checker (opt-in): the model's probability that the article "
-        "states this; null when the check is off or failed",
+        "states this, lowered for each failed exact check; null when the check is off, the "
+        "model was not asked (claims and key points at run time get the exact checks only) "
+        "or its call failed",
     ),
 ]
 Flagged = Annotated[
     bool,
     Field(
         description="the checker doubts the article states this (probability below its "
-        "calibrated threshold); kept for the reader, never dropped"
+        "calibrated threshold, or an exact check failed); kept for the reader, never dropped"
     ),
-]  # the speaker when the article does not say who asserts it
+]
+CheckFailures = Annotated[
+    list[str],
+    Field(
+        description="faithfulness checker (opt-in): what the article sentences that state "
+        "this do not say (a number, a hedge, the speaker credited)"
+    ),
+]
 EntityType = Literal["person", "organization", "place", "other"]
 
 
@@ -92,6 +101,7 @@ class Claim(BaseModel):
     )
     support_probability: SupportProbability = None
     flagged: Flagged = False
+    check_failures: CheckFailures = Field(default_factory=list)
 
     def spans(self) -> list[Span]:
         """Every span that points into the source: evidence, cue, antecedents."""
@@ -107,6 +117,15 @@ class KeyPoint(BaseModel):
     claim_ids: list[str] = Field(min_length=1)
     support_probability: SupportProbability = None
     flagged: Flagged = False
+    check_failures: CheckFailures = Field(default_factory=list)
+
+
+class HeadlineCheck(BaseModel):
+    """The faithfulness checker's verdict on a headline the model wrote."""
+
+    support_probability: SupportProbability = None
+    flagged: Flagged = False
+    check_failures: CheckFailures = Field(default_factory=list)
 
 
 class Summary(BaseModel):
@@ -119,6 +138,13 @@ class Summary(BaseModel):
     )
     headline_claim_ids: list[str] = Field(
         default_factory=list, description="the claim the headline states (none: no one claim)"
+    )
+    headline_by_model: bool = Field(
+        default=False,
+        description="the model phrased the headline (else it is the claim's own words)",
+    )
+    headline_check: HeadlineCheck | None = Field(
+        default=None, description="faithfulness checker (opt-in) on a model-phrased headline"
     )
 
 

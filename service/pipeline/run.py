@@ -35,7 +35,7 @@ from service.pipeline.models import (
 )
 from service.pipeline.prompt_names import PIPELINE_PROMPTS
 from service.pipeline.rank import rank
-from service.pipeline.segment import Sentence, render
+from service.pipeline.segment import Sentence
 from service.pipeline.source import outlet_of, source_of
 from service.pipeline.summarize import write_summary
 from service.prompts import PromptLibrary
@@ -99,7 +99,7 @@ def summarize_article(
     summary = write_summary(ctx, ranked, article.max_words, ctx.warnings, readable.injected)
     entities = ground_entities(rule_entities(readable.text), readable.text)
     if check is not None:  # opt-in: flags doubtful claims and key points, drops nothing
-        check_result(ctx, check, render(doc, sentences), claims, summary)
+        check_result(ctx, check, [doc.text[s.start : s.end] for s in sentences], claims, summary)
     result = SummaryResult(
         source=source_of(article, doc, 1),
         summary=summary,

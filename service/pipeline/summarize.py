@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from service.pipeline.compress import compress
 from service.pipeline.context import RunContext
-from service.pipeline.headline import headline_for
+from service.pipeline.headline import headline_for, in_its_words
 from service.pipeline.models import Claim, KeyPoint, Summary
 
 MAX_KEY_POINTS = 5
@@ -65,4 +65,5 @@ def write_summary(
         word_count=words,
         claim_ids=ids,
         headline_claim_ids=[head_id] if head_id else [],
+        headline_by_model=bool(headline) and not in_its_words(short[top.id], top.speaker),
     )
