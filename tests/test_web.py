@@ -575,3 +575,45 @@ def test_a_server_that_needs_keys_gets_one_from_the_page(
         stored = pg.evaluate("JSON.stringify([localStorage, sessionStorage, document.cookie])")
         assert key not in stored
         _assert_clean(pg, rec, allowed=("status of 401",))
+
+
+def test_the_checkers_doubts_are_shown_where_they_apply(
+    page: tuple[Any, Recorder], server: Server
+) -> None:
+    """A result the checker flagged (opt-in on the server; here its verdicts are set on a
+    real result in flight): the page says what is doubted, on the claim, the key point and
+    the headline, and nothing on what it does not doubt."""
+    import json
+
+    from playwright.sync_api import expect
+
+    pg, rec = page
+
+    def flag(route: Any) -> None:
+        body = route.fetch().json()
+        claim = body["claims"][0]
+        claim.update(flagged=True, check_failures=["credits Donald Trump"])
+        body["summary"]["key_points"][0].update(flagged=True, check_failures=["number 60"])
+        body["summary"]["headline_check"] = {
+            "support_probability": 0.12, "flagged": True, "check_failures": []
+        }  # fmt: skip
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+
+    pg.route("**/v1/summaries*", flag)
+    pg.goto(server.url)
+    pg.locator(".article-box textarea").first.fill(_seed("004"))
+    pg.click("#summarize")
+    expect(pg.locator("#progress-text")).to_have_text(re.compile(r"^Finished"), timeout=60_000)
+    (result,) = rec.json_of("/v1/summaries")
+    first = result["claims"][0]["id"]
+    expect(pg.locator(f"#r1-{first} .checker-doubt")).to_have_text(
+        "Checker doubts this: credits Donald Trump"
+    )
+    expect(pg.locator("#r1 .key-point .checker-doubt")).to_have_text(
+        ["Checker doubts this: number 60"]
+    )
+    expect(pg.locator("#r1 .summary-block > .checker-doubt")).to_have_text(
+        "Checker doubts this: P(stated) 0.12"
+    )
+    expect(pg.locator("#r1 .claims .checker-doubt")).to_have_count(1)
+    _assert_clean(pg, rec)

@@ -510,11 +510,14 @@
       if (ids.length) {
         li.append(' ', ...ids.map((id) => claimLink(prefix, id, id, `Show claim ${id}`)));
       }
+      const doubt = checkerDoubt(point);
+      if (doubt) li.append(doubt);
       keyPoints.append(li);
     }
     slot.append(
       el('div', { class: 'summary-block' },
         el('h3', { class: 'headline', text: summary.headline || '(no headline)' }),
+        checkerDoubt(summary.headline_check),
         el('p', { class: 'summary-text', text: summary.summary || '' }),
         el('p', { class: 'muted small', text: `${plural(summary.word_count || 0, 'word')} · ${plural(claims.length, 'claim')}` }),
         keyPoints.childElementCount ? [el('h4', { text: 'Key points' }), keyPoints] : null),
@@ -599,6 +602,15 @@
     return el('a', { href: parsed.href, rel: 'noopener noreferrer nofollow', target: '_blank', text: url });
   }
 
+  /** The faithfulness checker's doubt (opt-in on the server), as text: what the article's
+   *  sentences do not say, and the model's probability when it was asked. */
+  function checkerDoubt(item) {
+    if (!item || !item.flagged) return null;
+    const why = (item.check_failures || []).join('; ');
+    const p = typeof item.support_probability === 'number' ? `P(stated) ${item.support_probability.toFixed(2)}` : '';
+    return el('p', { class: 'checker-doubt small', role: 'note', text: `Checker doubts this: ${[why, p].filter(Boolean).join(' · ')}` });
+  }
+
   function claimLink(prefix, id, label, title) {
     return el('a', { class: 'chip claim-link', href: `#${prefix}-${id}`, title, dataset: { target: `${prefix}-${id}` }, text: label });
   }
@@ -621,6 +633,8 @@
     if (Array.isArray(claim.numbers) && claim.numbers.length) {
       li.append(el('p', { class: 'numbers small' }, 'Numbers: ', claim.numbers.map((x) => el('span', { class: 'chip num', text: x }))));
     }
+    const doubt = checkerDoubt(claim);
+    if (doubt) li.append(doubt);
     if (Array.isArray(claim.repairs) && claim.repairs.length) {
       li.append(el('ul', { class: 'repairs small', 'aria-label': 'Repairs' }, claim.repairs.map((r) => el('li', { text: `Repaired: ${r}` }))));
     }
