@@ -240,7 +240,8 @@ def test_a_summary_sentence_that_leaves_out_a_supporting_outlet_is_rejected() ->
 
 def test_unlike_claims_of_one_article_never_share_a_cluster() -> None:
     # Y says two facts in one claim; X says them in two. Without the rule average linkage
-    # joins the concern pair (X, Y) and the shells pair (X, Z) into one mixed cluster.
+    # joins the concern pair (X, Y) and the shells pair (X, Z) into one mixed cluster. Y's
+    # claim supports both facts, each through its own clause (clauses.py).
     concern = "North Korea's military aid is the top concern among Moscow's allies"
     shells = "North Korea supplies huge amounts of artillery shells"
     results = [
@@ -251,4 +252,7 @@ def test_unlike_claims_of_one_article_never_share_a_cluster() -> None:
     story = build_story(results, [""] * 3, embed=None)
     own = [[(s.article, c) for s in cl.articles for c in s.claim_ids] for cl in story.clusters]
     assert not any({("X", "c1"), ("X", "c2")} <= set(members) for members in own)
-    assert sorted(sorted(a for a, _ in members) for members in own) == [["X", "Y"], ["X", "Z"]]
+    assert sorted(sorted(a for a, _ in members) for members in own) == [
+        ["X", "Y"],
+        ["X", "Y", "Z"],
+    ]

@@ -45,7 +45,9 @@ class Item:
     numbers: list[Quantity]
     speaker: str  # canonical
     outlet_voice: bool  # the article says it itself: no attribution to compare
-    key: Key = frozenset()  # numbers the claim states AND its evidence shows
+    key: Key = frozenset()  # numbers the item states AND its claim's evidence shows
+    text: str = ""  # the statement: the claim, or one clause of it (clauses.py)
+    part: int = 0  # 0: the claim or its main clause; 1, 2, ...: its other clauses
 
     @property
     def number(self) -> int:
@@ -66,11 +68,11 @@ def number_key(text: str) -> Key:
     return frozenset({(q.value, q.unit) for q in found} | others)
 
 
-def evidenced_key(claim: Claim) -> Key:
-    """The claim's numbers that its own evidence states: a number the model added to the
-    claim's wording is no support for anything."""
+def evidenced_key(claim: Claim, text: str | None = None) -> Key:
+    """The numbers of the claim (or of `text`, one of its clauses) that the claim's own
+    evidence states: a number the model added to the claim's wording supports nothing."""
     shown = number_key(" ".join(span.quote for span in claim.evidence))
-    return frozenset(k for k in number_key(claim.text) if k in shown)
+    return frozenset(k for k in number_key(claim.text if text is None else text) if k in shown)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from service.story.align import (
     number_key,
     split_by_numbers,
 )
+from service.story.clauses import statements
 from service.story.embed import Embedder, default_embedder
 from service.story.entities import canonicalize, resolver, speaker_key
 from service.story.models import Cluster, Discrepancy, Origin, Side, Story, StoryArticle, Support
@@ -44,24 +45,30 @@ def _published(result: SummaryResult) -> date | None:
 
 
 def _items(ids: list[str], results: Sequence[SummaryResult], resolve: dict[str, str]) -> list[Item]:
+    """One item per statement: a claim stating two facts in two clauses gives two items,
+    so it can support one cluster for each (an article still counts once per cluster)."""
     items = []
     for article, result in zip(ids, results, strict=True):
         source = result.source
         voices = {"the article", article, source.outlet}
-        for claim in result.claims:
+        parts = statements([c.text for c in result.claims])
+        for claim, texts in zip(result.claims, parts, strict=True):
             speaker = speaker_key(claim.speaker, resolve)
-            items.append(
-                Item(
-                    article=article,
-                    claim=claim,
-                    terms=canonical_terms(claim.text, resolve),
-                    numbers=quantities(claim.text),
-                    speaker=speaker,
-                    outlet_voice=claim.speaker in voices or speaker in voices,
-                    key=evidenced_key(claim),
+            for part, text in enumerate(texts):
+                items.append(
+                    Item(
+                        article=article,
+                        claim=claim,
+                        terms=canonical_terms(text, resolve),
+                        numbers=quantities(text),
+                        speaker=speaker,
+                        outlet_voice=claim.speaker in voices or speaker in voices,
+                        key=evidenced_key(claim, text),
+                        text=text,
+                        part=part,
+                    )
                 )
-            )
-    return sorted(items, key=lambda i: (i.article, i.number))
+    return sorted(items, key=lambda i: (i.article, i.number, i.part))
 
 
 def build_story(
@@ -91,7 +98,7 @@ def build_story(
     items = _items(ids, results, resolve)
     embedder = default_embedder() if embed == "auto" else embed
     sim = Similarity(
-        [i.terms for i in items], [canonical_text(i.claim.text, names_of) for i in items], embedder
+        [i.terms for i in items], [canonical_text(i.text, names_of) for i in items], embedder
     )
     groups = cluster(items, sim, resolve)
     nodes = [node for g in groups for node in split_by_numbers([items[i] for i in g])]
@@ -163,7 +170,7 @@ def _supports(
             Support(
                 article=article,
                 claim_id=first.claim.id,
-                claim_ids=[i.claim.id for i in own],
+                claim_ids=list(dict.fromkeys(i.claim.id for i in own)),
                 text=first.claim.text,
                 speaker=article if first.outlet_voice else first.claim.speaker,
                 evidence=spans,
@@ -204,13 +211,17 @@ def _cluster(
 
 
 def _wording(node: Node, centrality: dict[int, float]) -> tuple[Item, str]:
-    """The words of the most central claim stating exactly the cluster's numbers; else the
-    source words of one (a claim whose figure its evidence lacks must not word a cluster
-    whose other supporters would then seem to state it)."""
-    ranked = sorted(node.items, key=lambda i: (-centrality[id(i)], i.number))
+    """The words of the most central claim stating exactly the cluster's numbers, a main
+    clause's claim before one that states the fact in a side clause; else the clause itself
+    (a claim whose other clause has a figure must not word a cluster of supporters who lack
+    it); else the source words of one."""
+    ranked = sorted(node.items, key=lambda i: (i.part > 0, -centrality[id(i)], i.number))
     for item in ranked:
         if number_key(item.claim.text) == node.key:
             return item, item.claim.text
+    for item in ranked:
+        if number_key(item.text) == node.key:
+            return item, item.text
     for item in ranked:
         for span in item.claim.evidence:
             if number_key(span.quote) == node.key:
