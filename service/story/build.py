@@ -8,20 +8,18 @@ from typing import Literal
 
 from service.pipeline.models import Span, SummaryResult
 from service.story.align import (
-    ATTRIBUTION,
-    Conflict,
     Item,
     Node,
     cluster,
-    conflict_of,
     evidenced_key,
     number_key,
     split_by_numbers,
 )
 from service.story.clauses import statements
+from service.story.discrepancies import conflicts, discrepancy
 from service.story.embed import Embedder, default_embedder
 from service.story.entities import canonicalize, resolver, speaker_key
-from service.story.models import Cluster, Discrepancy, Origin, Side, Story, StoryArticle, Support
+from service.story.models import Cluster, Discrepancy, Origin, Story, StoryArticle, Support
 from service.story.origin import SourceOrigin, primary_origin
 from service.story.outlets import article_names
 from service.story.quantities import quantities, resolve_dates
@@ -118,7 +116,7 @@ def build_story(
     dated = {
         a: resolve_dates(t, _published(r)) for a, r, t in zip(ids, results, full_texts, strict=True)
     }
-    discrepancies = [_discrepancy(c, dated) for c in _conflicts(items, sim, resolve)] + [
+    discrepancies = [discrepancy(c, dated) for c in conflicts(items, sim, resolve)] + [
         Discrepancy(id="", kind="role", description=d, a=a, b=b)
         for d, a, b in role_conflicts(ids, full_texts, entities)
     ]
@@ -227,50 +225,6 @@ def _wording(node: Node, centrality: dict[int, float]) -> tuple[Item, str]:
             if number_key(span.quote) == node.key:
                 return item, span.quote
     return ranked[0], ranked[0].claim.text
-
-
-def _conflicts(items: list[Item], sim: Similarity, resolve: dict[str, str]) -> list[Conflict]:
-    """Number, scope and attribution conflicts; one per pair of articles and figures."""
-    found: dict[tuple[object, ...], Conflict] = {}
-    for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            if a.article == b.article:
-                continue
-            score = sim.score(i, j)
-            c = conflict_of(a, b, score, resolve)
-            voiced = not (a.outlet_voice or b.outlet_voice)
-            if c is None and score >= ATTRIBUTION and a.speaker != b.speaker and voiced:
-                c = Conflict("attribution", f"attributed to {a.speaker} and to {b.speaker}", a, b)
-            if c is not None:
-                figures = frozenset((q.value, q.unit) for q in a.numbers + b.numbers)
-                found.setdefault((c.kind, frozenset((a.article, b.article)), figures), c)
-    return list(found.values())
-
-
-def _discrepancy(c: Conflict, dated: dict[str, dict[str, str]]) -> Discrepancy:
-    description = c.description
-    for item in (c.a, c.b):
-        for phrase, resolved in dated.get(item.article, {}).items():
-            if phrase.lower() in item.claim.text.lower():
-                description += f"; {item.article}: '{phrase}' = {resolved}"
-    return Discrepancy(
-        id="",
-        kind=c.kind,
-        description=description,
-        a=Side(
-            article=c.a.article,
-            claim_id=c.a.claim.id,
-            text=c.a.claim.text,
-            evidence=c.a.claim.evidence,
-        ),
-        b=Side(
-            article=c.b.article,
-            claim_id=c.b.claim.id,
-            text=c.b.claim.text,
-            evidence=c.b.claim.evidence,
-        ),
-    )
 
 
 def _origins(ids: list[str], origin_of: dict[str, SourceOrigin | None]) -> list[Origin]:

@@ -1,0 +1,91 @@
+"""Where two articles' claims disagree: one discrepancy per pair of claims, stating every
+way they differ (a figure's scope and who is credited with it), with both sides' evidence.
+
+A claim split into clauses (clauses.py) is several story items, so one pair of claims can
+clash twice, a clause on the figure's scope and the main clause on the source; a reader
+sees one disagreement between two sentences, so the findings are merged, the most
+specific kind first.
+"""
+
+from __future__ import annotations
+
+from service.story.align import ATTRIBUTION, Conflict, Item, conflict_of
+from service.story.models import Discrepancy, Side
+from service.story.similarity import Similarity
+
+# A figure that differs says more than a scope, a scope more than who said it.
+_ORDER = ("number", "scope", "date", "attribution")
+_Pair = tuple[tuple[str, str], tuple[str, str]]
+
+
+def _source(a: Item, b: Item) -> str | None:
+    """Who each side credits, when both credit someone and not the same one."""
+    if a.outlet_voice or b.outlet_voice or a.speaker == b.speaker:
+        return None
+    return f"attributed to {a.claim.speaker} and to {b.claim.speaker}"
+
+
+def _found(a: Item, b: Item, score: float, resolve: dict[str, str]) -> Conflict | None:
+    c = conflict_of(a, b, score, resolve)
+    if c is None and score >= ATTRIBUTION and _source(a, b):
+        return Conflict("attribution", str(_source(a, b)), a, b)
+    return c
+
+
+def _merge(found: list[Conflict]) -> Conflict:
+    """One finding for one pair of claims: the most specific kind, every difference said
+    once, the other source noted when a figure's finding does not say it yet."""
+    found = sorted(found, key=lambda c: _ORDER.index(c.kind))
+    first = found[0]
+    parts = list(dict.fromkeys(c.description for c in found))
+    source = _source(first.a, first.b)
+    if source is not None and source not in parts:
+        parts.append(source)
+    return Conflict(first.kind, "; ".join(parts), first.a, first.b)
+
+
+def conflicts(items: list[Item], sim: Similarity, resolve: dict[str, str]) -> list[Conflict]:
+    """Number, scope and attribution conflicts between claims of different articles: one
+    per pair of claims, and one per pair of articles and figures (an article restating a
+    figure in two claims disagrees once)."""
+    by_pair: dict[_Pair, list[Conflict]] = {}
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if a.article == b.article:
+                continue
+            c = _found(a, b, sim.score(i, j), resolve)
+            if c is not None:
+                pair = ((a.article, a.claim.id), (b.article, b.claim.id))
+                by_pair.setdefault(pair, []).append(c)
+    unique: dict[tuple[object, ...], Conflict] = {}
+    for c in map(_merge, by_pair.values()):
+        figures = frozenset((q.value, q.unit) for q in c.a.numbers + c.b.numbers)
+        unique.setdefault((c.kind, frozenset((c.a.article, c.b.article)), figures), c)
+    return list(unique.values())
+
+
+def discrepancy(c: Conflict, dated: dict[str, dict[str, str]]) -> Discrepancy:
+    """The finding with each side's relative dates resolved, and both sides' evidence."""
+    description = c.description
+    for item in (c.a, c.b):
+        for phrase, resolved in dated.get(item.article, {}).items():
+            if phrase.lower() in item.claim.text.lower():
+                description += f"; {item.article}: '{phrase}' = {resolved}"
+    return Discrepancy(
+        id="",
+        kind=c.kind,
+        description=description,
+        a=Side(
+            article=c.a.article,
+            claim_id=c.a.claim.id,
+            text=c.a.claim.text,
+            evidence=c.a.claim.evidence,
+        ),
+        b=Side(
+            article=c.b.article,
+            claim_id=c.b.claim.id,
+            text=c.b.claim.text,
+            evidence=c.b.claim.evidence,
+        ),
+    )
