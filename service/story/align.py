@@ -48,6 +48,8 @@ class Item:
     key: Key = frozenset()  # numbers the item states AND its claim's evidence shows
     text: str = ""  # the statement: the claim, or one clause of it (clauses.py)
     part: int = 0  # 0: the claim or its main clause; 1, 2, ...: its other clauses
+    compared: str = ""  # the statement without its attribution (facts.py): its words
+    anchors: frozenset[str] = frozenset()  # its nouns, verbs, names and numbers
 
     @property
     def number(self) -> int:

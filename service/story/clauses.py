@@ -88,17 +88,36 @@ def _text(tokens: Iterable[Token]) -> str:
     return words.strip(" ,;:–—-").strip()
 
 
-def split_doc(doc: Doc) -> list[str]:
-    """[main clause, clause, ...]; [the sentence] when it states one fact."""
+# A statement's words: those it is about when its clause lacks a subject, and its clause.
+Statement = tuple[list[Token], list[Token]]
+
+
+def split_tokens(doc: Doc) -> list[Statement]:
+    """The words of each statement: [main clause, clause, ...]; [the sentence] when it
+    states one fact."""
     heads = _splits(doc)
     if not heads:
-        return [doc.text]
+        return [([], list(doc))]
     inside = {t.i for h in heads for t in _subtree(h)}
     main = [t for t in doc if t.i not in inside]
-    parts = [_text(main)] if _content(main) >= MIN_CONTENT else []
-    for h in heads:
-        parts.append(f"{_text(_subject(h))} {_text(_subtree(h))}".strip())
-    return [p for p in parts if p] or [doc.text]
+    parts: list[Statement] = [([], main)] if _content(main) >= MIN_CONTENT else []
+    parts += [(_subject(h), _subtree(h)) for h in heads]
+    return [p for p in parts if words(p)] or [([], list(doc))]
+
+
+def words(statement: Statement, drop: frozenset[int] = frozenset()) -> str:
+    """A statement's text without the words in `drop` (token indices), nor the commas that
+    set its clauses off; the whole sentence as written when it is one statement."""
+    about, clause = statement
+    if not about and not drop and len(clause) == len(clause[0].doc):
+        return clause[0].doc.text
+    first = _text(t for t in about if t.i not in drop)
+    return f"{first} {_text(t for t in clause if t.i not in drop)}".strip()
+
+
+def split_doc(doc: Doc) -> list[str]:
+    """[main clause, clause, ...]; [the sentence] when it states one fact."""
+    return [words(p) for p in split_tokens(doc)]
 
 
 def statements(texts: list[str]) -> list[list[str]]:

@@ -24,7 +24,14 @@ E5_CEILING = 0.95  # e5 cosine of paraphrases of one fact
 # "Budanov gave an interview": 0.93): without a shared content word, only near-identity counts.
 E5_ALONE = 0.95
 RARE_IDF = 2.0  # log(1 + n/df): a word in at most about one claim in six
-_GENERIC = frozenset("also other more most such very many much just even new said told".split())
+_GENERIC = frozenset(
+    "also other more most such very many much just even new said told "
+    # prepositions, conjunctions and linking verbs the shared stop list lacks: they join
+    # any two facts ("has become a major ...", "between Russia and ...")
+    "during between among amid amidst into onto within without through throughout across "
+    "against toward towards upon via while whereas both each either neither "
+    "become becomes became becoming seem seems seemed seeming".split()
+)
 
 
 def _replace_aliases(text: str, resolve: dict[str, str], fmt: str) -> str:
@@ -65,6 +72,7 @@ class Similarity:
         terms: Sequence[frozenset[str]],
         texts: Sequence[str],
         embed: Embedder | None = None,
+        anchors: Sequence[frozenset[str]] | None = None,
     ) -> None:
         df: dict[str, int] = {}
         for t in terms:
@@ -73,6 +81,10 @@ class Similarity:
         n = max(len(terms), 1)
         self.idf = {t: math.log(1 + n / d) for t, d in df.items()}
         self.terms = list(terms)
+        # Without anchors given (words of the fact that can tie two facts), every term is one.
+        self.anchors = (
+            [a & t for a, t in zip(anchors, terms, strict=True)] if anchors else self.terms
+        )
         self.cos = cosine_matrix(embed(list(texts))) if embed is not None and texts else None
 
     def weight(self, terms: frozenset[str]) -> float:
@@ -80,6 +92,8 @@ class Similarity:
 
     def words(self, i: int, j: int) -> float:
         a, b = self.terms[i], self.terms[j]
+        if not self.anchors[i] & self.anchors[j]:
+            return 0.0  # only adjectives or adverbs in common ("major"): no shared fact
         smaller = min(self.weight(a), self.weight(b))
         return self.weight(a & b) / smaller if smaller > 0 else 0.0
 

@@ -1,0 +1,120 @@
+"""What a statement says, apart from who says it: the words two statements are compared by.
+
+Two claims crediting one person ("according to the head of Ukraine's military intelligence
+agency GUR, Kyrylo Budanov, ...") share the attribution's rare words whatever facts they
+state, and those words alone can link a speech's venue to an ally's rank. So the words of
+the attribution are left out of the comparison: the speaker's name, the role described
+right before a person's name ("military intelligence chief Kirill Budanov"), and the cue
+words the pipeline marked around the speaker ("according to", "Budanov noted"). The
+statement shown to readers keeps them.
+
+A link also needs a shared anchor: a noun, verb, name or number of the fact. Adjectives
+and adverbs ("major", "significant") describe many facts and alone tie none together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from service.story.clauses import Statement, split_tokens, words
+
+# Nouns naming a post: the words before a name up to such a noun describe the person.
+ROLE_NOUN = frozenset(
+    "chief head director minister spokesman spokesperson commander leader advisor adviser "
+    "president secretary official officer envoy ambassador representative".split()
+)
+_ANCHOR = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
+_NAME = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    text: str  # the statement as written
+    compared: str  # without its attribution
+    anchors: str  # its nouns, verbs, names and numbers, in order
+
+
+def _names(doc: Doc, people: dict[str, str]) -> list[tuple[list[Token], str]]:
+    """Each mention of a known person (alias -> entity id), longest aliases first."""
+    found: list[tuple[list[Token], str]] = []
+    taken: set[int] = set()
+    for alias in sorted(people, key=len, reverse=True):
+        for m in re.finditer(rf"(?<!\w){re.escape(alias)}(?!\w)", doc.text, flags=re.I):
+            span = [t for t in doc if m.start() <= t.idx < m.end()]
+            if span and not taken & {t.i for t in span}:
+                taken |= {t.i for t in span}
+                found.append((span, people[alias]))
+    return found
+
+
+def _role(name: list[Token]) -> list[Token]:
+    """The role right before a person's name in its clause: back over one comma to the
+    role noun nearest the name, from that noun's leftmost modifier ("Ukraine's military
+    intelligence agency GUR head, Kyrylo Budanov"); nothing if a verb or mark comes first."""
+    doc, i = name[0].doc, name[0].i
+    j = i - 1
+    if j >= 0 and doc[j].text == ",":
+        j -= 1
+    while j >= 0 and doc[j].pos_ not in ("PUNCT", "VERB", "AUX"):
+        if doc[j].lower_ in ROLE_NOUN:
+            return list(doc[min(doc[j].left_edge.i, j) : i])
+        j -= 1
+    return []
+
+
+def _cue(doc: Doc, cue: str | None, dropped: set[int], speaker: str) -> set[int]:
+    """The cue's attributing words inside the claim: "according to", the speaker's own
+    words ("Ukrainian intelligence"), the verb right after the speaker ("Kyrylo Budanov,
+    highlighted"), a pronoun speaker and its verb ("He observed"); not the words an
+    over-long cue runs on to."""
+    if not cue:
+        return set()
+    start = doc.text.casefold().find(cue.casefold())
+    if start < 0:
+        return set()
+    inside = [t for t in doc if start <= t.idx < start + len(cue)]
+    own = set(re.findall(r"\w+", speaker.casefold()))
+    out = {t.i for t in inside if t.lower_ in own | {"according"} or t.head.lower_ == "according"}
+    for t in inside:
+        before = [u for u in doc[max(0, t.i - 2) : t.i] if u.text != ","]
+        if t.pos_ == "VERB" and before and before[-1].i in dropped:
+            out.add(t.i)
+        if t.pos_ == "PRON" and t.dep_ == "nsubj" and t.head in inside:
+            out |= {t.i, t.head.i}
+    return out
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str  # as the claim gives it
+    key: str  # its entity id, else the name
+    cue: str | None  # the words that attribute the claim, as the pipeline marked them
+
+
+def attribution(doc: Doc, speaker: Speaker, people: dict[str, str]) -> frozenset[int]:
+    """Token indices of the words that say who states the claim. people: each known
+    person's alias -> entity id."""
+    dropped: set[int] = set()
+    for name, person in _names(doc, people):
+        dropped |= {t.i for t in _role(name)}
+        if person == speaker.key:
+            dropped |= {t.i for t in name}
+    return frozenset(dropped | _cue(doc, speaker.cue, dropped, speaker.name))
+
+
+def _fact(statement: Statement, drop: frozenset[int]) -> Fact:
+    about, clause = statement
+    kept = [t for t in about + clause if t.i not in drop]
+    anchors = " ".join(t.text for t in kept if t.pos_ in _ANCHOR or t.ent_type_ in _NAME)
+    # a dropped name leaves its commas behind: "in Kyiv, , the mounting challenges"
+    compared = re.sub(r"(\s*,)+", ",", words(statement, drop)) or words(statement)
+    return Fact(words(statement), compared, anchors)
+
+
+def facts(doc: Doc, speaker: Speaker, people: dict[str, str]) -> list[Fact]:
+    """Each statement of a parsed claim (clauses.py), with the words it is compared by."""
+    drop = attribution(doc, speaker, people)
+    return [_fact(s, drop) for s in split_tokens(doc)]
