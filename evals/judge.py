@@ -23,10 +23,17 @@ from evals.runner import RunConfig
 from evals.scorers import Score
 from service.llm.backend import Backend
 from service.pipeline.budget import article_sentences
-from service.pipeline.check import CALIBRATION, CHECK_PROMPT, Verdict, statement_of, verdict
+from service.pipeline.check import (
+    CALIBRATION,
+    CHECK_PROMPT,
+    Verdict,
+    claims_passage,
+    statement_of,
+    verdict,
+)
 from service.pipeline.clean import clean_text
 from service.pipeline.context import RunContext
-from service.pipeline.fidelity import Passage
+from service.pipeline.models import SummaryResult
 from service.prompts import PromptLibrary
 
 KAPPA_TO_GATE = 0.6
@@ -41,8 +48,15 @@ CALIBRATION_RESULT = Path(__file__).resolve().parent / "judge" / "calibration-re
 
 def sentences_of(article: str) -> list[str]:
     """The article's sentences as the pipeline numbers them (index = sentence id - 1)."""
+    return numbered_sentences(article)[0]
+
+
+def numbered_sentences(article: str) -> tuple[list[str], list[int]]:
+    """The sentences, and where each starts in the source (where evidence offsets point)."""
     doc = clean_text(article)
-    return [doc.text[s.start : s.end] for s in article_sentences(doc)[0]]
+    found = article_sentences(doc)[0]
+    texts = [doc.text[s.start : s.end] for s in found]
+    return texts, [doc.to_source(s.start, s.end)[0] for s in found]
 
 
 def score_statements(
@@ -182,13 +196,13 @@ def gating_status(
     return {"gating": bool(cal["gating"]), **state, "note": note}
 
 
-def _statements(result: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+def _statements(result: SummaryResult) -> list[tuple[str, str, list[str]]]:
     """(kind, statement, claim ids) of every claim, key point and model-written headline."""
-    summary = result["summary"]
-    out = [("claim", statement_of(c["text"], c["speaker"]), [c["id"]]) for c in result["claims"]]
-    out += [("key_point", k["text"], k["claim_ids"]) for k in summary["key_points"]]
-    if summary.get("headline_by_model") and summary.get("headline_claim_ids"):
-        out.append(("headline", summary["headline"], summary["headline_claim_ids"]))
+    summary = result.summary
+    out = [("claim", statement_of(c), [c.id]) for c in result.claims]
+    out += [("key_point", k.text, k.claim_ids) for k in summary.key_points]
+    if summary.headline_by_model and summary.headline_claim_ids:
+        out.append(("headline", summary.headline, summary.headline_claim_ids))
     return out
 
 
@@ -199,16 +213,17 @@ def faithfulness(
     finds supported, each on the sentences of the claims it rests on; claims are scored on
     their own sentences and reported."""
 
-    def score(case: Case, result: dict[str, Any] | None) -> Score:
-        if result is None:
+    def score(case: Case, raw: dict[str, Any] | None) -> Score:
+        if raw is None:
             return Score("faithfulness", 0.0, {"error": "no result"}, False)
+        result = SummaryResult.model_validate(raw)
         ctx = RunContext(backend, prompts)
-        sentences = sentences_of(case.article_text)
-        ids = {c["id"]: c["sentence_ids"] for c in result["claims"]}
+        sentences, starts = numbered_sentences(case.article_text)
+        by_id = {c.id: c for c in result.claims}
         rows = []
-        for kind, text, claim_ids in _statements(result):
-            found = sorted({i - 1 for c in claim_ids for i in ids.get(c, [])})
-            got = verdict(ctx, sentences, text, Passage(found or [0], sentences))
+        for kind, text, ids in _statements(result):
+            claims = [by_id[i] for i in ids if i in by_id]
+            got = verdict(ctx, sentences, text, claims_passage(claims, sentences, starts))
             p = got.probability
             rows.append({"kind": kind, "text": text, "probability": p,
                          "failures": list(got.failures),

@@ -22,7 +22,8 @@ from service.llm.factory import local_binder
 from service.llm.probability import YES, LogprobsUnsupported, YesNo, from_logits
 from service.pipeline.check import Checker, Verdict, check_result, load_checker
 from service.pipeline.context import RunContext
-from service.pipeline.models import Claim, KeyPoint, Span, Summary
+from service.pipeline.models import ArticleInput, Claim, KeyPoint, Span, Summary
+from service.pipeline.run import summarize_article
 from service.prompts import PromptLibrary
 from tests.fake_openai import FakeOpenAI, completion, openai_settings, serve
 from tests.fakes import ScriptedChatModel, reader_responder
@@ -89,10 +90,13 @@ SENTENCES = [
 ]
 
 
+STARTS = [sum(len(s) + 1 for s in SENTENCES[:i]) for i in range(len(SENTENCES))]
+
+
 def _claim(cid: str, text: str, speaker: str, sentence: int) -> Claim:
-    s = SENTENCES[sentence - 1]
+    s, at = SENTENCES[sentence - 1], STARTS[sentence - 1]
     return Claim(id=cid, text=text, speaker=speaker, kind="statement",
-                 sentence_ids=[sentence], evidence=[Span(start=0, end=len(s), quote=s)])  # fmt: skip
+                 sentence_ids=[sentence], evidence=[Span(start=at, end=at + len(s), quote=s)])  # fmt: skip
 
 
 def _summary(headline: str, by_model: bool) -> Summary:
@@ -114,7 +118,7 @@ def test_run_time_check_flags_what_the_sentences_do_not_say_and_drops_nothing(
     ]
     summary = _summary("Budanov: North Korea supplies 40% of Russia's ammunition", by_model=True)
     ctx = RunContext(backend, prompts)
-    check_result(ctx, Checker(0.5, calibrated=True), SENTENCES, claims, summary)
+    check_result(ctx, Checker(0.5, calibrated=True), SENTENCES, STARTS, claims, summary)
     assert [c.flagged for c in claims] == [False, True, True]  # nothing dropped
     assert claims[1].check_failures == ["credits Donald Trump"]
     assert claims[2].check_failures == ["drops a hedge (possibility)"]
@@ -137,7 +141,9 @@ def test_a_headline_in_the_claims_own_words_costs_no_model_call(prompts: PromptL
         _claim("c1", "North Korea supplies up to 40% of Russia's ammunition.", "Kyrylo Budanov", 1)
     ]
     summary = _summary("Budanov: North Korea supplies up to 40% of Russia's ammunition", False)
-    check_result(RunContext(backend, prompts), Checker(0.5, True), SENTENCES, claims, summary)
+    check_result(
+        RunContext(backend, prompts), Checker(0.5, True), SENTENCES, STARTS, claims, summary
+    )
     assert chat.checked == [] and summary.headline_check is None and not claims[0].flagged
 
 
@@ -199,7 +205,9 @@ def test_a_failed_check_leaves_the_headline_unscored_not_flagged(prompts: Prompt
         _claim("c1", "North Korea supplies up to 40% of Russia's ammunition.", "Kyrylo Budanov", 1)
     ]
     summary = _summary("Budanov: North Korea supplies up to 40% of ammunition", by_model=True)
-    check_result(RunContext(backend, prompts), Checker(0.5, False), SENTENCES, claims, summary)
+    check_result(
+        RunContext(backend, prompts), Checker(0.5, False), SENTENCES, STARTS, claims, summary
+    )
     head = summary.headline_check
     assert head is not None and head.support_probability is None and not head.flagged
 
@@ -284,37 +292,52 @@ def test_eval_gate_fails_a_key_point_the_checker_doubts(
     prompts: PromptLibrary, seed_text: Any
 ) -> None:
     from evals.cases import load_case
-    from evals.judge import sentences_of
 
     backend, _ = logits_backend(
         lambda s: [0, -3.0, 0, 3.0, 0, 0] if "hit" in s else [0, 3.0, 0, -3.0, 0, 0]
     )
     case = load_case(Path(__file__).parent.parent / "evals" / "cases" / "seed_004_unnamed.yaml")
-    sentences = sentences_of(case.article_text)
-    truce = next(i for i, s in enumerate(sentences, 1) if "truce should be concluded" in s)
-    result = {
-        "summary": {
-            "headline": "",
-            "key_points": [
-                {
-                    "text": "Budanov said a truce should be concluded as soon as possible.",
-                    "claim_ids": ["c1"],
-                },
-                {"text": "Budanov said a truce would hit Russia.", "claim_ids": ["c1"]},
-            ],
-        },
-        "claims": [
-            {
-                "id": "c1",
-                "text": "A truce should be concluded as soon as possible.",
-                "speaker": "Kyrylo Budanov",
-                "sentence_ids": [truce],
-            },
-        ],
-    }
-    score = faithfulness(backend, prompts, 0.5)(case, result)
-    assert score.value == 0.5  # one of two key points below the threshold: the gate (1.0) fails
+    result = summarize_article(ArticleInput(text=case.article_text), backend, prompts)
+    raw = result.model_dump(mode="json")
+    points = raw["summary"]["key_points"]
+    assert len(points) >= 2
+    points[1]["text"] = "Budanov said a truce would hit Russia."  # the model says "no"
+    score = faithfulness(backend, prompts, 0.5)(case, raw)
     rows = score.details["statements"]
-    assert [r["kind"] for r in rows] == ["claim", "key_point", "key_point"]
-    assert rows[0]["supported"] and rows[1]["supported"] and not rows[2]["supported"]
+    kinds = [r["kind"] for r in rows]
+    assert kinds == ["claim"] * len(raw["claims"]) + ["key_point"] * len(points)
+    doubted = [r["text"] for r in rows if r["kind"] == "key_point" and not r["supported"]]
+    assert doubted == ["Budanov said a truce would hit Russia."]
+    assert score.value == (len(points) - 1) / len(points)  # below 1.0: the gate fails
+    # The outlet's narration is not "according to" the outlet: no speaker to check.
+    narrated = [c for c in result.claims if c.attribution and c.attribution.cue == "narration"]
+    assert narrated and all(
+        r["text"] == c.text for c in narrated for r in rows if r["text"] == c.text
+    )
+    assert all(not r["failures"] for r in rows if r["kind"] == "claim")
     assert YES[0] == "yes"
+
+
+def test_a_speaker_named_sentences_before_their_pronoun_is_credited(
+    prompts: PromptLibrary,
+) -> None:
+    from service.pipeline.models import Attribution, Substitution
+
+    text = ["Kyrylo Budanov spoke in Kyiv.", "The hall was full.", "It rained.",
+            "He said Moscow could face problems."]  # fmt: skip
+    starts = [sum(len(s) + 1 for s in text[:i]) for i in range(len(text))]
+    name = Span(start=0, end=14, quote="Kyrylo Budanov")
+    claim = Claim(
+        id="c1", text="[Kyrylo Budanov] said Moscow could face problems.",
+        speaker="Kyrylo Budanov", kind="statement", sentence_ids=[4],
+        evidence=[Span(start=starts[3], end=starts[3] + len(text[3]), quote=text[3])],
+        attribution=Attribution(cue="said", cue_span=Span(start=starts[3], end=starts[3] + 7, quote="He said")),
+        substitutions=[Substitution(original="He", replacement="Kyrylo Budanov", antecedent=name)],
+    )  # fmt: skip
+    summary = Summary(headline="", summary="", key_points=[], word_count=0)
+    backend, _ = logits_backend(lambda s: [0, 2.0, 0, -2.0, 0, 0])
+    check_result(RunContext(backend, prompts), Checker(0.5, True), text, starts, [claim], summary)
+    assert claim.check_failures == [] and not claim.flagged
+    bare = claim.model_copy(update={"substitutions": [], "check_failures": []})
+    check_result(RunContext(backend, prompts), Checker(0.5, True), text, starts, [bare], summary)
+    assert bare.check_failures == ["credits Kyrylo Budanov"]  # no antecedent: not credited

@@ -15,6 +15,7 @@ any other pair is reported as uncalibrated instead of silently borrowing it.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Sequence
@@ -76,12 +77,26 @@ def load_checker(
     return Checker(UNCALIBRATED_THRESHOLD, calibrated=False)
 
 
-def statement_of(text: str, speaker: str) -> str:
+def statement_of(claim: Claim) -> str:
     """A claim as one self-contained statement, its speaker included (the checker is asked
-    about the speaker too)."""
-    if speaker.lower() in ("article", "the article"):
-        return text
-    return f"According to {speaker}: {text}"
+    about the speaker too); the outlet's own narration is the article speaking, no one it
+    credits."""
+    narration = claim.attribution is not None and claim.attribution.cue == "narration"
+    if narration or claim.speaker.lower() in ("article", "the article"):
+        return claim.text
+    return f"According to {claim.speaker}: {claim.text}"
+
+
+def claims_passage(
+    claims: Sequence[Claim], sentences: Sequence[str], starts: Sequence[int]
+) -> Passage:
+    """The claims' own sentences, with those where their attribution and the referents of
+    their substituted pronouns stand. `starts`: each sentence's offset in the source."""
+    best = sorted({i - 1 for c in claims for i in c.sentence_ids if 0 < i <= len(sentences)})
+    spans = [s.antecedent for c in claims for s in c.substitutions]
+    spans += [c.attribution.cue_span for c in claims if c.attribution and c.attribution.cue_span]
+    context = {bisect.bisect_right(starts, span.start) - 1 for span in spans}
+    return Passage(best or [0], sentences, tuple(sorted(i for i in context if i >= 0)))
 
 
 def model_probability(ctx: RunContext, passage: Passage, statement: str) -> float | None:
@@ -116,26 +131,26 @@ def check_result(
     ctx: RunContext,
     checker: Checker,
     sentences: Sequence[str],
+    starts: Sequence[int],
     claims: list[Claim],
     summary: Summary,
 ) -> None:
     """Exact checks of every claim on its own sentences and of every key point on its
     claims' sentences; the model's probability for the headline. Flags in place and says
-    so in the warnings. `sentences`: the article's sentences, index = sentence id - 1."""
+    so in the warnings. `sentences`: the article's sentences, index = sentence id - 1;
+    `starts`: where each begins in the source."""
     by_id = {c.id: c for c in claims}
 
     def passage(ids: list[str]) -> Passage:
-        found = sorted({i - 1 for c in ids if c in by_id for i in by_id[c].sentence_ids})
-        return Passage(found or [0], sentences)
+        return claims_passage([by_id[i] for i in ids if i in by_id], sentences, starts)
 
     flagged = 0
     for claim in claims:
-        got = verdict(None, sentences, statement_of(claim.text, claim.speaker), passage([claim.id]))
+        got = verdict(None, sentences, statement_of(claim), passage([claim.id]))
         flagged += _flag(checker, claim, got)
     for point in summary.key_points:
-        flagged += _flag(
-            checker, point, verdict(None, sentences, point.text, passage(point.claim_ids))
-        )
+        got = verdict(None, sentences, point.text, passage(point.claim_ids))
+        flagged += _flag(checker, point, got)
     if summary.headline_by_model and summary.headline_claim_ids:
         got = verdict(ctx, sentences, summary.headline, passage(summary.headline_claim_ids))
         summary.headline_check = HeadlineCheck(

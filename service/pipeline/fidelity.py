@@ -64,6 +64,9 @@ PASSAGE = 2  # sentences that best state the statement
 class Passage:
     best: list[int]  # indices of the sentences that best state the statement
     sentences: Sequence[str]
+    # Sentences that name who a pronoun or role noun of the statement is ("He presented
+    # evidence" -> "Kyrylo Budanov presented evidence"), shown and searched with the rest.
+    context: tuple[int, ...] = ()
 
     @property
     def stating(self) -> str:
@@ -74,20 +77,21 @@ class Passage:
     def before(self) -> str:
         """The sentences just before the best one, where its speaker may be named."""
         first = self.best[0]
-        return " ".join(self.sentences[max(0, first - LOOKBACK) : first + 1])
+        keep = set(range(max(0, first - LOOKBACK), first + 1)) | set(self.context)
+        return " ".join(self.sentences[j] for j in sorted(keep))
 
     @property
     def shown(self) -> str:
         """What the model reads: the stating sentences and the one before the best, in
         article order."""
-        keep = sorted(set(self.best) | {max(0, self.best[0] - 1)})
+        keep = sorted(set(self.best) | {max(0, self.best[0] - 1)} | set(self.context))
         return " ".join(self.sentences[j] for j in keep)
 
     @property
     def around(self) -> str:
         """The passage with the sentences before each of its sentences."""
-        keep = sorted({j for i in self.best for j in range(max(0, i - LOOKBACK), i + 1)})
-        return " ".join(self.sentences[j] for j in keep)
+        keep = {j for i in self.best for j in range(max(0, i - LOOKBACK), i + 1)}
+        return " ".join(self.sentences[j] for j in sorted(keep | set(self.context)))
 
 
 def _stems(text: str) -> set[str]:

@@ -99,7 +99,9 @@ def summarize_article(
     summary = write_summary(ctx, ranked, article.max_words, ctx.warnings, readable.injected)
     entities = ground_entities(rule_entities(readable.text), readable.text)
     if check is not None:  # opt-in: flags doubtful claims and key points, drops nothing
-        check_result(ctx, check, [doc.text[s.start : s.end] for s in sentences], claims, summary)
+        texts = [doc.text[s.start : s.end] for s in sentences]
+        starts = [doc.to_source(s.start, s.end)[0] for s in sentences]  # evidence offsets
+        check_result(ctx, check, texts, starts, claims, summary)
     result = SummaryResult(
         source=source_of(article, doc, 1),
         summary=summary,
