@@ -50,6 +50,7 @@ class Item:
     part: int = 0  # 0: the claim or its main clause; 1, 2, ...: its other clauses
     compared: str = ""  # the statement without its attribution (facts.py): its words
     anchors: frozenset[str] = frozenset()  # its nouns, verbs, names and numbers
+    denial: str = ""  # the word disputing what it reports (denial.py): it supports no claim
 
     @property
     def number(self) -> int:
@@ -79,7 +80,7 @@ def evidenced_key(claim: Claim, text: str | None = None) -> Key:
 
 @dataclass
 class Conflict:
-    kind: Literal["number", "scope", "date", "attribution", "role"]
+    kind: Literal["denial", "number", "scope", "date", "attribution", "role"]
     description: str
     a: Item
     b: Item
@@ -119,7 +120,13 @@ def conflict_of(a: Item, b: Item, score: float, resolve: dict[str, str]) -> Conf
 
 
 def _cannot_link(a: Item, b: Item, resolve: dict[str, str]) -> bool:
-    return bool(conflicts(a.numbers, b.numbers)) or _scope_clash(a, b, resolve) is not None
+    """Conflicting figures or scopes, or one statement disputing what the other states: a
+    denial in the group would count as one more article confirming the fact it denies."""
+    return (
+        bool(a.denial) != bool(b.denial)
+        or bool(conflicts(a.numbers, b.numbers))
+        or _scope_clash(a, b, resolve) is not None
+    )
 
 
 def _apart(a: Item, b: Item, score: float, link: float) -> bool:

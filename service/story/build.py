@@ -78,6 +78,7 @@ def _items(
                         part=part,
                         compared=fact.compared,
                         anchors=canonical_terms(fact.anchors, resolve),
+                        denial=fact.denial,
                     )
                 )
     return sorted(items, key=lambda i: (i.article, i.number, i.part))

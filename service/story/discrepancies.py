@@ -9,7 +9,7 @@ specific kind first.
 
 from __future__ import annotations
 
-from service.story.align import ATTRIBUTION, Conflict, Item, conflict_of
+from service.story.align import ATTRIBUTION, LINK, Conflict, Item, conflict_of
 from service.story.models import Discrepancy, Side
 from service.story.similarity import Similarity
 
@@ -44,6 +44,32 @@ def _merge(found: list[Conflict]) -> Conflict:
     return Conflict(first.kind, "; ".join(parts), first.a, first.b)
 
 
+def _names(articles: list[str]) -> str:
+    return " and ".join([", ".join(articles[:-1]), articles[-1]] if len(articles) > 1 else articles)
+
+
+def denials(items: list[Item], sim: Similarity) -> list[Conflict]:
+    """One finding per disputing claim: against the other article's statement it most
+    resembles (alike enough to have joined its cluster), naming every article stating it.
+    A reader sees one disagreement, however many outlets state what is disputed."""
+    found: dict[tuple[str, str], Conflict] = {}
+    for i, a in enumerate(items):
+        if not a.denial or (a.article, a.claim.id) in found:
+            continue
+        alike = sorted(
+            ((sim.score(i, j), j) for j, b in enumerate(items) if b.article != a.article),
+            key=lambda p: (-p[0], p[1]),
+        )
+        stating = [items[j] for s, j in alike if s >= LINK and not items[j].denial]
+        if stating:
+            names = _names(sorted({b.article for b in stating}))
+            description = (
+                f"{a.article}: {a.claim.speaker} disputes it ({a.denial!r}); {names} state it"
+            )
+            found[a.article, a.claim.id] = Conflict("denial", description, a, stating[0])
+    return list(found.values())
+
+
 def conflicts(items: list[Item], sim: Similarity, resolve: dict[str, str]) -> list[Conflict]:
     """Number, scope and attribution conflicts between claims of different articles: one
     per pair of claims, and one per pair of articles and figures (an article restating a
@@ -54,12 +80,12 @@ def conflicts(items: list[Item], sim: Similarity, resolve: dict[str, str]) -> li
             b = items[j]
             if a.article == b.article:
                 continue
-            c = _found(a, b, sim.score(i, j), resolve)
+            c = None if a.denial or b.denial else _found(a, b, sim.score(i, j), resolve)
             if c is not None:
                 pair = ((a.article, a.claim.id), (b.article, b.claim.id))
                 by_pair.setdefault(pair, []).append(c)
     unique: dict[tuple[object, ...], Conflict] = {}
-    for c in map(_merge, by_pair.values()):
+    for c in denials(items, sim) + list(map(_merge, by_pair.values())):
         figures = frozenset((q.value, q.unit) for q in c.a.numbers + c.b.numbers)
         unique.setdefault((c.kind, frozenset((c.a.article, c.b.article)), figures), c)
     return list(unique.values())

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from service.story.clauses import Statement, split_tokens, words
+from service.story.denial import denial
 
 # Nouns naming a post: the words before a name up to such a noun describe the person.
 ROLE_NOUN = frozenset(
@@ -35,6 +36,7 @@ class Fact:
     text: str  # the statement as written
     compared: str  # without its attribution
     anchors: str  # its nouns, verbs, names and numbers, in order
+    denial: str = ""  # the word disputing what it reports ("groundless"), if it does
 
 
 def _names(doc: Doc, people: dict[str, str]) -> list[tuple[list[Token], str]]:
@@ -111,7 +113,7 @@ def _fact(statement: Statement, drop: frozenset[int]) -> Fact:
     anchors = " ".join(t.text for t in kept if t.pos_ in _ANCHOR or t.ent_type_ in _NAME)
     # a dropped name leaves its commas behind: "in Kyiv, , the mounting challenges"
     compared = re.sub(r"(\s*,)+", ",", words(statement, drop)) or words(statement)
-    return Fact(words(statement), compared, anchors)
+    return Fact(words(statement), compared, anchors, denial(about + clause))
 
 
 def facts(doc: Doc, speaker: Speaker, people: dict[str, str]) -> list[Fact]:

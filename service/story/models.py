@@ -65,7 +65,9 @@ class Side(BaseModel):
 
 class Discrepancy(BaseModel):
     id: str
-    kind: Literal["number", "scope", "date", "attribution", "role"]
+    kind: Literal["denial", "number", "scope", "date", "attribution", "role"] = Field(
+        description="denial: one article reports the fact disputed that others state"
+    )
     description: str
     a: Side
     b: Side
