@@ -323,15 +323,17 @@ def test_a_speaker_named_sentences_before_their_pronoun_is_credited(
 ) -> None:
     from service.pipeline.models import Attribution, Substitution
 
-    text = ["Kyrylo Budanov spoke in Kyiv.", "The hall was full.", "It rained.",
-            "He said Moscow could face problems."]  # fmt: skip
+    # The pipeline resolved "He" through "the spy chief" to the name two sentences before.
+    text = ["Kyrylo Budanov spoke in Kyiv.", "The hall was full.", "The spy chief was calm.",
+            "It rained.", "He said Moscow could face problems."]  # fmt: skip
     starts = [sum(len(s) + 1 for s in text[:i]) for i in range(len(text))]
-    name = Span(start=0, end=14, quote="Kyrylo Budanov")
+    at = starts[2] + text[2].index("chief")
+    name = Span(start=at, end=at + 5, quote="chief")
     claim = Claim(
-        id="c1", text="[Kyrylo Budanov] said Moscow could face problems.",
-        speaker="Kyrylo Budanov", kind="statement", sentence_ids=[4],
-        evidence=[Span(start=starts[3], end=starts[3] + len(text[3]), quote=text[3])],
-        attribution=Attribution(cue="said", cue_span=Span(start=starts[3], end=starts[3] + 7, quote="He said")),
+        id="c1", text="Kyrylo Budanov said Moscow could face problems.",
+        speaker="Kyrylo Budanov", kind="statement", sentence_ids=[5],
+        evidence=[Span(start=starts[4], end=starts[4] + len(text[4]), quote=text[4])],
+        attribution=Attribution(cue="said", cue_span=Span(start=starts[4], end=starts[4] + 7, quote="He said")),
         substitutions=[Substitution(original="He", replacement="Kyrylo Budanov", antecedent=name)],
     )  # fmt: skip
     summary = Summary(headline="", summary="", key_points=[], word_count=0)

@@ -78,11 +78,12 @@ def load_checker(
 
 
 def statement_of(claim: Claim) -> str:
-    """A claim as one self-contained statement, its speaker included (the checker is asked
-    about the speaker too); the outlet's own narration is the article speaking, no one it
-    credits."""
+    """A claim as one self-contained statement with its speaker (the checker is asked about
+    the speaker too), unless its words already name them; the outlet's own narration is the
+    article speaking, no one it credits."""
     narration = claim.attribution is not None and claim.attribution.cue == "narration"
-    if narration or claim.speaker.lower() in ("article", "the article"):
+    named = any(w in claim.text for w in claim.speaker.split() if len(w) > 2)
+    if narration or named or claim.speaker.lower() in ("article", "the article"):
         return claim.text
     return f"According to {claim.speaker}: {claim.text}"
 
@@ -96,7 +97,17 @@ def claims_passage(
     spans = [s.antecedent for c in claims for s in c.substitutions]
     spans += [c.attribution.cue_span for c in claims if c.attribution and c.attribution.cue_span]
     context = {bisect.bisect_right(starts, span.start) - 1 for span in spans}
+    for c in claims:  # a referent named by role ("the spy chief"): back to where it is named
+        for sub in c.substitutions:
+            at = bisect.bisect_right(starts, sub.antecedent.start) - 1
+            context.add(_named_before(sub.replacement, sentences, at))
     return Passage(best or [0], sentences, tuple(sorted(i for i in context if i >= 0)))
+
+
+def _named_before(name: str, sentences: Sequence[str], at: int) -> int:
+    """The nearest sentence at or before `at` that uses the name's last word, or -1."""
+    last = name.split()[-1] if name.split() else ""
+    return next((i for i in range(at, -1, -1) if last and last in sentences[i]), -1)
 
 
 def model_probability(ctx: RunContext, passage: Passage, statement: str) -> float | None:
