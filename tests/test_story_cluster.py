@@ -1,7 +1,11 @@
-"""How claims group, on hand-made claim sets (parser only, words only: no model): two
-statements of one article merely on one topic stay apart."""
+"""How claims group, on hand-made claim sets (parser only; no model: words, or a scripted
+embedder): two statements of one article merely on one topic stay apart, and one topic
+without a shared noun, verb, name or number is no fact."""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Sequence
 
 from service.story.build import build_story
 from tests.story_claims import result
@@ -27,3 +31,37 @@ def test_two_statements_of_one_article_on_one_topic_are_two_facts() -> None:
     story = build_story(results, [""] * 3, embed=None)
     (putin,) = story.clusters
     assert [(s.article, s.claim_ids) for s in putin.articles] == [("A", ["c2"]), ("B", ["c1"])]
+
+
+class Close:
+    """A scripted embedder: texts with the first key get one vector, texts with the second
+    a vector at `cos` to it (one topic, e5's 0.86-0.95 band); others one of their own."""
+
+    def __init__(self, first: str, second: str, cos: float) -> None:
+        self.first, self.second, self.cos = first, second, cos
+
+    def __call__(self, texts: Sequence[str]) -> list[list[float]]:
+        out = []
+        for n, text in enumerate(texts):
+            v = [0.0] * (len(texts) + 2)
+            if self.first in text:
+                v[0] = 1.0
+            elif self.second in text:
+                v[0], v[1] = self.cos, math.sqrt(1 - self.cos**2)
+            else:
+                v[n + 2] = 1.0
+            out.append(v)
+        return out
+
+
+def test_a_close_vector_and_a_shared_adjective_tie_no_facts() -> None:
+    # One topic (cosine 0.92) and "military" in common, rare in the story: without a
+    # shared noun, verb, name or number the two are different facts.
+    filler = [("C", f"Tanks number {n} crossed river number {n}.") for n in range(12)]
+    results = [
+        result("A", [("Budanov", "Losses in Ukrainian military units have intensified.")], [*BUDANOV, *NK]),
+        result("B", [("Budanov", "Pyongyang's military aid is the top concern among allies.")], [*BUDANOV, *NK]),
+        result("C", filler, [*BUDANOV, *NK]),
+    ]  # fmt: skip
+    story = build_story(results, [""] * 3, embed=Close("Losses", "concern", 0.92))
+    assert not [c for c in story.clusters if {s.article for s in c.articles} == {"A", "B"}]

@@ -100,9 +100,13 @@ class Similarity:
     def meaning(self, i: int, j: int) -> float:
         if self.cos is None:
             return 0.0
-        # A shared word is content unless most of the story says it (Budanov, North Korea).
+        # A shared word is content unless most of the story says it (Budanov, North Korea);
+        # and as for words, only a shared noun, verb, name or number ties two facts: a close
+        # vector and "military" in common is one topic ("losses in military units", "North
+        # Korea's military aid is the top concern"), not one fact.
         shared = [t for t in self.terms[i] & self.terms[j] if self.idf.get(t, 0.0) >= RARE_IDF]
-        if not shared and self.cos[i][j] < E5_ALONE:
+        tied = bool(shared) and bool(self.anchors[i] & self.anchors[j])
+        if not tied and self.cos[i][j] < E5_ALONE:
             return 0.0
         scaled = (self.cos[i][j] - E5_FLOOR) / (E5_CEILING - E5_FLOOR)
         return min(1.0, max(0.0, scaled))
