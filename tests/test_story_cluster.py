@@ -1,6 +1,7 @@
-"""How claims group, on hand-made claim sets (parser only; no model: words, or a scripted
-embedder): two statements of one article merely on one topic stay apart, and one topic
-without a shared noun, verb, name or number is no fact."""
+"""How claims group and how a cluster is worded, on hand-made claim sets (parser only; no
+model: words, or a scripted embedder): two statements of one article merely on one topic
+stay apart, one topic without a shared noun, verb, name or number is no fact, and a
+cluster is worded by the member most like the others."""
 
 from __future__ import annotations
 
@@ -31,6 +32,22 @@ def test_two_statements_of_one_article_on_one_topic_are_two_facts() -> None:
     story = build_story(results, [""] * 3, embed=None)
     (putin,) = story.clusters
     assert [(s.article, s.claim_ids) for s in putin.articles] == [("A", ["c2"]), ("B", ["c1"])]
+
+
+def test_a_cluster_is_worded_by_its_member_most_like_the_others() -> None:
+    # R's claim adds rockets and Kyiv, which two unrelated reports share: it is the claim
+    # most like the story at large, but P's is the one most like the cluster's members.
+    results = [
+        result("P", [("Budanov", "North Korea supplies artillery shells to Russia.")], [*BUDANOV, *NK]),
+        result("Q", [("Budanov", "North Korea supplies artillery shells to Russia every month.")], [*BUDANOV, *NK]),
+        result("R", [("Budanov", "North Korea supplies artillery shells and rockets to Russia for its strikes on Kyiv.")], [*BUDANOV, *NK]),
+        result("S", [("Mayor", "Rockets hit Kyiv overnight, killing five people and injuring dozens in three districts.")], [*BUDANOV, *NK]),
+        result("T", [("Police", "Russian rockets struck Kyiv again, damaging a hospital, two schools and power lines.")], [*BUDANOV, *NK]),
+    ]  # fmt: skip
+    story = build_story(results, [""] * 5, embed=None)
+    (shells,) = story.clusters
+    assert {s.article for s in shells.articles} == {"P", "Q", "R"}
+    assert shells.text == "North Korea supplies artillery shells to Russia."
 
 
 class Close:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Literal
 
@@ -29,6 +29,7 @@ from service.story.similarity import Similarity, canonical_terms, canonical_text
 from service.story.summary import display_text, write_summary
 
 Auto = Literal["auto"]
+Centrality = Callable[[Item, list[Item]], float]  # an item's likeness to a cluster's members
 
 
 def _text_of(result: SummaryResult, original: str) -> str:
@@ -121,9 +122,15 @@ def build_story(
     )
     groups = cluster(items, sim, resolve)
     nodes = [node for g in groups for node in split_by_numbers([items[i] for i in g])]
-    centrality = {
-        id(it): sum(sim.score(k, j) for j in range(len(items))) for k, it in enumerate(items)
-    }
+    index = {id(it): k for k, it in enumerate(items)}
+
+    def centrality(item: Item, members: list[Item]) -> float:
+        """Its average score with the cluster's other members: the wording most like all of
+        them, not the one most like the story at large (a side fact near many claims)."""
+        others = [index[id(m)] for m in members if m is not item]
+        k = index[id(item)]
+        return sum(sim.score(k, j) for j in others) / len(others) if others else 0.0
+
     built = [_cluster(node, origin_of, centrality) for node in nodes]
     built.sort(
         key=lambda c: (-c.support, c.articles[0].article, _claim_number(c.articles[0].claim_id))
@@ -203,7 +210,7 @@ def _supports(
 
 
 def _cluster(
-    node: Node, origin_of: dict[str, SourceOrigin | None], centrality: dict[int, float]
+    node: Node, origin_of: dict[str, SourceOrigin | None], centrality: Centrality
 ) -> Cluster:
     supports, origins = _supports(node.items, origin_of)
     best, text = _wording(node, centrality)
@@ -229,12 +236,12 @@ def _cluster(
     )
 
 
-def _wording(node: Node, centrality: dict[int, float]) -> tuple[Item, str]:
+def _wording(node: Node, centrality: Centrality) -> tuple[Item, str]:
     """The words of the most central claim stating exactly the cluster's numbers, a main
     clause's claim before one that states the fact in a side clause; else the clause itself
     (a claim whose other clause has a figure must not word a cluster of supporters who lack
     it); else the source words of one."""
-    ranked = sorted(node.items, key=lambda i: (i.part > 0, -centrality[id(i)], i.number))
+    ranked = sorted(node.items, key=lambda i: (i.part > 0, -centrality(i, node.items), i.number))
     for item in ranked:
         if number_key(item.claim.text) == node.key:
             return item, item.claim.text
