@@ -54,7 +54,7 @@ def test_transliterations_acronyms_and_short_forms_are_one_entity() -> None:
         ]
     )
 )
-def test_canonicalisation_is_order_independent(mentions) -> None:
+def test_canonicalisation_is_order_independent(mentions: list[tuple[str, str, str]]) -> None:
     ids = [(e.id, tuple(e.aliases)) for e in canonicalize(mentions)]
     assert ids == [(e.id, tuple(e.aliases)) for e in canonicalize(sorted(mentions))]
     assert ("korea", ("Korea",)) in ids  # ambiguous short form joins neither Korea

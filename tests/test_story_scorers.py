@@ -109,7 +109,7 @@ def test_story_scorers_count_what_they_claim(tmp_path: Path) -> None:
 def test_the_seed_story_labels_load_and_gate() -> None:
     label = load_story_label(STORIES / "budanov-north-korea.yaml")
     assert len(label.facts) >= 10 and all(a.path.exists() for a in label.articles)
-    empty = {
+    empty: dict[str, Any] = {
         "articles": [],
         "clusters": [],
         "single_source": [],
