@@ -63,8 +63,10 @@ def denials(items: list[Item], sim: Similarity) -> list[Conflict]:
         stating = [items[j] for s, j in alike if s >= LINK and not items[j].denial]
         if stating:
             names = _names(sorted({b.article for b in stating}))
+            # the denial in its own words: a reader of the summary sees what is disputed
             description = (
-                f"{a.article}: {a.claim.speaker} disputes it ({a.denial!r}); {names} state it"
+                f"{a.article} reports {a.claim.speaker} disputing what {names} state: "
+                f"{a.claim.text.rstrip('.')}"
             )
             found[a.article, a.claim.id] = Conflict("denial", description, a, stating[0])
     return list(found.values())
