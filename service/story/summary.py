@@ -49,17 +49,29 @@ def _clause(text: str) -> str:
     return text[0].lower() + text[1:] if _LOWER_START.match(text) else text
 
 
+def _end(text: str) -> str:
+    """The text as the end of a sentence: one full stop, none after a quotation's own."""
+    text = text.rstrip()
+    return text if re.search(r"[.!?][\"”’']?$", text) else text + "."
+
+
 def _fact(c: Cluster) -> SummarySentence:
     who = [s.article for s in c.articles]
     relays = c.support - c.independent_support
     note = f" ({count(c.independent_support, 'independent source')})" if relays else ""
-    text = f"{names(who)}{note} report that {_clause(c.text)}."
+    text = f"{names(who)}{note} report that {_end(_clause(c.text))}"
     ids = [c.id]
     for child in c.specific:
-        figures = ", ".join(child.numbers) or "a figure"
+        # A bare number is a date or a model number ("KN-23"), no figure to name alone.
+        figures = ", ".join(n for n in child.numbers if not n.strip().isdigit())
         stated = names([s.article for s in child.articles])
-        verb = "gives" if child.support == 1 else "give"
-        text += f" Only {stated} {verb} the figure ({figures}): {_clause(child.text)}."
+        one = child.support == 1
+        said = (
+            f"{'gives' if one else 'give'} the figure ({figures})"
+            if figures
+            else f"{'is' if one else 'are'} more specific"
+        )
+        text += f" Only {stated} {said}: {_end(_clause(child.text))}"
         ids.append(child.id)
     return SummarySentence(text=text, cluster_ids=ids)
 
@@ -97,7 +109,7 @@ def write_summary(
         out.append(
             SummarySentence(
                 text=f"The articles disagree in {count(len(discrepancies), 'place')}; "
-                f"for one, {first.a.article} and {first.b.article}: {first.description}.",
+                f"for one, {first.a.article} and {first.b.article}: {_end(first.description)}",
                 discrepancy_ids=[d.id for d in discrepancies],
             )
         )
