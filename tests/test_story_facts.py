@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from service.pipeline.nlp import parse_each
 from service.story.build import build_story
-from service.story.facts import Speaker, attribution
+from service.story.facts import Speaker, attribution, facts
 from tests.story_claims import result
-from tests.test_story_align import BUDANOV, NK
+from tests.test_story_align import BUDANOV, NK, Directions
 
 PEOPLE = {"Kyrylo Budanov": "kyrylo-budanov", "Budanov": "kyrylo-budanov"}
 
@@ -63,3 +63,47 @@ def test_linking_verbs_and_prepositions_are_no_shared_words() -> None:
         result("B", [("B", "Markets became jittery during and between sessions.")], NK),
     ]  # fmt: skip
     assert not build_story(results, ["", ""], embed=None).clusters
+
+
+US = [
+    ("United States", "place", ["United States", "US", "Washington"]),
+    ("Ukraine", "place", ["Ukraine"]),
+]
+ZELENSKIY = [("Volodymyr Zelenskiy", "person", ["Volodymyr Zelenskiy", "Zelenskiy"])]
+
+
+def test_a_request_never_confirms_what_it_asks_for() -> None:
+    # the scripted embedder makes all three the same meaning: only the request rule parts them
+    same = Directions({"air defense": 0})
+    results = [
+        result("A", [("Budanov", "Washington may provide Ukraine with additional air defense systems.")], [*US, *BUDANOV]),
+        result("B", [("the article", "The US will send Ukraine more air defense systems.")], US),
+        result("C", [("the article", "Zelenskiy has once again made pleas for air defense systems "
+                      "from Ukraine's allies.")], [*US, *ZELENSKIY]),
+    ]  # fmt: skip
+    story = build_story(results, ["", "", ""], embed=same)
+    (c,) = story.clusters
+    assert {s.article for s in c.articles} == {"A", "B"}
+
+
+def test_requests_are_read_from_the_predicate_not_from_any_call() -> None:
+    def request(text: str) -> str:
+        (doc,) = parse_each([text])
+        (fact,) = facts(doc, Speaker("the article", "the article", None), PEOPLE)
+        return fact.request
+
+    assert request("Zelenskiy made pleas for air defense support from the allies.") == "pleas"
+    assert request("Budanov said that Kyiv urged the allies to send more shells.") == "urged"
+    assert request("Budanov called on the allies to restore agent intelligence.") == "called"
+    assert request("North Korea called the accusations groundless.") == ""
+    assert request("Washington may provide Ukraine with air defense systems.") == ""
+
+
+def test_a_paraphrase_with_the_other_party_as_subject_stays_one_fact() -> None:
+    same = Directions({"ammunition": 0})
+    results = [
+        result("A", [("Budanov", "North Korea supplies ammunition to Russia.")], [*BUDANOV, *NK]),
+        result("B", [("Budanov", "Russia receives ammunition from North Korea.")], [*BUDANOV, *NK]),
+    ]  # fmt: skip
+    (c,) = build_story(results, ["", ""], embed=same).clusters
+    assert {s.article for s in c.articles} == {"A", "B"}

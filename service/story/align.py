@@ -57,6 +57,7 @@ class Item:
     compared: str = ""  # the statement without its attribution (facts.py): its words
     anchors: frozenset[str] = frozenset()  # its nouns, verbs, names and numbers
     denial: str = ""  # the word disputing what it reports (denial.py): it supports no claim
+    request: str = ""  # the word asking for what it names (facts.py): it states no fact of it
 
     @property
     def number(self) -> int:
@@ -127,9 +128,12 @@ def conflict_of(a: Item, b: Item, score: float, resolve: dict[str, str]) -> Conf
 
 def _cannot_link(a: Item, b: Item, resolve: dict[str, str]) -> bool:
     """Conflicting figures or scopes, or one statement disputing what the other states: a
-    denial in the group would count as one more article confirming the fact it denies."""
+    denial in the group would count as one more article confirming the fact it denies; nor
+    does a request ("Zelenskiy made pleas for air defense") confirm what it asks for ("the
+    US may provide air defense")."""
     return (
         bool(a.denial) != bool(b.denial)
+        or bool(a.request) != bool(b.request)
         or bool(conflicts(a.numbers, b.numbers))
         or _scope_clash(a, b, resolve) is not None
     )

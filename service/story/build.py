@@ -80,6 +80,7 @@ def _items(
                         compared=fact.compared,
                         anchors=canonical_terms(fact.anchors, resolve),
                         denial=fact.denial,
+                        request=fact.request,
                     )
                 )
     return sorted(items, key=lambda i: (i.article, i.number, i.part))

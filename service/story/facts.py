@@ -28,6 +28,12 @@ ROLE_NOUN = frozenset(
     "president secretary official officer envoy ambassador representative".split()
 )
 _ANCHOR = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
+# A request for something does not state that it happens ("Zelenskiy made pleas for air
+# defense" is no report that anyone provides it): verbs and, after a light verb ("made
+# pleas", "renewed calls"), nouns of asking.
+REQUEST = frozenset(
+    "ask request plead plea appeal urge call beg implore demand petition lobby".split()
+)
 _NAME = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
 
 
@@ -37,6 +43,7 @@ class Fact:
     compared: str  # without its attribution
     anchors: str  # its nouns, verbs, names and numbers, in order
     denial: str = ""  # the word disputing what it reports ("groundless"), if it does
+    request: str = ""  # the word asking for what it names ("pleas"), if its predicate asks
 
 
 def _names(doc: Doc, people: dict[str, str]) -> list[tuple[list[Token], str]]:
@@ -107,13 +114,49 @@ def attribution(doc: Doc, speaker: Speaker, people: dict[str, str]) -> frozenset
     return frozenset(dropped | _cue(doc, speaker.cue, dropped, speaker.name))
 
 
+def _predicate(kept: list[Token]) -> Token | None:
+    """The statement's main verb; a reporting verb's content is its complement ("Budanov
+    said that Moscow is losing troops": losing)."""
+    inside = {t.i for t in kept}
+    verbs = [t for t in kept if t.pos_ in ("VERB", "AUX")]
+    tops = [t for t in verbs if t.dep_ == "ROOT" or t.head.i not in inside]
+    verb = tops[0] if tops else None
+    while verb is not None:
+        content = [c for c in verb.children if c.dep_ == "ccomp" and c.i in inside]
+        if not content:
+            return verb
+        verb = content[0]
+    return None
+
+
+def _request(kept: list[Token]) -> str:
+    """The word by which the statement asks for something: its predicate ("urged allies to
+    send air defense") or the object of a light verb ("made pleas for air defense")."""
+    verb = _predicate(kept)
+    if verb is None:
+        return ""
+    lemma = verb.lemma_.lower()
+    # "called on the allies to ...", "calls for"; not "called the accusations groundless"
+    asks = {c.lower_ for c in verb.children if c.dep_ == "prep"} & {"for", "on"}
+    if lemma in REQUEST and (lemma != "call" or asks):
+        return verb.text
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in REQUEST]
+    return objects[0].text if objects else ""
+
+
 def _fact(statement: Statement, drop: frozenset[int]) -> Fact:
     about, clause = statement
     kept = [t for t in about + clause if t.i not in drop]
     anchors = " ".join(t.text for t in kept if t.pos_ in _ANCHOR or t.ent_type_ in _NAME)
     # a dropped name leaves its commas behind: "in Kyiv, , the mounting challenges"
     compared = re.sub(r"(\s*,)+", ",", words(statement, drop)) or words(statement)
-    return Fact(words(statement), compared, anchors, denial(about + clause))
+    return Fact(
+        words(statement),
+        compared,
+        anchors,
+        denial(about + clause),
+        _request(kept),
+    )
 
 
 def facts(doc: Doc, speaker: Speaker, people: dict[str, str]) -> list[Fact]:
