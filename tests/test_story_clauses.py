@@ -4,10 +4,16 @@
 from __future__ import annotations
 
 from evals.matching import numbers_in
+from service.pipeline.nlp import parse_each
 from service.story.build import build_story
-from service.story.clauses import statements
+from service.story.clauses import split_tokens, words
 from tests.story_claims import result
 from tests.test_story_align import BUDANOV, NK, all_clusters
+
+
+def statements(texts: list[str]) -> list[list[str]]:
+    """Each claim's statements as the story splits them: [main clause, clause, ...]."""
+    return [[words(p) for p in split_tokens(doc)] for doc in parse_each(texts)]
 
 
 def test_a_participle_adding_a_fact_is_its_own_statement() -> None:

@@ -17,8 +17,6 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Token
 
-from service.pipeline.nlp import parse_each
-
 _CLAUSE_HEAD = frozenset({"VERB", "AUX"})
 _CONTENT = frozenset({"NOUN", "VERB", "ADJ", "NUM"})
 _SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
@@ -113,13 +111,3 @@ def words(statement: Statement, drop: frozenset[int] = frozenset()) -> str:
         return clause[0].doc.text
     first = _text(t for t in about if t.i not in drop)
     return f"{first} {_text(t for t in clause if t.i not in drop)}".strip()
-
-
-def split_doc(doc: Doc) -> list[str]:
-    """[main clause, clause, ...]; [the sentence] when it states one fact."""
-    return [words(p) for p in split_tokens(doc)]
-
-
-def statements(texts: list[str]) -> list[list[str]]:
-    """Each claim's statements (parsed together: one pass of the parser)."""
-    return [split_doc(doc) for doc in parse_each(texts)]
