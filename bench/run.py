@@ -221,10 +221,9 @@ def headline_check_s(engine: Engine, path: Path) -> float:
     question about its top key point (a headline's size) on its claim's sentences, right
     after the article ran (so the model's cache holds what it holds in the pipeline)."""
     from service.pipeline.budget import article_sentences
-    from service.pipeline.check import model_probability
+    from service.pipeline.check import claims_passage, model_probability, sentence_texts
     from service.pipeline.clean import clean_text
     from service.pipeline.context import RunContext
-    from service.pipeline.fidelity import Passage
 
     result = Engine(engine.settings, backend=engine.backend).summarize(
         ArticleInput(text=path.read_text())
@@ -234,10 +233,11 @@ def headline_check_s(engine: Engine, path: Path) -> float:
     point = result.summary.key_points[0]
     claim = next(c for c in result.claims if c.id == point.claim_ids[0])
     doc = clean_text(path.read_text())
-    sentences = [doc.text[s.start : s.end] for s in article_sentences(doc)[0]]
+    sentences, starts = sentence_texts(doc, article_sentences(doc)[0])
+    passage = claims_passage([claim], sentences, starts)  # as check_result builds it
     ctx = RunContext(engine.backend, engine.prompts)
     t0 = time.perf_counter()
-    model_probability(ctx, Passage([i - 1 for i in claim.sentence_ids], sentences), point.text)
+    model_probability(ctx, passage, point.text)
     return time.perf_counter() - t0
 
 

@@ -28,6 +28,7 @@ from service.pipeline.check import (
     CHECK_PROMPT,
     Verdict,
     claims_passage,
+    sentence_texts,
     statement_of,
     verdict,
 )
@@ -54,9 +55,7 @@ def sentences_of(article: str) -> list[str]:
 def numbered_sentences(article: str) -> tuple[list[str], list[int]]:
     """The sentences, and where each starts in the source (where evidence offsets point)."""
     doc = clean_text(article)
-    found = article_sentences(doc)[0]
-    texts = [doc.text[s.start : s.end] for s in found]
-    return texts, [doc.to_source(s.start, s.end)[0] for s in found]
+    return sentence_texts(doc, article_sentences(doc)[0])
 
 
 def score_statements(

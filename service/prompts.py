@@ -84,6 +84,11 @@ class PromptLibrary:
         )
 
 
+def standalone(task: Prompt, values: dict[str, Any]) -> list[BaseMessage]:
+    """A prompt that carries its own system text (no article prefix), as messages."""
+    return [SystemMessage(task.system or ""), HumanMessage(task.render(**values))]
+
+
 def conversation(
     prefix: Prompt, task: Prompt, prefix_values: dict[str, Any], task_values: dict[str, Any]
 ) -> list[BaseMessage]:

@@ -72,11 +72,10 @@ def test_yes_probability_is_read_from_the_answer_logits() -> None:
 
 def test_backend_reports_probability_and_cached_prefix(prompts: PromptLibrary) -> None:
     backend, _chat = logits_backend(lambda s: [0, 3.0, -math.inf, 1.0, -math.inf, 0])
-    from langchain_core.messages import HumanMessage, SystemMessage
+    from service.prompts import standalone
 
     task = prompts.get("check")
-    user = task.render(passage="A.", statement="A.")
-    messages: list[BaseMessage] = [SystemMessage(task.system or ""), HumanMessage(user)]
+    messages = standalone(task, {"passage": "A.", "statement": "A."})
     got = backend.yes_probability(messages, label="check", prompt_version=task.ref)
     assert got.probability == pytest.approx(math.e**3 / (math.e**3 + math.e))
     assert (got.usage.prompt_tokens, got.usage.cached_prompt_tokens) == (120, 100)

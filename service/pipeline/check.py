@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.llm.errors import LLMError
+from service.pipeline.clean import CleanDoc
 from service.pipeline.context import RunContext
 from service.pipeline.fidelity import Passage, exact_failures, find_passage
 from service.pipeline.models import Claim, HeadlineCheck, KeyPoint, Summary
-from service.pipeline.segment import defuse
-from service.prompts import PromptLibrary
+from service.pipeline.segment import Sentence, defuse
+from service.prompts import PromptLibrary, standalone
 
 CHECK_PROMPT = "check"
 CALIBRATION = Path(__file__).resolve().parent.parent / "data" / "check-calibration.json"
@@ -88,6 +89,13 @@ def statement_of(claim: Claim) -> str:
     return f"According to {claim.speaker}: {claim.text}"
 
 
+def sentence_texts(doc: CleanDoc, sentences: Sequence[Sentence]) -> tuple[list[str], list[int]]:
+    """Each sentence's text, and where it starts in the source (where evidence offsets
+    point): what `claims_passage` and `check_result` read."""
+    texts = [doc.text[s.start : s.end] for s in sentences]
+    return texts, [doc.to_source(s.start, s.end)[0] for s in sentences]
+
+
 def claims_passage(
     claims: Sequence[Claim], sentences: Sequence[str], starts: Sequence[int]
 ) -> Passage:
@@ -113,10 +121,8 @@ def _named_before(name: str, sentences: Sequence[str], at: int) -> int:
 def model_probability(ctx: RunContext, passage: Passage, statement: str) -> float | None:
     """P(yes) for "does the passage state this?", or None when the model call failed."""
     task = ctx.prompt(CHECK_PROMPT)
-    from langchain_core.messages import HumanMessage, SystemMessage
-
-    text = task.render(passage=defuse(passage.shown), statement=defuse(statement))
-    messages = [SystemMessage(task.system or ""), HumanMessage(text)]
+    values = {"passage": defuse(passage.shown), "statement": defuse(statement)}
+    messages = standalone(task, values)
     try:
         answer = ctx.backend.yes_probability(messages, label=task.name, prompt_version=task.ref)
     except LLMError:

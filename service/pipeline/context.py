@@ -8,7 +8,7 @@ from typing import Any
 
 from service.llm.backend import Backend, CallUsage
 from service.pipeline.prompt_names import ARTICLE
-from service.prompts import Prompt, PromptLibrary, conversation
+from service.prompts import Prompt, PromptLibrary, conversation, standalone
 
 _WORDS = re.compile(r"\w+")
 _ECHO_WORDS = 8  # consecutive words shared with a prompt: an echo, not a coincidence
@@ -66,11 +66,8 @@ class RunContext:
         label: str | None = None,
     ) -> dict[str, Any]:
         """Run a prompt that carries its own system text (no article prefix)."""
-        from langchain_core.messages import HumanMessage, SystemMessage
-
         task = self.prompt(name)
-        messages = [SystemMessage(task.system or ""), HumanMessage(task.render(**values))]
-        return self._generate(task, messages, schema, label)
+        return self._generate(task, standalone(task, values), schema, label)
 
     def _generate(
         self,

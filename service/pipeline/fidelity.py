@@ -68,6 +68,10 @@ class Passage:
     # evidence" -> "Kyrylo Budanov presented evidence"), shown and searched with the rest.
     context: tuple[int, ...] = ()
 
+    def _join(self, keep: set[int]) -> str:
+        """The sentences `keep` and the context sentences, in article order."""
+        return " ".join(self.sentences[j] for j in sorted(keep | set(self.context)))
+
     @property
     def stating(self) -> str:
         """The one sentence that states it best (whose hedges and speaker it must keep)."""
@@ -77,21 +81,18 @@ class Passage:
     def before(self) -> str:
         """The sentences just before the best one, where its speaker may be named."""
         first = self.best[0]
-        keep = set(range(max(0, first - LOOKBACK), first + 1)) | set(self.context)
-        return " ".join(self.sentences[j] for j in sorted(keep))
+        return self._join(set(range(max(0, first - LOOKBACK), first + 1)))
 
     @property
     def shown(self) -> str:
         """What the model reads: the stating sentences and the one before the best, in
         article order."""
-        keep = sorted(set(self.best) | {max(0, self.best[0] - 1)} | set(self.context))
-        return " ".join(self.sentences[j] for j in keep)
+        return self._join(set(self.best) | {max(0, self.best[0] - 1)})
 
     @property
     def around(self) -> str:
         """The passage with the sentences before each of its sentences."""
-        keep = {j for i in self.best for j in range(max(0, i - LOOKBACK), i + 1)}
-        return " ".join(self.sentences[j] for j in sorted(keep | set(self.context)))
+        return self._join({j for i in self.best for j in range(max(0, i - LOOKBACK), i + 1)})
 
 
 def _stems(text: str) -> set[str]:
@@ -163,7 +164,8 @@ def _credits(name: str, passage: Passage) -> bool:
 def exact_failures(statement: str, passage: Passage) -> list[str]:
     """What the statement says that its passage does not: numbers, hedges, names."""
     stating, around = passage.stating, passage.around
-    failures = [f"number {n}" for n in numbers_in(statement) if n not in numbers_in(around)]
+    shown = set(numbers_in(around))
+    failures = [f"number {n}" for n in numbers_in(statement) if n not in shown]
     mine, theirs = hedges(statement), hedges(stating, about=_stems(statement))
     failures += [f"adds a hedge ({h})" for h in sorted(mine - hedges(around))]
     failures += [f"drops a hedge ({h})" for h in sorted(theirs - mine)]

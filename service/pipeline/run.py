@@ -19,7 +19,7 @@ from service.errors import EmptyArticle
 from service.llm.backend import Backend
 from service.llm.tokens import count_tokens
 from service.pipeline.budget import article_sentences
-from service.pipeline.check import Checker, check_result
+from service.pipeline.check import Checker, check_result, sentence_texts
 from service.pipeline.claims import build_claims
 from service.pipeline.clean import CleanDoc, clean_html, clean_text
 from service.pipeline.context import RunContext
@@ -99,9 +99,7 @@ def summarize_article(
     summary = write_summary(ctx, ranked, article.max_words, ctx.warnings, readable.injected)
     entities = ground_entities(rule_entities(readable.text), readable.text)
     if check is not None:  # opt-in: flags doubtful claims and key points, drops nothing
-        texts = [doc.text[s.start : s.end] for s in sentences]
-        starts = [doc.to_source(s.start, s.end)[0] for s in sentences]  # evidence offsets
-        check_result(ctx, check, texts, starts, claims, summary)
+        check_result(ctx, check, *sentence_texts(doc, sentences), claims, summary)
     result = SummaryResult(
         source=source_of(article, doc, 1),
         summary=summary,
