@@ -16,7 +16,13 @@ from service.errors import InputError
 from service.llm.errors import LLMError
 
 if TYPE_CHECKING:
-    from service.pipeline.models import ArticleInput, SummaryResult
+    from service.pipeline.models import (
+        ArticleInput,
+        Claim,
+        HeadlineCheck,
+        KeyPoint,
+        SummaryResult,
+    )
 
 app = typer.Typer(
     help="Grounded summaries and attributed claim lists for news articles.", no_args_is_help=True
@@ -89,10 +95,22 @@ def summarize(
     raise typer.Exit(code=1 if failures else 0)
 
 
+def _doubt(item: Claim | KeyPoint | HeadlineCheck | None) -> list[str]:
+    """The faithfulness checker's doubt (opt-in) on one line, as on the web page."""
+    if item is None or not item.flagged:
+        return []
+    why = ["; ".join(item.check_failures)]
+    if item.support_probability is not None:
+        why.append(f"P(stated) {item.support_probability:.2f}")
+    return [f"      ⚠ Checker doubts this: {' · '.join(w for w in why if w)}"]
+
+
 def _render(path: Path, result: SummaryResult) -> str:
     s = result.summary
-    lines = [f"# {s.headline}", f"({path})", "", s.summary, ""]
-    lines += [f"  * {kp.text}  [{', '.join(kp.claim_ids)}]" for kp in s.key_points]
+    lines = [f"# {s.headline or '(no headline)'}", *_doubt(s.headline_check)]
+    lines += [f"({path})", "", s.summary, ""]
+    for kp in s.key_points:
+        lines += [f"  * {kp.text}  [{', '.join(kp.claim_ids)}]", *_doubt(kp)]
     lines += ["", f"Claims ({len(result.claims)}, {len(result.dropped)} dropped):"]
     for c in result.claims:
         quote = c.evidence[0].quote
@@ -100,6 +118,8 @@ def _render(path: Path, result: SummaryResult) -> str:
         lines.append(
             f"      ← “{quote[:140]}{'…' if len(quote) > 140 else ''}” @{c.evidence[0].start}"
         )
+        lines += _doubt(c)
+    lines += [f"! {w}" for w in result.warnings]
     u = result.usage
     lines.append(
         f"\n{u.model_calls} model calls, {u.computed_tokens} tokens computed, "

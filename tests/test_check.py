@@ -342,3 +342,17 @@ def test_a_speaker_named_sentences_before_their_pronoun_is_credited(
     bare = claim.model_copy(update={"substitutions": [], "check_failures": []})
     check_result(RunContext(backend, prompts), Checker(0.5, True), text, starts, [bare], summary)
     assert bare.check_failures == ["credits Kyrylo Budanov"]  # no antecedent: not credited
+
+
+def test_the_cli_shows_the_checkers_doubts_and_a_missing_headline(prompts: PromptLibrary) -> None:
+    from service.cli import _render
+
+    backend, _ = logits_backend(lambda s: [0, 2.0, 0, -2.0, 0, 0])
+    result = summarize_article(ArticleInput(text=SENTENCES[0]), backend, prompts)
+    result.summary.headline = ""
+    result.claims[0].flagged, result.claims[0].check_failures = True, ["credits Donald Trump"]
+    result.warnings.append("1 claim(s) flagged")
+    text = _render(Path("a.txt"), result)
+    assert text.startswith("# (no headline)\n")
+    assert "      ⚠ Checker doubts this: credits Donald Trump" in text.splitlines()
+    assert text.count("Checker doubts this") == 1 and "! 1 claim(s) flagged" in text
