@@ -220,10 +220,10 @@ def headline_check_s(engine: Engine, path: Path) -> float:
     """What checking a model-phrased headline costs on this article: the checker's model
     question about its top key point (a headline's size) on its claim's sentences, right
     after the article ran (so the model's cache holds what it holds in the pipeline)."""
-    from service.pipeline.budget import article_sentences
-    from service.pipeline.check import claims_passage, model_probability, sentence_texts
-    from service.pipeline.clean import clean_text
+    from service.pipeline.checks.check import claims_passage, model_probability, sentence_texts
     from service.pipeline.context import RunContext
+    from service.pipeline.reading.budget import article_sentences
+    from service.pipeline.reading.clean import clean_text
 
     result = Engine(engine.settings, backend=engine.backend).summarize(
         ArticleInput(text=path.read_text())

@@ -25,7 +25,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from evals.cases import OUTLET, SCHEMA_PATH
-from service.pipeline.entities import OUTLET_VOICES
+from service.pipeline.claims.entities import OUTLET_VOICES
 
 Flag = dict[str, Any]
 JobLookup = Callable[[str], dict[str, Any] | None]  # job id -> {"spec": ..., "result": ...}

@@ -1,4 +1,4 @@
-"""The faithfulness checker (service/pipeline/check.py) in the evals: its calibration against
+"""The faithfulness checker (service/pipeline/checks/check.py) in the evals: its calibration against
 hand labels, and a scorer that gates key points on it.
 
 `summarizer eval calibrate` fits the threshold on the calibration half of
@@ -22,8 +22,7 @@ from evals.judge_metrics import figures, fit_threshold, split_of
 from evals.runner import RunConfig
 from evals.scorers import Score
 from service.llm.backend import Backend
-from service.pipeline.budget import article_sentences
-from service.pipeline.check import (
+from service.pipeline.checks.check import (
     CALIBRATION,
     CHECK_PROMPT,
     Verdict,
@@ -32,9 +31,10 @@ from service.pipeline.check import (
     statement_of,
     verdict,
 )
-from service.pipeline.clean import clean_text
 from service.pipeline.context import RunContext
 from service.pipeline.models import SummaryResult
+from service.pipeline.reading.budget import article_sentences
+from service.pipeline.reading.clean import clean_text
 from service.prompts import PromptLibrary
 
 KAPPA_TO_GATE = 0.6

@@ -16,7 +16,7 @@ import re
 from evals.cases import Case
 from evals.matching import fold, matches, mentions, normalize, numbers_in
 from evals.scorers import METRICS, Metric, Out, Result, Score, Scorer, _scorer, metric
-from service.pipeline.clean import clean_html, clean_text
+from service.pipeline.reading.clean import clean_html, clean_text
 
 LENGTHS = (25, 40, 60, 100)  # the lengths the nightly run scores
 FUNCTION_WORDS = frozenset(

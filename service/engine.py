@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING
 from service.cache import ResultCache, StoredKey
 from service.config import Settings
 from service.llm.backend import Backend
-from service.pipeline.check import CHECK_PROMPT, Checker, load_checker
-from service.pipeline.clean import CleanDoc
+from service.pipeline.checks.check import CHECK_PROMPT, Checker, load_checker
 from service.pipeline.models import ArticleInput, SummaryResult
 from service.pipeline.prompt_names import PIPELINE_PROMPTS, SUMMARIZE
-from service.pipeline.rebase import rebase
+from service.pipeline.reading.clean import CleanDoc
+from service.pipeline.reading.rebase import rebase
+from service.pipeline.reading.source import outlet_of
 from service.pipeline.run import PIPELINE_VERSION, clean, summarize_article
-from service.pipeline.source import outlet_of
 from service.prompts import PromptLibrary
 from service.story.build import build_story
 from service.story.models import Story

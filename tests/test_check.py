@@ -20,7 +20,7 @@ from service.llm.backend import ChatModelBackend
 from service.llm.errors import LLMError
 from service.llm.factory import local_binder
 from service.llm.probability import YES, LogprobsUnsupported, YesNo, from_logits
-from service.pipeline.check import Checker, Verdict, check_result, load_checker
+from service.pipeline.checks.check import Checker, Verdict, check_result, load_checker
 from service.pipeline.context import RunContext
 from service.pipeline.models import ArticleInput, Claim, KeyPoint, Span, Summary
 from service.pipeline.run import summarize_article

@@ -5,11 +5,11 @@ spaCy English pipeline)."""
 
 from __future__ import annotations
 
-from service.pipeline.claims import build_claims
-from service.pipeline.clean import clean_text
+from service.pipeline.brief.rank import rank
+from service.pipeline.claims.build import build_claims
 from service.pipeline.models import Claim
-from service.pipeline.rank import rank
-from service.pipeline.segment import split_sentences
+from service.pipeline.reading.clean import clean_text
+from service.pipeline.reading.segment import split_sentences
 
 ARTICLE = (
     "Ukraine’s military intelligence chief, Kyrylo Budanov, has said that a truce should be "

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from service.pipeline.clean import clean_html, clean_text
+from service.pipeline.reading.clean import clean_html, clean_text
 from tests.conftest import ARTICLES, FIXTURES
 
 CASES = sorted((ARTICLES.parent.parent / "cases").glob("*.yaml"))

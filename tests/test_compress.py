@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.pipeline.compress import compress
+from service.pipeline.brief.compress import compress
 
 CASES = [
     (  # scene-setting and the speaker's role go; the claim stays

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from service.pipeline.claims import build_claims
-from service.pipeline.clean import clean_text
+from service.pipeline.claims.build import build_claims
+from service.pipeline.claims.demonstrative import acceptable, resolve_demonstratives
 from service.pipeline.context import RunContext
-from service.pipeline.demonstrative import acceptable, resolve_demonstratives
 from service.pipeline.models import Claim
-from service.pipeline.segment import split_sentences
+from service.pipeline.reading.clean import clean_text
+from service.pipeline.reading.segment import split_sentences
 from service.prompts import PromptLibrary
 from tests.conftest import ROOT, make_backend
 
@@ -82,7 +82,7 @@ def test_what_an_acceptable_referent_is() -> None:
 
 
 def test_a_long_article_full_of_this_asks_the_model_a_bounded_number_of_times() -> None:
-    from service.pipeline.demonstrative import MAX_CALLS
+    from service.pipeline.claims.demonstrative import MAX_CALLS
 
     text = "".join(
         f"The council voted on item {n} of the plan.\nThis angered the mayor, who opposed item {n}.\n"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from service.pipeline.brief.headline import dropped, headline_for, speaker_first, surname
 from service.pipeline.context import RunContext
-from service.pipeline.headline import dropped, headline_for, speaker_first, surname
 from service.pipeline.models import Claim, Span
 from service.prompts import PromptLibrary
 from tests.conftest import ROOT, make_backend

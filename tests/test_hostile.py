@@ -20,10 +20,10 @@ from langchain_core.messages import BaseMessage
 from service.api.app import create_app
 from service.compose import build_services
 from service.config import Settings
-from service.pipeline.clean import clean_html
 from service.pipeline.models import ArticleInput, SummaryResult
+from service.pipeline.reading.clean import clean_html
+from service.pipeline.reading.segment import is_instruction
 from service.pipeline.run import summarize_article
-from service.pipeline.segment import is_instruction
 from service.prompts import PromptLibrary
 from tests.conftest import ARTICLES, FIXTURES, ROOT, make_backend
 from tests.fakes import reader_responder

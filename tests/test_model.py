@@ -126,7 +126,7 @@ def test_the_model_writes_only_a_headline_the_claim_cannot_make(
     """Issue 12: generated tokens are the exception. Seed 004's top claim is its own
     headline (no call); seed 003's is too long, so the model writes one, and it is kept only
     if it passes the headline checks."""
-    from service.pipeline.headline import HEADLINE_WORDS, dropped
+    from service.pipeline.brief.headline import HEADLINE_WORDS, dropped
 
     assert seed_result["usage"]["model_calls"] == 0
     result = _cli(next(ARTICLES.glob("003*.txt")))

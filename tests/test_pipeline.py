@@ -150,7 +150,7 @@ def test_injected_text_is_not_a_source_of_entities(prompts) -> None:
     names = {f.text for e in result.entities for f in e.surface_forms}
     assert "Anna Berg" in names  # found by rule (summarize@v2 asks the model for none)
     assert not names & {"PWNED", "SYSTEM", "ALL", "IGNORE", "Output"}, names
-    from service.pipeline.entities import ground_entities, rule_entities
+    from service.pipeline.claims.entities import ground_entities, rule_entities
 
     by_rule = {f.text for e in ground_entities(rule_entities(text), text) for f in e.surface_forms}
     assert "PWNED" in by_rule  # what the filtering above protects against

@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from service.llm.errors import LLMError
-from service.pipeline.budget import estimate_tokens, fit_sentences
-from service.pipeline.clean import CleanDoc, clean_text
-from service.pipeline.ground import names_missing, numbers_in
+from service.pipeline.claims.ground import names_missing, numbers_in
 from service.pipeline.models import ArticleInput, SummaryResult
+from service.pipeline.reading.budget import estimate_tokens, fit_sentences
+from service.pipeline.reading.clean import CleanDoc, clean_text
+from service.pipeline.reading.segment import Sentence, render, split_sentences
 from service.pipeline.run import summarize_article
-from service.pipeline.segment import Sentence, render, split_sentences
 from service.prompts import PromptLibrary
 from service.story.entities import canonicalize
 from tests.conftest import ROOT, make_backend
@@ -181,7 +181,7 @@ def test_entity_groups_do_not_depend_on_order(
     assert [e.model_dump() for e in canonicalize(shuffled)] == first
     # Every name seen is an alias of exactly one entity: nothing lost, nothing doubled (a
     # form is read as the names in it: no dates or model numbers, "Kyiv Saturday" is Kyiv).
-    from service.pipeline.entities import name_parts
+    from service.pipeline.claims.entities import name_parts
 
     aliases = [a for e in first for a in e["aliases"]]
     assert sorted(aliases) == sorted({n for _, form, _ in mentions for n in name_parts(form)})

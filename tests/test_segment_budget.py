@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.pipeline.claims import build_claims
-from service.pipeline.clean import clean_text
-from service.pipeline.segment import is_instruction, render, split_sentences
+from service.pipeline.claims.build import build_claims
+from service.pipeline.reading.clean import clean_text
+from service.pipeline.reading.segment import is_instruction, render, split_sentences
 
 
 def test_abbreviations_do_not_split_sentences(seed_text) -> None:

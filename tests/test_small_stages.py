@@ -7,8 +7,8 @@ import pytest
 
 from service.llm.assets import ModelAssetError, ModelSpec, ensure_model
 from service.llm.tokens import count_tokens, seed_cache
-from service.pipeline.entities import ground_entities
-from service.pipeline.kinds import classify
+from service.pipeline.claims.entities import ground_entities
+from service.pipeline.claims.kinds import classify
 from service.pipeline.models import Claim, Span
 
 

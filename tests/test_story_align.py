@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evals.matching import numbers_in
-from service.pipeline.entities import rule_entities
+from service.pipeline.claims.entities import rule_entities
 from service.story.build import build_story
 from service.story.entities import canonicalize
 from service.story.models import Cluster, Story

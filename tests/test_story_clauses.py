@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from evals.matching import numbers_in
-from service.pipeline.nlp import parse_each
+from service.pipeline.reading.nlp import parse_each
 from service.story.build import build_story
 from service.story.clauses import split_tokens, words
 from tests.story_claims import result

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.pipeline.nlp import parse_each
+from service.pipeline.reading.nlp import parse_each
 from service.story.build import build_story
 from service.story.denial import denial
 from tests.story_claims import result

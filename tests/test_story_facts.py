@@ -3,7 +3,7 @@ verbs, names or numbers tie two facts: hand-made claims, parser only, no model."
 
 from __future__ import annotations
 
-from service.pipeline.nlp import parse_each
+from service.pipeline.reading.nlp import parse_each
 from service.story.build import build_story
 from service.story.facts import Speaker, attribution, facts
 from tests.story_claims import result

@@ -18,14 +18,14 @@ from service import __version__
 from service.errors import EmptyArticle
 from service.llm.backend import Backend
 from service.llm.tokens import count_tokens
-from service.pipeline.budget import article_sentences
-from service.pipeline.check import Checker, check_result, sentence_texts
-from service.pipeline.claims import build_claims
-from service.pipeline.clean import CleanDoc, clean_html, clean_text
+from service.pipeline.brief.rank import rank
+from service.pipeline.brief.summarize import write_summary
+from service.pipeline.checks.check import Checker, check_result, sentence_texts
+from service.pipeline.claims.build import build_claims
+from service.pipeline.claims.demonstrative import resolve_demonstratives
+from service.pipeline.claims.entities import ground_entities, rule_entities
+from service.pipeline.claims.ground import words_of
 from service.pipeline.context import RunContext
-from service.pipeline.demonstrative import resolve_demonstratives
-from service.pipeline.entities import ground_entities, rule_entities
-from service.pipeline.ground import words_of
 from service.pipeline.models import (
     ArticleInput,
     CallRecord,
@@ -34,10 +34,10 @@ from service.pipeline.models import (
     Usage,
 )
 from service.pipeline.prompt_names import PIPELINE_PROMPTS
-from service.pipeline.rank import rank
-from service.pipeline.segment import Sentence
-from service.pipeline.source import outlet_of, source_of
-from service.pipeline.summarize import write_summary
+from service.pipeline.reading.budget import article_sentences
+from service.pipeline.reading.clean import CleanDoc, clean_html, clean_text
+from service.pipeline.reading.segment import Sentence
+from service.pipeline.reading.source import outlet_of, source_of
 from service.prompts import PromptLibrary
 
 PIPELINE_VERSION = f"summarizer-{__version__}"

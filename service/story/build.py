@@ -7,7 +7,7 @@ from datetime import date
 from typing import Literal
 
 from service.pipeline.models import Claim, Span, SummaryResult
-from service.pipeline.nlp import parse_each
+from service.pipeline.reading.nlp import parse_each
 from service.story.align import (
     Item,
     Node,

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from service.pipeline.entities import alias_sets, fold, name_parts, same_entity
-from service.pipeline.ground import normalize
+from service.pipeline.claims.entities import alias_sets, fold, name_parts, same_entity
+from service.pipeline.claims.ground import normalize
 from service.story.models import StoryEntity
 from service.story.unionfind import UnionFind
 

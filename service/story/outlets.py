@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Literal
 from urllib.parse import urlparse
 
-from service.pipeline.clean import clean_text
 from service.pipeline.models import SummaryResult
+from service.pipeline.reading.clean import clean_text
 from service.story.models import StoryArticle
 
 NamedFrom = Literal["request", "url", "masthead", "file", "position"]

@@ -15,7 +15,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from service.pipeline.ground import _STOP, normalize
+from service.pipeline.claims.ground import _STOP, normalize
 from service.story.embed import Embedder, cosine_matrix
 
 E5_FLOOR = 0.86  # e5 cosine of same-topic claims that state different facts

@@ -203,7 +203,7 @@ def _rule_entity(
 
 
 # The one "same entity" rule, for the entities of one article and across a story's articles.
-ALIASES = Path(__file__).resolve().parent.parent / "data" / "aliases.yaml"
+ALIASES = Path(__file__).resolve().parents[2] / "data" / "aliases.yaml"
 _TRANSLIT = [("kh", "h"), ("zh", "j"), ("ts", "c"), ("y", "i"), ("w", "v"), ("ie", "i"), ("j", "i")]
 _TITLES = {"mr", "mrs", "ms", "dr", "president", "minister", "general", "chief", "spokesman"}
 

@@ -16,7 +16,7 @@ from typing import Literal
 
 from spacy.tokens import Doc, Token
 
-from service.pipeline.people import PERSONAL, ROLE_NOUNS, People, strip_form
+from service.pipeline.claims.people import PERSONAL, ROLE_NOUNS, People, strip_form
 
 Cue = Literal["quote", "said", "according_to", "narration", "unattributed"]
 UNATTRIBUTED = "unattributed"

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from service.pipeline.attribution import Attribution
-from service.pipeline.people import PERSONAL, POSSESSIVE, Mention, People
-from service.pipeline.referents import Thing, antecedent, as_mention, replacement
+from service.pipeline.claims.attribution import Attribution
+from service.pipeline.claims.people import PERSONAL, POSSESSIVE, Mention, People
+from service.pipeline.claims.referents import Thing, antecedent, as_mention, replacement
 
 _BULLET = re.compile(r"^[•·▪►*–—-]\s*")
 _OPEN = '"“«'

@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from service.pipeline.budget import article_sentences
-from service.pipeline.clean import CleanDoc
 from service.pipeline.models import ArticleInput, Claim, Span, SummaryResult
-from service.pipeline.source import source_of
+from service.pipeline.reading.budget import article_sentences
+from service.pipeline.reading.clean import CleanDoc
+from service.pipeline.reading.source import source_of
 
 
 def rebase(stored: dict[str, Any], doc: CleanDoc, article: ArticleInput) -> SummaryResult:

@@ -12,17 +12,17 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from service.pipeline.attribution import NARRATION, Attribution, attribute, has_quotation
-from service.pipeline.clean import CleanDoc
-from service.pipeline.ground import numbers_in
-from service.pipeline.kinds import classify
+from service.pipeline.claims.attribution import NARRATION, Attribution, attribute, has_quotation
+from service.pipeline.claims.ground import numbers_in
+from service.pipeline.claims.kinds import classify
+from service.pipeline.claims.people import People, PeopleBuilder
+from service.pipeline.claims.referents import Thing, subjects
+from service.pipeline.claims.standalone import Composed, compose
 from service.pipeline.models import UNATTRIBUTED, Claim, ClaimKind, Span, Substitution
 from service.pipeline.models import Attribution as AttributionOut
-from service.pipeline.nlp import parse_each
-from service.pipeline.people import People, PeopleBuilder
-from service.pipeline.referents import Thing, subjects
-from service.pipeline.segment import Sentence
-from service.pipeline.standalone import Composed, compose
+from service.pipeline.reading.clean import CleanDoc
+from service.pipeline.reading.nlp import parse_each
+from service.pipeline.reading.segment import Sentence
 
 _MIN_WORDS = 4
 _BACK_REFERENCES = frozenset({"this", "that", "so", "these", "those", "it"})

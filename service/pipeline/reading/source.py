@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlparse
 
-from service.pipeline.clean import CleanDoc
 from service.pipeline.models import ArticleInput, Source
+from service.pipeline.reading.clean import CleanDoc
 
 OWN_VOICE = "the article"  # the speaker of an article's own narration when no outlet is known
 

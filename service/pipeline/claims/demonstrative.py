@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 
-from service.pipeline.clean import CleanDoc
+from service.pipeline.brief.headline import DANGLING, novel
+from service.pipeline.claims.ground import numbers_in
 from service.pipeline.context import RunContext
-from service.pipeline.ground import numbers_in
-from service.pipeline.headline import DANGLING, novel
 from service.pipeline.models import Claim, Span, Substitution
-from service.pipeline.nlp import parser
 from service.pipeline.prompt_names import REFER
-from service.pipeline.segment import Sentence, defuse
+from service.pipeline.reading.clean import CleanDoc
+from service.pipeline.reading.nlp import parser
+from service.pipeline.reading.segment import Sentence, defuse
 
 _OPENING = re.compile(r"^(?P<mark>[\"“«]?)(?P<this>This|These)\b")
 _FUNCTION = frozenset("between with from into among against toward towards".split())

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Token
 
-from service.pipeline.nlp import parse_each
-from service.pipeline.standalone import quoted_tokens
+from service.pipeline.claims.standalone import quoted_tokens
+from service.pipeline.reading.nlp import parse_each
 
 _SPEECH = frozenset(
     "say tell report add note state warn stress emphasize emphasise disclose claim "

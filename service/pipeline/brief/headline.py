@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 
+from service.pipeline.brief.rank import content_words, quantities
+from service.pipeline.claims.ground import names_missing, numbers_in, words_of
 from service.pipeline.context import RunContext
-from service.pipeline.ground import names_missing, numbers_in, words_of
 from service.pipeline.models import UNATTRIBUTED, Claim
 from service.pipeline.prompt_names import SUMMARIZE
-from service.pipeline.rank import content_words, quantities
-from service.pipeline.segment import defuse
+from service.pipeline.reading.segment import defuse
 
 HEADLINE_WORDS = 12
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")

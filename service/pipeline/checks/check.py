@@ -23,15 +23,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from service.llm.errors import LLMError
-from service.pipeline.clean import CleanDoc
+from service.pipeline.checks.fidelity import Passage, exact_failures, find_passage
 from service.pipeline.context import RunContext
-from service.pipeline.fidelity import Passage, exact_failures, find_passage
 from service.pipeline.models import Claim, HeadlineCheck, KeyPoint, Summary
-from service.pipeline.segment import Sentence, defuse
+from service.pipeline.reading.clean import CleanDoc
+from service.pipeline.reading.segment import Sentence, defuse
 from service.prompts import PromptLibrary, standalone
 
 CHECK_PROMPT = "check"
-CALIBRATION = Path(__file__).resolve().parent.parent / "data" / "check-calibration.json"
+CALIBRATION = Path(__file__).resolve().parents[2] / "data" / "check-calibration.json"
 UNCALIBRATED_THRESHOLD = 0.5  # "more likely no than yes", used only when nothing was fitted
 # Log-odds removed per failed exact check (odds / 20): a statement with a number or a
 # speaker its passage lacks is very likely unfaithful, whatever the model's probability.

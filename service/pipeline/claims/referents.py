@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from service.pipeline.people import Mention, People
+from service.pipeline.claims.people import Mention, People
 
 SUBJECT = frozenset({"nsubj", "nsubjpass"})
 SINGULAR = frozenset({"it", "its"})

@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from service.pipeline.ground import normalize, numbers_in
-from service.pipeline.rank import content_words
+from service.pipeline.brief.rank import content_words
+from service.pipeline.claims.ground import normalize, numbers_in
 
 # Hedge families: a statement may word a hedge differently ("nearly" for "almost"), but it
 # must keep each family the source sentence uses and add none the passage lacks.

@@ -14,7 +14,7 @@ from functools import lru_cache
 import pysbd
 from confusable_homoglyphs import confusables
 
-from service.pipeline.clean import CleanDoc
+from service.pipeline.reading.clean import CleanDoc
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ be processed, or refused with a 4xx, but never fails.
 from __future__ import annotations
 
 from service.llm.tokens import count_tokens
-from service.pipeline.clean import CleanDoc
-from service.pipeline.segment import Sentence, is_instruction, split_sentences
+from service.pipeline.reading.clean import CleanDoc
+from service.pipeline.reading.segment import Sentence, is_instruction, split_sentences
 
 # tiktoken's cl100k is not the local model's tokenizer; leave room for the difference.
 TOKENIZER_MARGIN = 1.2

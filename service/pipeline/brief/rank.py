@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from service.pipeline.ground import numbers_in
+from service.pipeline.claims.ground import numbers_in
 from service.pipeline.models import UNATTRIBUTED, Claim
 
 _WORD = re.compile(r"[A-Za-z][\w’'-]+")

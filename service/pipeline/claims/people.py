@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
-from service.pipeline.entities import same_name
+from service.pipeline.claims.entities import same_name
 
 # Nouns that name a position a person holds: a bare "the chief" points at a person.
 ROLE_NOUNS = frozenset(

@@ -11,9 +11,9 @@ sentences, never by cutting one.
 
 from __future__ import annotations
 
-from service.pipeline.compress import compress
+from service.pipeline.brief.compress import compress
+from service.pipeline.brief.headline import headline_for, in_its_words
 from service.pipeline.context import RunContext
-from service.pipeline.headline import headline_for, in_its_words
 from service.pipeline.models import Claim, KeyPoint, Summary
 
 MAX_KEY_POINTS = 5

@@ -1,0 +1,1 @@
+"""The brief: rank claims, shorten, headline, summary."""

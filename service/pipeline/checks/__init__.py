@@ -1,0 +1,1 @@
+"""Checks: the model checker and exact fidelity checks."""

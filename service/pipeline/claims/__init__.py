@@ -1,0 +1,1 @@
+"""Claims: who the article names, attribution, referents, standalone claims."""

@@ -1,0 +1,1 @@
+"""Reading an article: clean, segment into sentences, parse."""
