@@ -21,20 +21,11 @@ from dataclasses import dataclass
 
 from service.pipeline.brief.rank import content_words
 from service.pipeline.claims.ground import normalize, numbers_in
+from service.pipeline.language import english
 
-# Hedge families: a statement may word a hedge differently ("nearly" for "almost"), but it
-# must keep each family the source sentence uses and add none the passage lacks.
-HEDGES: dict[str, re.Pattern[str]] = {
-    name: re.compile(rf"\b(?:{words})\b", re.I)
-    for name, words in {
-        "possibility": r"may|might|could|possibly|perhaps|likely|probably|potentially",
-        "approximation": r"up to|nearly|almost|approximately|roughly|as many as|"
-        r"(?:about|around|some)(?= \d)",
-        "lower bound": r"at least|(?:more than|over|exceeding)(?= \d)",
-        "hearsay": r"reportedly|allegedly|purportedly|estimates?|estimated|believed|suspected",
-        "frequency": r"often|sometimes|usually|occasionally|frequently|rarely",
-    }.items()
-}
+# Hedge families (the language pack): a statement may word a hedge differently ("nearly"
+# for "almost"), but it must keep each family the source sentence uses and add none.
+HEDGES: dict[str, re.Pattern[str]] = english().hedges
 _SPEECH = (
     r"said|says|say|told|tells|stated|states|added|adds|noted|notes|warned|warns|claimed|"
     r"claims|believes|believed|estimated|estimates|speculated|argued|argues|insisted|"

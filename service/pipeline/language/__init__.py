@@ -1,0 +1,78 @@
+"""The language pack: the word lists every rule stage reads, loaded once from one data file.
+
+Stages ask `english()` (or `pack(code)`) for a `Lexicon` instead of keeping lists of their
+own, so a speech verb or role noun is added in one place and a second language is a new
+data file beside `en.yaml`, not edits in many modules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+
+
+def _words(value: Any) -> frozenset[str]:
+    """A list written as one string of words (how the YAML keeps long lists readable)."""
+    return frozenset(str(value).split()) if value else frozenset()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    speech_verbs: frozenset[str]
+    noun_parsed_verbs: frozenset[str]
+    anonymous_sources: frozenset[str]
+    institutions: frozenset[str]
+    people_nouns: frozenset[str]
+    role_nouns: frozenset[str]
+    title_words: frozenset[str]
+    pronouns: dict[str, frozenset[str]]
+    possessive_pronouns: frozenset[str]
+    hedges: dict[str, re.Pattern[str]]
+    quote_marks: dict[str, str]
+
+    @property
+    def personal_pronouns(self) -> frozenset[str]:
+        """Pronouns that stand for a person: he/she and their forms."""
+        return self.pronouns["masculine"] | self.pronouns["feminine"]
+
+    def gender_of(self, pronoun: str) -> str | None:
+        low = pronoun.lower()
+        return next((g for g, forms in self.pronouns.items() if low in forms), None)
+
+
+def _load(path: Path) -> Lexicon:
+    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Lexicon(
+        language=str(raw["language"]),
+        speech_verbs=_words(raw["speech_verbs"]),
+        noun_parsed_verbs=_words(raw["noun_parsed_verbs"]),
+        anonymous_sources=_words(raw["anonymous_sources"]),
+        institutions=_words(raw["institutions"]),
+        people_nouns=_words(raw["people_nouns"]),
+        role_nouns=_words(raw["role_nouns"]),
+        title_words=_words(raw["title_words"]),
+        pronouns={k: _words(v) for k, v in raw["pronouns"].items()},
+        possessive_pronouns=_words(raw["possessive_pronouns"]),
+        hedges={k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in raw["hedges"].items()},
+        quote_marks={str(k): str(v) for k, v in raw["quote_marks"].items()},
+    )
+
+
+@lru_cache(maxsize=4)
+def pack(code: str) -> Lexicon:
+    path = HERE / f"{code}.yaml"
+    if not path.is_file():
+        raise LookupError(f"no language pack for {code!r}")
+    return _load(path)
+
+
+def english() -> Lexicon:
+    return pack("en")
