@@ -17,6 +17,8 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from evals.text import normalize
+
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case.schema.json"
 OUTLET = "outlet"  # the speaker id for the article's own voice
 UNATTRIBUTED = "unattributed"  # the speaker id when the article names no source
@@ -122,8 +124,6 @@ def _check_references(data: dict[str, Any], name: str) -> None:
 
 def _check_snippets(data: dict[str, Any], article: str, name: str) -> None:
     """Evidence snippets must be the article's words, or evidence precision silently scores 0."""
-    from evals.matching import normalize  # matching imports this module
-
     text = normalize(article)
     for index, claim in enumerate(data["claims"]):
         absent = [s for s in claim.get("evidence", ()) if normalize(s) not in text]

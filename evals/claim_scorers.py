@@ -14,7 +14,7 @@ from typing import Any
 
 from evals.cases import CUES, OUTLET, REPORTED, UNATTRIBUTED, Case
 from evals.matching import mentions, normalize, speaker_ok
-from evals.scorers import (
+from evals.scoring import (
     METRICS,
     Metric,
     Out,

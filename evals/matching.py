@@ -8,16 +8,15 @@ must give the same verdict on every run, and a labeller must be able to predict 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from evals.cases import OUTLET, UNATTRIBUTED, Case, ExpectedClaim
 
-_QUOTES = str.maketrans({c: "'" for c in "‘’‚‛′`´"} | {c: '"' for c in "“”„‟″«»"})
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
-_PERCENT_WORD = re.compile(r"\bper\s*cent\b")
-_PERCENT_GAP = re.compile(r"(?<=\d)[\s-]*%")  # "40 %" and "40-%" (from "40-percent") -> "40%"
+# The normal form lives below the cases (which check snippets with it); named here too.
+from evals.text import fold as fold
+from evals.text import normalize as normalize
+
 _SPACE = re.compile(r"\s+")
 _NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%?)")
 _UNITS = "one two three four five six seven eight nine ten eleven twelve".split()
@@ -25,21 +24,6 @@ _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SPELLED = re.compile(
     rf"\b(?:({'|'.join(_TENS)})(?:-({'|'.join(_UNITS[:9])}))?|({'|'.join(_UNITS)}))\b ?(%?)"
 )
-
-
-def fold(text: str) -> str:
-    """NFKC with typographic quotes and dashes made plain; case is kept."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
-    return _DASHES.sub("-", text)
-
-
-def normalize(text: str) -> str:
-    """The one form every comparison uses: casefolded, plain punctuation, '40 percent' ->
-    '40%', single spaces. Labels and predictions both go through it, so they meet halfway."""
-    text = fold(text).casefold()
-    text = _PERCENT_WORD.sub("%", text)
-    text = _PERCENT_GAP.sub("%", text)
-    return _SPACE.sub(" ", text).strip()
 
 
 def _is_acronym(name: str) -> bool:

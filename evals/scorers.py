@@ -1,23 +1,15 @@
-"""Scorers in the style of inspect_ai: each factory returns a closure scoring one case.
-
-A scorer takes the labelled case and the pipeline's result JSON (None when the pipeline
-failed). "No expectation" is a skip, never a failure; a failed pipeline is a failure: the
-worst value of every quality metric. Each metric's direction and default threshold is
-registered on its factory with @metric, so METRICS and the factories cannot drift apart.
+"""The claim, grounding and leakage scorers, and the default set a run scores with (these,
+the per-cue claim scorers and the summary scorers). The rules every scorer shares and the
+metric registry are in evals/scoring.py; importing this module registers every metric.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
-from urllib.parse import urlparse
-
 from pydantic import ValidationError
 
 from evals.cases import Case
+from evals.claim_scorers import claim_scorers
 from evals.matching import (
-    assign,
     contains_line,
     line_spans,
     matches,
@@ -25,144 +17,27 @@ from evals.matching import (
     numbers_in,
     speaker_ok,
 )
+
+# METRICS and metric_of are read through here: importing this module (which imports every
+# scorer module) registers every metric. Score, Metric and Scorer are named here for callers.
+from evals.scoring import METRICS as METRICS
+from evals.scoring import Metric as Metric
+from evals.scoring import (
+    Out,
+    Result,
+    _claims,
+    _outlet_label,
+    _pairs,
+    _scorer,
+    _source_text,
+    _summary_texts,
+    metric,
+)
+from evals.scoring import Score as Score
+from evals.scoring import Scorer as Scorer
+from evals.scoring import metric_of as metric_of
+from evals.summary_scorers import summary_length, summary_scorers
 from service.pipeline.models import SummaryResult
-
-Result = dict[str, Any]
-Direction = Literal["higher", "lower"]
-
-
-@dataclass(frozen=True)
-class Score:
-    name: str
-    value: float | None  # None (with skipped=True): no expectation, so nothing to judge
-    details: dict[str, Any] = field(default_factory=dict)
-    skipped: bool = False
-
-
-Scorer = Callable[[Case, Result | None], Score]
-Factory = TypeVar("Factory", bound=Callable[[], Scorer])
-
-
-@dataclass(frozen=True)
-class Metric:
-    direction: Direction
-    threshold: float | None  # None: reported, never gating (latency, tokens)
-    description: str
-
-    def passed(self, value: float | None) -> bool | None:
-        if value is None or self.threshold is None:
-            return None
-        return value >= self.threshold if self.direction == "higher" else value <= self.threshold
-
-
-METRICS: dict[str, Metric] = {}
-
-
-def metric_of(name: str) -> Metric | None:
-    """A metric by name; a per-length one ("lead_stated@25") inherits its base's unless it
-    is registered itself."""
-    return METRICS.get(name) or METRICS.get(name.partition("@")[0])
-
-
-def metric(
-    direction: Direction, threshold: float | None, about: str
-) -> Callable[[Factory], Factory]:
-    """Register the factory's metric, named after the factory, in METRICS."""
-
-    def register(factory: Factory) -> Factory:
-        METRICS[factory.__name__] = Metric(direction, threshold, about)
-        return factory
-
-    return register
-
-
-Out = tuple[float | None, dict[str, Any]]  # (value, details); a None value is a skip
-Body = Callable[[Case, Result], Out]
-
-
-def _scorer(
-    name: str, body: Body, labelled: Callable[[Case], object] = lambda c: True, what: str = ""
-) -> Scorer:
-    """The rules every scorer shares: a case without the labels the metric needs is a skip,
-    never a failure; a failed pipeline gets the worst value, so an error never passes a gate."""
-
-    def score(case: Case, result: Result | None) -> Score:
-        if not labelled(case):
-            return Score(name, None, {"reason": f"no {what} labelled"}, True)
-        if result is None:
-            meta = metric_of(name)
-            worst = 0.0 if meta is None or meta.direction == "higher" else 1.0
-            return Score(name, worst, {"reason": "pipeline failed"})
-        value, details = body(case, result)
-        return Score(name, value, details, value is None)
-
-    return score
-
-
-@dataclass(frozen=True)
-class _Claim:
-    """A predicted claim read defensively: a malformed result must score, not crash."""
-
-    id: str
-    text: str
-    speaker: str
-    spans: tuple[tuple[int | None, int | None, str], ...]
-
-    @property
-    def quotes(self) -> list[str]:
-        return [quote for _, _, quote in self.spans]
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _claims(result: Result) -> list[_Claim]:
-    claims = [c for c in result.get("claims") or [] if isinstance(c, dict)]
-    return [
-        _Claim(
-            str(c.get("id")),
-            str(c.get("text") or ""),
-            str(c.get("speaker") or ""),
-            tuple(
-                (_int(s.get("start")), _int(s.get("end")), str(s.get("quote") or ""))
-                for s in c.get("evidence") or []
-                if isinstance(s, dict)
-            ),
-        )
-        for c in claims
-    ]
-
-
-def _pairs(case: Case, claims: list[_Claim]) -> list[tuple[int, int]]:
-    return assign([c.text for c in claims], case.claims, case)
-
-
-def _outlet_label(result: Result) -> str | None:
-    """The label the pipeline gives the article's own voice: the outlet, else the URL host."""
-    source = result.get("source") or {}
-    if source.get("outlet"):
-        return str(source["outlet"])
-    host = urlparse(str(source.get("url") or "")).hostname
-    return host.removeprefix("www.") if host else None
-
-
-def _source_text(case: Case, result: Result) -> str:
-    """What evidence offsets index: the article, or the pipeline's extracted text when it
-    says its offsets refer to that (HTML input)."""
-    source = result.get("source") or {}
-    extracted = source.get("extracted_text")
-    if source.get("offsets_refer_to") == "extracted_text" and isinstance(extracted, str):
-        return extracted
-    return case.article_text
-
-
-def _summary_texts(result: Result) -> dict[str, str]:
-    summary = result.get("summary") or {}
-    texts = {k: str(summary.get(k) or "") for k in ("headline", "summary")}
-    for i, point in enumerate(summary.get("key_points") or []):
-        texts[f"key_point_{i}"] = str(point.get("text") or "") if isinstance(point, dict) else ""
-    return texts
 
 
 @metric("higher", 0.5, "matched expected claims / expected claims (one-to-one)")
@@ -322,20 +197,6 @@ def schema_validity() -> Scorer:
     return _scorer("schema_validity", body)
 
 
-@metric("higher", 1.0, "summary word count within the case's max_words")
-def summary_length(words: int | None = None) -> Scorer:
-    """`words`: the limit of a run at another length (scored as summary_length@words)."""
-
-    def body(case: Case, result: Result) -> Out:
-        limit = words or case.summary.max_words or 0
-        count = len(_summary_texts(result)["summary"].split())  # counted, not trusted
-        reported = (result.get("summary") or {}).get("word_count")
-        return float(count <= limit), {"words": count, "max_words": limit, "reported": reported}
-
-    name = f"summary_length@{words}" if words else "summary_length"
-    return _scorer(name, body, lambda c: words or c.summary.max_words, "max_words")
-
-
 @metric("higher", 0.75, "must_mention groups hit and must_not_mention groups absent")
 def summary_mentions() -> Scorer:
     def body(case: Case, result: Result) -> Out:
@@ -377,11 +238,5 @@ def default_scorers() -> list[Scorer]:
     factories = [claim_recall, claim_precision, speaker_accuracy, number_fidelity, hedge_fidelity]
     factories += [grounding_rate, forbidden_leakage, boilerplate_leakage, schema_validity]
     factories += [summary_length, summary_mentions, latency, tokens]
-    extra = claim_module.claim_scorers() + summary_module.summary_scorers()
+    extra = claim_scorers() + summary_scorers()
     return [factory() for factory in factories] + extra
-
-
-# At the end, as modules (either may be the one imported first): they build on the helpers
-# above, and importing them registers their metrics in METRICS.
-from evals import claim_scorers as claim_module  # noqa: E402
-from evals import summary_scorers as summary_module  # noqa: E402

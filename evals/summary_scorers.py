@@ -15,7 +15,17 @@ import re
 
 from evals.cases import Case
 from evals.matching import fold, matches, mentions, normalize, numbers_in
-from evals.scorers import METRICS, Metric, Out, Result, Score, Scorer, _scorer, metric
+from evals.scoring import (
+    METRICS,
+    Metric,
+    Out,
+    Result,
+    Score,
+    Scorer,
+    _scorer,
+    _summary_texts,
+    metric,
+)
 from service.pipeline.reading.clean import clean_html, clean_text
 
 LENGTHS = (25, 40, 60, 100)  # the lengths the nightly run scores
@@ -216,8 +226,20 @@ def summary_scorers(words: int | None = None) -> list[Scorer]:
     """The summary scorers of a run at the case's length (None) or at `words`."""
     factories = [lead_stated, key_fact_coverage, lead_baseline, truncated_sentences]
     scorers = [f(words) for f in [*factories, headline_repetition, summary_grounded_terms]]
-    if words:  # the default run's length check is scorers.summary_length already
-        from evals.scorers import summary_length
-
+    if words:  # the default run's length check is summary_length() already
         scorers.append(summary_length(words))
     return scorers
+
+
+@metric("higher", 1.0, "summary word count within the case's max_words")
+def summary_length(words: int | None = None) -> Scorer:
+    """`words`: the limit of a run at another length (scored as summary_length@words)."""
+
+    def body(case: Case, result: Result) -> Out:
+        limit = words or case.summary.max_words or 0
+        count = len(_summary_texts(result)["summary"].split())  # counted, not trusted
+        reported = (result.get("summary") or {}).get("word_count")
+        return float(count <= limit), {"words": count, "max_words": limit, "reported": reported}
+
+    name = f"summary_length@{words}" if words else "summary_length"
+    return _scorer(name, body, lambda c: words or c.summary.max_words, "max_words")

@@ -24,9 +24,9 @@ from evals.scorers import (
     number_fidelity,
     schema_validity,
     speaker_accuracy,
-    summary_length,
     summary_mentions,
 )
+from evals.summary_scorers import summary_length
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "evals" / "cases"
 

@@ -1,6 +1,7 @@
 """Model access: one backend protocol, LangChain chat models underneath."""
 
-from service.llm.backend import Backend, ChatModelBackend, Generation
+from service.llm.backend import Backend, ChatModelBackend
+from service.llm.calls import Generation
 from service.llm.errors import (
     InvalidOutput,
     LLMError,

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import jsonschema
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
+from service.llm.calls import CallUsage, Generation, Probability
 from service.llm.errors import (
     InvalidOutput,
     LLMError,
@@ -23,45 +23,11 @@ from service.llm.errors import (
     ModelUnavailable,
     StructuredOutputUnsupported,
     Truncated,
+    classify_exception,
+    is_transport_error,
 )
+from service.llm.probability import chat_yes_probability
 from service.llm.tokens import count_tokens
-
-
-@dataclass
-class CallUsage:
-    """What one model call cost; recorded for every call, retries included."""
-
-    label: str
-    prompt_version: str
-    model: str
-    prompt_tokens: int = 0
-    cached_prompt_tokens: int = 0
-    completion_tokens: int = 0
-    prefill_s: float = 0.0
-    decode_s: float = 0.0
-    latency_s: float = 0.0
-    attempts: int = 1
-    tokens_estimated: bool = False
-
-    @property
-    def computed_tokens(self) -> int:
-        return self.prompt_tokens - self.cached_prompt_tokens + self.completion_tokens
-
-
-@dataclass
-class Generation:
-    data: dict[str, Any]
-    text: str
-    usage: CallUsage
-    meta: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Probability:
-    """P(yes | yes or no) for the answer token after the prompt, and what reading it cost."""
-
-    probability: float
-    usage: CallUsage
 
 
 class Backend(Protocol):
@@ -227,8 +193,6 @@ class ChatModelBackend:
         self, messages: list[BaseMessage], *, label: str, prompt_version: str
     ) -> Probability:
         """One forward pass, no decoding: see service/llm/probability.py."""
-        from service.llm.probability import chat_yes_probability  # it builds on this module
-
         usage = CallUsage(label=label, prompt_version=prompt_version, model=self._model_id)
         return chat_yes_probability(self._chat, messages, usage)
 
@@ -281,49 +245,3 @@ class ChatModelBackend:
                 f"output does not match schema at {where} ({exc.validator})", last_output=text
             ) from exc
         return Generation(data=data, text=text, usage=usage, meta={"finish_reason": finish})
-
-
-_TRANSPORT_MODULES = (
-    "openai", "langchain_openai", "httpx", "httpcore", "httpx2", "httpcore2", "requests", "urllib3",
-)  # fmt: skip
-
-
-def is_transport_error(exc: Exception) -> bool:
-    module = type(exc).__module__.split(".")[0]
-    return module in _TRANSPORT_MODULES or isinstance(exc, OSError | TimeoutError)
-
-
-def classify_exception(exc: Exception) -> LLMError:
-    """Map SDK/transport exceptions to our errors without importing optional SDKs eagerly."""
-    name = type(exc).__name__
-    status = getattr(exc, "status_code", None)
-    if "Timeout" in name:
-        return ModelTimeout(f"model call timed out ({name})")
-    if "LengthFinishReason" in name:  # openai's way of saying finish_reason=length
-        return Truncated("output truncated at its token limit")
-    if status == 429 or "RateLimit" in name:
-        retry_after = _retry_after(exc)
-        return ModelUnavailable("model server is rate limiting", retry_after=retry_after)
-    if status is not None and status >= 500:  # a 503 may say when to come back, too
-        return ModelUnavailable(
-            f"model server error (HTTP {status})", retry_after=_retry_after(exc)
-        )
-    if "Connection" in name or isinstance(exc, ConnectionError | OSError):
-        return ModelUnavailable(f"model server unreachable ({name})")
-    if status is not None:
-        refused = LLMError(f"model server refused the request (HTTP {status})")
-        refused.retryable = False
-        return refused
-    return LLMError(f"model call failed ({name})")
-
-
-def _retry_after(exc: Exception) -> float | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if not headers:
-        return None
-    value = headers.get("retry-after")
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None

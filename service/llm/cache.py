@@ -11,7 +11,8 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage
 
-from service.llm.backend import Backend, CallUsage, Generation, Probability
+from service.llm.backend import Backend
+from service.llm.calls import CallUsage, Generation, Probability
 
 
 def cache_key(

@@ -18,8 +18,8 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
-from service.llm.backend import CallUsage, Probability, classify_exception, is_transport_error
-from service.llm.errors import LLMError
+from service.llm.calls import CallUsage, Probability
+from service.llm.errors import LLMError, classify_exception, is_transport_error
 
 YES = ("yes", "Yes", "YES", " yes", " Yes")
 NO = ("no", "No", "NO", " no", " No")

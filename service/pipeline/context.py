@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from service.llm.backend import Backend, CallUsage
+from service.llm.backend import Backend
+from service.llm.calls import CallUsage
 from service.pipeline.prompt_names import ARTICLE
 from service.prompts import Prompt, PromptLibrary, conversation, standalone
 
