@@ -23,12 +23,14 @@ def test_tiktoken_works_offline_from_the_shipped_encodings(
 @pytest.mark.parametrize(
     ("claim", "evidence", "kind"),
     [
-        ("Up to 40% of Russia's ammunition is supplied by North Korea.", "", "statistic"),
+        # A number, a modal or an event verb is no kind: only a quotation's form is.
+        ("Up to 40% of Russia's ammunition is supplied by North Korea.", "", "statement"),
+        ("The 35-year-old paid £20 for the ticket.", "", "statement"),
         ('Budanov said the truce "is realistic".', "", "quote"),
-        ("Washington may provide additional air defense systems.", "", "prediction"),
-        ("A truce should be concluded as soon as possible.", "", "opinion"),
-        ("Russian Foreign Minister Sergei Lavrov visited Pyongyang.", "", "event"),
-        ("North Korea is the largest supplier of weapons to Russia.", "", "statement"),
+        ("Her barrister said ‘he accepts full responsibility for it’.", "", "quote"),
+        ("Washington may provide additional air defense systems.", "", "statement"),
+        ("A truce should be concluded as soon as possible.", "", "statement"),
+        ("It's the players' decision, he said.", "", "statement"),
         (
             "They have transferred a significant amount of artillery ammunition",
             '"They have transferred a significant amount of artillery ammunition," the spy chief said.',

@@ -1,8 +1,12 @@
-"""Claim kind from the claim and its evidence, by rule rather than by the model.
+"""Claim kind: only what the claim's form shows — `quote` when it carries the speaker's
+own words in quotation marks (or reproduces a quotation of its evidence), `statement`
+otherwise.
 
-Asking the model for a kind cost ~8 generated tokens a claim and a 1.5B model labels
-poorly; these rules are cheap, deterministic and testable. Order matters: the first rule
-that fires wins.
+Kinds used to be guessed from keywords (any number made a `statistic`, "should" an
+`opinion`, "will" a `prediction`); on news outside the seeds an age or a price became a
+statistic and "the truce should be concluded" a prediction, and no labelled set measures
+those guesses. The figures a claim states are in its `numbers`; its speaker and cue say
+whose it is. The older kinds stay valid in the schema only so stored results still load.
 """
 
 from __future__ import annotations
@@ -11,38 +15,13 @@ import re
 
 from service.pipeline.models import ClaimKind
 
-_QUOTE = re.compile(r"[\"“”«»][^\"“”«»]{3,}[\"“”«»]")
-_NUMBER = re.compile(r"\d|\b(percent|million|billion|thousand|hundreds?|dozens?)\b", re.I)
-_PREDICTION = re.compile(
-    r"\b(will|would|could|may|might|expects?|expected|likely|plans? to|is set to|forecasts?|"
-    r"could face|before the end of)\b",
-    re.I,
-)
-_OPINION = re.compile(
-    r"\b(should|must|need(s)? to|ought|believes?|thinks?|hopes?|hopeful|concern(s|ed)?|"
-    r"realistic|dangerous|catastrophic|indignity|foolish|devastating)\b",
-    re.I,
-)
-_EVENT = re.compile(
-    r"\b(on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)|"
-    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}|"
-    r"last (week|month|year|june|july|friday|saturday)|yesterday|in (19|20)\d\d|"
-    r"visited|signed|struck|fired|launched|attacked|killed|met|announced|arrived)\b",
-    re.I,
-)
+# Any quotation style, at least a few characters long: “…”, "…", ‘…’, «…», „…“.
+_QUOTE = re.compile(r"[\"“”«»„][^\"“”«»„]{3,}[\"“”«»]|‘[^‘’]{3,}’")
 
 
 def classify(claim: str, evidence: str) -> ClaimKind:
     if _QUOTE.search(claim) or (_QUOTE.search(evidence) and _shares_quote(claim, evidence)):
         return "quote"
-    if _PREDICTION.search(claim):
-        return "prediction"
-    if _NUMBER.search(claim):
-        return "statistic"
-    if _OPINION.search(claim):
-        return "opinion"
-    if _EVENT.search(claim):
-        return "event"
     return "statement"
 
 
