@@ -25,7 +25,13 @@ from service.pipeline.prompt_names import PIPELINE_PROMPTS, SUMMARIZE
 from service.pipeline.reading.clean import CleanDoc
 from service.pipeline.reading.rebase import rebase
 from service.pipeline.reading.source import outlet_of
-from service.pipeline.run import PIPELINE_VERSION, clean, summarize_article
+from service.pipeline.run import (
+    PIPELINE_VERSION,
+    ClaimsResult,
+    article_claims,
+    clean,
+    summarize_article,
+)
 from service.prompts import PromptLibrary
 from service.story.build import build_story
 from service.story.models import Story
@@ -159,6 +165,11 @@ class Engine:
                 self.cache.save(where, _article_row(article), result)
         self.cache.remember(key, result)
         return result
+
+    def claims(self, article: ArticleInput) -> ClaimsResult:
+        """One article's attributed claims without the brief, by the same stages summarize
+        runs (the attribution evals measure this; never cached, nothing stored)."""
+        return article_claims(article, self.backend, self.prompts)
 
     def summarize_all(self, articles: Iterable[ArticleInput]) -> Summaries:
         """Several articles in order. `articles` may be lazy: a job fetches each one and

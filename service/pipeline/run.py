@@ -29,6 +29,7 @@ from service.pipeline.context import RunContext
 from service.pipeline.models import (
     ArticleInput,
     CallRecord,
+    Claim,
     Provenance,
     SummaryResult,
     Usage,
@@ -78,6 +79,34 @@ def readable_of(doc: CleanDoc, sentences: list[Sentence]) -> Readable:
     return Readable(text, frozenset(words_of(addressed) - words_of(text)))
 
 
+@dataclass(frozen=True)
+class ClaimsResult:
+    """The reading and claim stages' output, before the brief: the cleaned article (claim
+    offsets point into `doc.source`), its sentences, the claims, and the run's record."""
+
+    doc: CleanDoc
+    sentences: list[Sentence]
+    claims: list[Claim]
+    ctx: RunContext
+
+
+def article_claims(
+    article: ArticleInput,
+    backend: Backend,
+    prompts: PromptLibrary,
+    doc: CleanDoc | None = None,
+) -> ClaimsResult:
+    """Clean, split and compose the attributed claims: the one path summarize_article and
+    the claims-only use case (the attribution eval) both run."""
+    ctx = RunContext(backend=backend, prompts=prompts)
+    doc = doc or clean(article)
+    sentences = sentences_of(ctx, doc)
+    claims = resolve_demonstratives(
+        ctx, doc, sentences, build_claims(doc, sentences, outlet_of(article))
+    )
+    return ClaimsResult(doc, sentences, claims, ctx)
+
+
 def summarize_article(
     article: ArticleInput,
     backend: Backend,
@@ -88,13 +117,9 @@ def summarize_article(
     """`doc`: the article already cleaned by the caller (the engine cleans to find stored
     results), so HTML is not extracted twice."""
     started = time.perf_counter()
-    ctx = RunContext(backend=backend, prompts=prompts)
-    doc = doc or clean(article)
-    sentences = sentences_of(ctx, doc)
+    read = article_claims(article, backend, prompts, doc)
+    ctx, doc, sentences, claims = read.ctx, read.doc, read.sentences, read.claims
     readable = readable_of(doc, sentences)
-    claims = resolve_demonstratives(
-        ctx, doc, sentences, build_claims(doc, sentences, outlet_of(article))
-    )
     ranked = rank(claims, article.title or doc.title)
     summary = write_summary(ctx, ranked, article.max_words, ctx.warnings, readable.injected)
     entities = ground_entities(rule_entities(readable.text), readable.text)
