@@ -213,3 +213,37 @@ def story(
     for report in reports:
         typer.echo(format_report(report))
     raise typer.Exit(code=0 if all(r["passed"] for r in reports) else 1)
+
+
+@app.command()
+def brief(
+    split: Annotated[str, typer.Option(help="dev, or test (once; never tuned on)")] = "dev",
+    limit: Annotated[int | None, typer.Option(min=1, help="only the first N articles")] = None,
+    lengths: Annotated[str, typer.Option(help="brief lengths in words")] = "25,40,60,100",
+    out: Annotated[Path, typer.Option(help="where the run file is written")] = RUNS,
+    rescore: Annotated[
+        Path | None, typer.Option(help="score a saved brief run again (no model)")
+    ] = None,
+) -> None:
+    """The brief on the development set (evals/brief): fact coverage at each length beside
+    Lead-N per genre, headline present and cut, captions in the summary."""
+    from evals import brief_eval
+    from evals.brief_set import load_set
+    from evals.runner import parse_lengths
+
+    if split not in ("dev", "test"):
+        raise typer.BadParameter("dev or test", param_hint="--split")
+    articles = load_set(split=split, limit=limit)
+    if rescore is not None:
+        report, records = brief_eval.rescore(rescore, articles)
+        words: tuple[int, ...] = tuple(int(w) for w in report["table"]["all"] if w.isdigit())
+    else:
+        words = parse_lengths(lengths)
+        engine = brief_eval.build_eval_engine(lambda m: typer.echo(m, err=True))
+        report, records, skipped = brief_eval.evaluate(
+            engine, articles, words, lambda m: typer.echo(m, err=True)
+        )
+        if skipped:
+            typer.echo(f"skipped {len(skipped)} (corpus absent): {', '.join(skipped)}", err=True)
+    typer.echo(brief_eval.format_report(report, words))
+    typer.echo(f"run: {brief_eval.write_run(out, split, words, report, records)}")
