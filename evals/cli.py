@@ -247,3 +247,22 @@ def brief(
             typer.echo(f"skipped {len(skipped)} (corpus absent): {', '.join(skipped)}", err=True)
     typer.echo(brief_eval.format_report(report, words))
     typer.echo(f"run: {brief_eval.write_run(out, split, words, report, records)}")
+
+
+@app.command()
+def attribution(
+    which: Annotated[str, typer.Option("--set", help="polnear, or own (evals/own)")] = "polnear",
+    split: Annotated[str, typer.Option(help="PolNeAR: dev, or test (once per release)")] = "dev",
+    limit: Annotated[int | None, typer.Option(min=1, help="only N articles (quick runs)")] = None,
+    out: Annotated[Path, typer.Option(help="where the run file is written")] = RUNS,
+) -> None:
+    """Attribution on PolNeAR (per publisher) or our own labelled set (per genre): detected,
+    credited to the outlet, right speaker, pronoun and role-noun names; failures listed."""
+    from evals.attribution_suite import build_engine, run_suite
+
+    if which not in ("polnear", "own") or split not in ("train", "dev", "test"):
+        raise typer.BadParameter("--set polnear|own, --split train|dev|test")
+    echo_err = lambda m: typer.echo(m, err=True)  # noqa: E731
+    engine = build_engine(echo_err)
+    report = run_suite(engine, which, split, limit, out, typer.echo, echo_err)
+    raise typer.Exit(code=0 if report is None or report["passed"] else 1)

@@ -1,0 +1,85 @@
+"""Tables for the attribution suites: each metric is a share of the outcomes it applies to,
+per group (publisher, genre) and over all; the failures are listed with what was expected
+and what the pipeline gave."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+Outcome = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """`hit` over the outcomes `of` selects; `target` (None: report only) with `above`
+    telling which side passes."""
+
+    name: str
+    of: Callable[[Outcome], bool]
+    hit: Callable[[Outcome], bool]
+    target: float | None = None
+    above: bool = True
+
+
+def share(outcomes: Sequence[Outcome], metric: Metric) -> dict[str, Any]:
+    pool = [o for o in outcomes if metric.of(o)]
+    hits = sum(1 for o in pool if metric.hit(o))
+    value = hits / len(pool) if pool else None
+    passed = None
+    if metric.target is not None and value is not None:
+        passed = value >= metric.target if metric.above else value <= metric.target
+    return {"value": value, "hits": hits, "n": len(pool), "target": metric.target, "pass": passed}
+
+
+def tables(
+    outcomes: Sequence[Outcome], metrics: Sequence[Metric], group: str
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """{group value or "all": {metric: share}}."""
+    keys = sorted({str(o[group]) for o in outcomes})
+    out = {
+        k: {m.name: share([o for o in outcomes if o[group] == k], m) for m in metrics} for k in keys
+    }
+    out["all"] = {m.name: share(outcomes, m) for m in metrics}
+    return out
+
+
+def render(table: dict[str, dict[str, dict[str, Any]]], metrics: Sequence[Metric]) -> str:
+    """Rows are groups, columns metrics: value (n); the 'all' row last, with pass marks."""
+    names = [m.name for m in metrics]
+    width = max([len(k) for k in table] + [5])
+    head = f"{'':<{width}}  " + "  ".join(f"{n:>{max(len(n), 11)}}" for n in names)
+    lines = [head]
+    for key in [k for k in table if k != "all"] + ["all"]:
+        cells = []
+        for n in names:
+            s = table[key][n]
+            cell = "-" if s["value"] is None else f"{s['value']:.3f} ({s['n']})"
+            if key == "all" and s["pass"] is not None:
+                cell += " ok" if s["pass"] else " !!"
+            cells.append(f"{cell:>{max(len(n), 11)}}")
+        lines.append(f"{key:<{width}}  " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+def write_report(out_dir: Path, stem: str, report: dict[str, Any]) -> Path:
+    """runs/<stem>-<UTC timestamp>.json."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{stem}-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.json"
+    path.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str))
+    return path
+
+
+def failure_lines(failures: Sequence[Outcome], limit: int = 40) -> list[str]:
+    lines = [
+        f"  [{f['article']}] {f['why']}: “{f['content']}” expected {f['expected']!r}, "
+        f"got {f['got']!r}"
+        for f in failures[:limit]
+    ]
+    if len(failures) > limit:
+        lines.append(f"  ... {len(failures) - limit} more in the run file")
+    return lines

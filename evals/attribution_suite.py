@@ -1,0 +1,107 @@
+"""`summarizer eval attribution`: runs a suite (PolNeAR, or our own labelled set), writes
+runs/attribution-<set or split>-<timestamp>.json and prints the table and the failures.
+Skips, saying so, when the corpus is not on this machine; the nightly run calls `run_suite`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from evals import own_set
+from evals.attribution_eval import METRICS as POLNEAR_METRICS
+from evals.attribution_eval import run_polnear
+from evals.attribution_report import failure_lines, render, tables, write_report
+from evals.corpora import corpus
+
+Echo = Callable[[str], None]
+TEST_WARNING = (
+    "warning: PolNeAR test is reported once per release, at the end; never tune on it "
+    "(use --split dev while developing)"
+)
+
+
+def build_engine(progress: Echo) -> Any:
+    """The service's engine with the eval response cache (re-runs cost no model time)."""
+    from service.config import Settings
+    from service.engine import Engine
+    from service.llm.cache import CachingBackend
+
+    settings = Settings()
+    cached = CachingBackend(Engine(settings).backend, settings.cache_dir / "eval-responses")
+    return Engine(settings, backend=cached, progress=progress)
+
+
+def run_own(
+    engine: Any, root: Path, limit: int | None = None, progress: Echo = print
+) -> dict[str, Any]:
+    from service.pipeline.models import ArticleInput
+
+    articles = own_set.load_set(root, limit=limit)  # every anchor checked before any run
+    outcomes: list[dict[str, Any]] = []
+    errors: list[dict[str, str]] = []
+    calls = 0
+    started = time.perf_counter()
+    for i, art in enumerate(articles, 1):
+        progress(f"[{i}/{len(articles)}] {art.id}")
+        try:
+            result = engine.claims(ArticleInput(text=art.text))
+        except Exception as exc:  # one article's failure is reported, the run goes on
+            errors.append({"article": art.id, "error": f"{type(exc).__name__}: {exc}"})
+            continue
+        calls += len(result.ctx.calls)
+        outcomes += own_set.score_article(art, result.claims)
+    table = tables(outcomes, own_set.METRICS, "genre")
+    return {
+        "suite": "attribution-own",
+        "articles": len(articles),
+        "statements": sum(len(a.statements) for a in articles),
+        "subjects": sum(len(a.subjects) for a in articles),
+        "model_calls": calls,
+        "wall_seconds": round(time.perf_counter() - started, 1),
+        "errors": errors,
+        "tables": table,
+        "passed": all(s["pass"] is not False for s in table["all"].values()) and not errors,
+        "failures": [o | {"why": w} for o in outcomes if (w := own_set.why(o)) is not None],
+        "outcomes": outcomes,
+    }
+
+
+def run_suite(
+    engine: Any,
+    which: str = "polnear",
+    split: str = "dev",
+    limit: int | None = None,
+    out: Path | None = None,
+    echo: Echo = print,
+    progress: Echo | None = None,
+) -> dict[str, Any] | None:
+    """Run, write the run file, print the table; None (and a note) when the corpus is absent."""
+    name = "polnear" if which == "polnear" else "bbc"
+    root = corpus(name)
+    if root is None:
+        echo(f"skipped attribution-{which}: corpus {name!r} not found under $SUMMARIZER_CORPORA")
+        return None
+    if which == "polnear":
+        if split == "test":
+            echo(TEST_WARNING)
+        report = run_polnear(engine, root, split, limit, progress=progress or echo)
+        metrics, stem = POLNEAR_METRICS, f"attribution-{split}"
+    else:
+        report = run_own(engine, root, limit, progress=progress or echo)
+        metrics, stem = own_set.METRICS, "attribution-own"
+    report["limit"] = limit
+    if out is not None:
+        report["run_file"] = str(write_report(out, stem, report))
+    echo(render(report["tables"], metrics))
+    echo(f"{len(report['failures'])} failures:")
+    for line in failure_lines(report["failures"]):
+        echo(line)
+    for error in report["errors"]:
+        echo(f"  error [{error['article']}]: {error['error']}")
+    echo(f"model calls {report['model_calls']}, {report['wall_seconds']} s")
+    if "run_file" in report:
+        echo(f"run: {report['run_file']}")
+    return report

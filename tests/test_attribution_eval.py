@@ -1,0 +1,239 @@
+"""The attribution suites (`summarizer eval attribution`): PolNeAR's brat and CoreNLP files
+read right, each annotated attribution scored through the claim carrying it, our own set's
+labels located and scored, and the claims-only use case the suites measure. Inline fixtures
+only: no corpus needed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from evals.attribution_eval import score_attribution, source_kind
+from evals.attribution_scoring import in_quotes, speaker_matches
+from evals.attribution_suite import run_suite
+from evals.own_set import LabelError, cut_inside, load_set, score_article
+from evals.polnear import Annotated, Article, Mention, Spans, Token, parse_ann, parse_corenlp
+from service.config import Settings
+from service.engine import Engine
+from service.pipeline.models import ArticleInput, Attribution, Claim, Span, Substitution
+from tests.conftest import make_backend
+
+TEXT = "Officials met on Monday. “We will win,” said Jane Doe. He added that taxes would fall."
+POS = {"Officials": "NNS", "Jane": "NNP", "Doe": "NNP", "He": "PRP", "said": "VBD"}
+LEMMA = {"said": "say", "added": "add", "met": "meet"}
+
+
+def _tokens(text: str) -> list[Token]:
+    return [
+        Token(
+            m.start(),
+            m.end(),
+            m.group(),
+            LEMMA.get(m.group(), m.group()),
+            POS.get(m.group(), "NN"),
+            "O",
+        )
+        for m in re.finditer(r"\w+|[^\w\s]", text)
+    ]
+
+
+def _spans(text: str, words: str) -> Spans:
+    start = text.index(words)
+    return Spans(((start, start + len(words)),))
+
+
+def _article() -> Article:
+    tokens = _tokens(TEXT)
+    jane = tuple(t for t in tokens if t.word in ("Jane", "Doe"))
+    he = tuple(t for t in tokens if t.word == "He")
+    chain = [Mention(jane[0].start, jane[-1].end, jane), Mention(he[0].start, he[0].end, he)]
+    quote = Annotated(
+        "E1", _spans(TEXT, "“We will win,”"), _spans(TEXT, "said"), _spans(TEXT, "Jane Doe")
+    )
+    added = Annotated(
+        "E2", _spans(TEXT, "taxes would fall"), _spans(TEXT, "added"), _spans(TEXT, "He")
+    )
+    return Article("a", "dev", "nyt", TEXT, [quote, added], tokens, [chain])
+
+
+def _claim(cid: str, words: str, speaker: str, cue: str = "said", **extra: object) -> Claim:
+    start = TEXT.index(words)
+    return Claim.model_validate(
+        {
+            "id": cid,
+            "text": words,
+            "speaker": speaker,
+            "attribution": Attribution(cue=cue),  # type: ignore[arg-type]
+            "kind": "statement",
+            "sentence_ids": [1],
+            "evidence": [Span(start=start, end=start + len(words), quote=words)],
+        }
+        | extra
+    )
+
+
+QUOTE_CLAIM = _claim("c1", "“We will win,” said Jane Doe.", "Jane Doe", "quote")
+
+
+def test_brat_events_keep_discontinuous_content_and_sourceless_attributions() -> None:
+    ann = (
+        "T1\tSource 0 4\tJane\nT2\tCue 5 9\tsaid\nT3\tContent 10 14;20 25\tabcd efghi\n"
+        "T4\tAttribution 5 9\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n"
+        "T5\tContent 30 40\tx\nT6\tCue 41 45\ty\nE2\tAttribution-no-source:T6 Content:T5 Cue:T6\n"
+        "#1\tAnnotatorNotes T3\tnote\n"
+    )
+    events = parse_ann(ann)
+    assert [e.content.fragments for e in events] == [((10, 14), (20, 25)), ((30, 40),)]
+    assert events[0].source == Spans(((0, 4),)) and events[1].source is None
+    assert events[0].content.size() == 9
+
+
+def test_corenlp_tokens_and_coreference_chains() -> None:
+    xml = """<root><document><sentences><sentence id="1"><tokens>
+    <token id="1"><word>Jane</word><lemma>Jane</lemma><CharacterOffsetBegin>0</CharacterOffsetBegin>
+    <CharacterOffsetEnd>4</CharacterOffsetEnd><POS>NNP</POS><NER>PERSON</NER></token>
+    <token id="2"><word>said</word><lemma>say</lemma><CharacterOffsetBegin>5</CharacterOffsetBegin>
+    <CharacterOffsetEnd>9</CharacterOffsetEnd><POS>VBD</POS><NER>O</NER></token>
+    </tokens></sentence></sentences><coreference><coreference>
+    <mention representative="true"><sentence>1</sentence><start>1</start><end>2</end><head>1</head></mention>
+    </coreference></coreference></document></root>"""
+    tokens, chains = parse_corenlp(xml)
+    assert [(t.word, t.lemma, t.start) for t in tokens] == [("Jane", "Jane", 0), ("said", "say", 5)]
+    assert [[m.tokens[0].word for m in chain] for chain in chains] == [["Jane"]]
+
+
+def test_a_quotation_credited_to_its_speaker_is_detected_and_matched() -> None:
+    art = _article()
+    o = score_attribution(art, art.attributions[0], [QUOTE_CLAIM], "nyt")
+    assert o["quote"] and o["speech"] and o["kind"] == "name" and o["expected"] == "Jane Doe"
+    assert o["detected"] and o["match"] and not o["outlet"]
+
+
+def test_reported_speech_narrated_by_the_outlet_is_missed_and_counted_as_outlet() -> None:
+    art = _article()
+    narrated = _claim("c2", "He added that taxes would fall.", "nyt", "narration")
+    o = score_attribution(art, art.attributions[1], [QUOTE_CLAIM, narrated], "nyt")
+    assert o["speech"] and not o["quote"] and o["kind"] == "pronoun"
+    assert not o["detected"] and o["outlet"] and o["claim"] == "c2"
+
+
+@pytest.mark.parametrize(
+    ("speaker", "outcome"), [("Jane Doe", "right"), ("he", "unresolved"), ("Officials", "wrong")]
+)
+def test_a_pronoun_source_is_judged_by_its_coreference_chain(speaker: str, outcome: str) -> None:
+    art = _article()
+    claim = _claim("c2", "He added that taxes would fall.", speaker)
+    o = score_attribution(art, art.attributions[1], [claim], "nyt")
+    assert o["names"] == ["Jane Doe"] and o["resolution"] == outcome and o["checkable"]
+
+
+def test_a_possessive_or_a_name_after_a_preposition_is_no_name_source() -> None:
+    text = "Trump 's running mate and a spokesman for Clinton"
+    tokens = [
+        Token(
+            m.start(), m.end(), m.group(), m.group(), "NNP" if m.group()[0].isupper() else "NN", "O"
+        )
+        for m in re.finditer(r"\S+", text)
+    ]
+    tokens = [
+        t if t.word != "'s" else Token(t.start, t.end, t.word, t.word, "POS", "O") for t in tokens
+    ]
+    tokens = [
+        t if t.word != "for" else Token(t.start, t.end, t.word, t.word, "IN", "O") for t in tokens
+    ]
+    art = Article("b", "dev", "x", text, [], tokens, [])
+    assert source_kind(art, _spans(text, "Trump 's running mate")) == ("description", None)
+    assert source_kind(art, _spans(text, "a spokesman for Clinton")) == ("description", None)
+    assert source_kind(art, _spans(text, "Clinton")) == ("name", "Clinton")
+
+
+def test_speaker_match_is_by_surname() -> None:
+    assert speaker_matches("Caddell", "longtime Democratic pollster Pat Caddell")
+    assert speaker_matches("Hillary Clinton's campaign", "Clinton")
+    assert speaker_matches("Donald Trump", "Donald Trump Jr.")  # Jr. skipped
+    assert speaker_matches("Donald Trump Jr.", "Trump")
+    assert not speaker_matches("Scott Sullivan", "Bernie Ebbers")
+
+
+def test_quotation_marks_of_every_style_make_a_direct_quotation() -> None:
+    for text in ("He said ‘we won’ today", "He said “we won” today", 'He said "we won," today'):
+        start = text.index("we")
+        assert in_quotes(text, [(start, start + 6)]), text
+    plain = "He said we won today"
+    assert not in_quotes(plain, [(8, 14)])
+
+
+def _own_fixture(tmp_path: Path, anchor: str = "will hold a meeting") -> Path:
+    (tmp_path / "corpus" / "sport").mkdir(parents=True)
+    (tmp_path / "corpus" / "sport" / "001.txt").write_text(
+        "Coach wins\n\nThe club said it will hold a meeting. Meanwhile he trained.\nPhoto: Getty\n"
+    )
+    labels = tmp_path / "own"
+    labels.mkdir()
+    (labels / "bbc-sport-001.yaml").write_text(
+        "id: bbc-sport-001\ncorpus: bbc\npath: sport/001.txt\ngenre: sport\none_line: true\n"
+        f'statements:\n- anchor: "{anchor}"\n  speaker: The club\n  cue: said\n'
+        'subjects:\n- anchor: "Meanwhile he trained"\n  form: he\n  referent: null\n'
+        'furniture:\n- "Photo: Getty"\n'
+    )
+    return labels
+
+
+def test_own_set_fails_loudly_on_an_anchor_not_in_the_article(tmp_path: Path) -> None:
+    labels = _own_fixture(tmp_path, anchor="will hold a party")
+    with pytest.raises(LabelError, match="will hold a party"):
+        load_set(tmp_path / "corpus", labels)
+
+
+def test_own_set_scores_speaker_wrong_names_furniture_and_cut_words(tmp_path: Path) -> None:
+    art = load_set(tmp_path / "corpus", _own_fixture(tmp_path))[0]
+    assert "\n" not in art.text  # one_line: joined before the run
+    text = art.text
+
+    def claim(cid: str, words: str, speaker: str, **extra: object) -> Claim:
+        start = text.index(words)
+        span = Span(start=start, end=start + len(words), quote=words)
+        data = {"id": cid, "text": words, "speaker": speaker, "kind": "statement"}
+        return Claim.model_validate(data | {"sentence_ids": [1], "evidence": [span]} | extra)
+
+    antecedent = Span(start=0, end=5, quote="Coach")
+    sub = Substitution(original="he", replacement="Coach", antecedent=antecedent)
+    claims = [
+        claim("c1", "The club said it will hold a meeting.", "the club"),
+        claim("c2", "Meanwhile he trained.", "the article", substitutions=[sub]),
+        claim("c3", "to: Getty", "the article"),
+    ]
+    out = {o["type"]: o for o in score_article(art, claims)}
+    assert out["statement"]["match"] and not out["statement"]["outlet"]
+    assert out["subject"]["outcome"] == "wrong"  # no single referent: any name is wrong
+    assert out["furniture"]["leaked"]
+    cuts = [o for o in score_article(art, claims) if o["type"] == "claim" and o["cut"]]
+    assert [o["claim"] for o in cuts] == ["c3"]  # "to: Getty" starts inside "Photo"
+    assert cut_inside("Supermarkets said", 4, 17) and not cut_inside("Supermarkets said", 0, 17)
+
+
+def test_a_suite_whose_corpus_is_absent_is_skipped_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUMMARIZER_CORPORA", str(tmp_path))
+    said: list[str] = []
+    assert run_suite(object(), "polnear", echo=said.append) is None
+    assert said and "skipped" in said[0]
+
+
+def test_engine_claims_are_the_claims_a_summary_carries(
+    settings: Settings, seed_text: Callable[[str], str]
+) -> None:
+    engine = Engine(settings, backend=make_backend())
+    article = ArticleInput(text=seed_text("004"))
+    claims = engine.claims(article)
+    summary = engine.summarize(article)
+    assert claims.claims and [c.model_dump() for c in claims.claims] == [
+        c.model_dump() for c in summary.claims
+    ]
+    assert all(
+        claims.doc.source[s.start : s.end] == s.quote for c in claims.claims for s in c.evidence
+    )
