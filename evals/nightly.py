@@ -47,6 +47,10 @@ def run_nightly_eval(
 
     summary["stories"] = run_story_evals(engine, out=run_dir)
     summary["passed"] = summary["passed"] and all(s["passed"] for s in summary["stories"])
+    # Attribution on PolNeAR dev and our own set where the corpora are here (reported only).
+    from evals.attribution_suite import nightly as attribution_suites
+
+    summary["attribution"] = attribution_suites(engine, run_dir, log.info)
     runs.record(summary["run_id"], started, summary["passed"], summary)
     log.info("nightly eval %s: %s", summary["run_id"], "passed" if summary["passed"] else "failed")
     return bool(summary["passed"])

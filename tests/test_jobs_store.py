@@ -125,8 +125,9 @@ def test_graceful_shutdown_hands_a_running_job_back(settings: Settings, database
 
 
 def test_nightly_eval_records_its_run(
-    settings: Settings, database_url: str, tmp_path: Path
+    settings: Settings, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("SUMMARIZER_CORPORA", str(tmp_path / "no-corpora"))  # suites skip
     store = Store(database_url)
     store.migrate()
     engine = build_engine(settings, backend=make_backend(), store=store)
@@ -146,3 +147,4 @@ def test_nightly_eval_records_its_run(
         runs = s.scalars(select(EvalRun)).all()
     assert len(runs) == 1 and runs[0].passed is passed
     assert runs[0].report is not None and "metrics" in runs[0].report
+    assert runs[0].report["attribution"]["polnear"] == {"skipped": "corpus absent"}
