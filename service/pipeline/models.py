@@ -82,6 +82,17 @@ class Substitution(BaseModel):
     original: str
     replacement: str
     antecedent: Span
+    span: Span | None = Field(default=None, description="the words replaced, in the source")
+
+
+class Unresolved(BaseModel):
+    """A pronoun or role noun kept as written because the article leaves more than one
+    person it may stand for (or none): a wrong name is worse than an unresolved "he"."""
+
+    original: str = Field(description="the words as written")
+    span: Span
+    candidates: list[str] = Field(default_factory=list, description="names it may stand for")
+    reason: str
 
 
 class Claim(BaseModel):
@@ -92,6 +103,7 @@ class Claim(BaseModel):
     )
     attribution: Attribution | None = None
     substitutions: list[Substitution] = Field(default_factory=list)
+    unresolved: list[Unresolved] = Field(default_factory=list)
     kind: ClaimKind
     numbers: list[str] = Field(default_factory=list)
     sentence_ids: list[int] = Field(min_length=1)
@@ -104,11 +116,14 @@ class Claim(BaseModel):
     check_failures: CheckFailures = Field(default_factory=list)
 
     def spans(self) -> list[Span]:
-        """Every span that points into the source: evidence, cue, antecedents."""
+        """Every span that points into the source: evidence, cue, antecedents, the words
+        replaced or left unresolved."""
         out = list(self.evidence)
         if self.attribution is not None and self.attribution.cue_span is not None:
             out.append(self.attribution.cue_span)
         out.extend(s.antecedent for s in self.substitutions)
+        out.extend(s.span for s in self.substitutions if s.span is not None)
+        out.extend(u.span for u in self.unresolved)
         return out
 
 

@@ -18,7 +18,14 @@ from service.pipeline.claims.kinds import classify
 from service.pipeline.claims.people import People, PeopleBuilder
 from service.pipeline.claims.referents import Thing, subjects
 from service.pipeline.claims.standalone import Composed, compose
-from service.pipeline.models import UNATTRIBUTED, Claim, ClaimKind, Span, Substitution
+from service.pipeline.models import (
+    UNATTRIBUTED,
+    Claim,
+    ClaimKind,
+    Span,
+    Substitution,
+    Unresolved,
+)
 from service.pipeline.models import Attribution as AttributionOut
 from service.pipeline.reading.clean import CleanDoc
 from service.pipeline.reading.nlp import parse_each
@@ -65,7 +72,7 @@ class ClaimBuilder:
         names = PeopleBuilder()
         for sentence, parsed in zip(self.mined, self._parsed(), strict=True):
             names.add(parsed, sentence.start, sentence.id, sentence.heading)
-        self.people: People = names.done()
+        self.people: People = names.done(doc.text)
 
     def _parsed(self) -> Iterator[Doc]:
         return parse_each(self.doc.text[s.start : s.end] for s in self.mined)
@@ -113,8 +120,18 @@ class ClaimBuilder:
                     original=s.original,
                     replacement=s.replacement,
                     antecedent=_span(self.doc, s.antecedent.start, s.antecedent.end),
+                    span=_span(self.doc, s.start, s.end),
                 )
                 for s in c.substitutions
+            ],
+            unresolved=[
+                Unresolved(
+                    original=u.original,
+                    span=_span(self.doc, u.start, u.end),
+                    candidates=list(u.candidates),
+                    reason=u.reason,
+                )
+                for u in c.unresolved
             ],
             kind=_kind(c.text, quotes, att),
             numbers=numbers_in(c.text),

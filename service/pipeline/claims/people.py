@@ -8,23 +8,35 @@ Kyrylo Budanov" makes "the chief of the GUR" and "the DIU chief" him).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from service.pipeline.claims.entities import same_name
+from service.pipeline.claims.quotes import quoted_spans
+from service.pipeline.language import english
 
+_LEX = english()
 # Nouns that name a position a person holds: a bare "the chief" points at a person.
-ROLE_NOUNS = frozenset(
-    "chief head director commander minister president spokesman spokeswoman spokesperson "
-    "official leader general adviser advisor secretary ambassador chairman governor".split()
-)
+ROLE_NOUNS = _LEX.role_nouns
 _POSSESSIVE_END = re.compile(r"[’']s?$")
 _LEADING_MARKS = re.compile(r"^[\W_]+")
-PERSONAL = frozenset({"he", "him", "his", "she", "her", "hers"})
-POSSESSIVE = frozenset({"his", "her", "hers"})
+# he/she and their forms that stand for a person named elsewhere (reflexives never do).
+PERSONAL = frozenset(w for w in _LEX.personal_pronouns if not w.endswith("self"))
+POSSESSIVE = PERSONAL & _LEX.possessive_pronouns
+WINDOW = 3  # sentences before a pronoun's own whose names it may stand for
+_CONFLICT = "conflicting"  # the article shows both genders for one name: unknown
+_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "iobj", "attr", "oprd"})
+# Capitalised words that are no one's name: titles and pronouns.
+_NOT_NAMES = (
+    _LEX.title_words
+    | _LEX.role_nouns
+    | frozenset().union(*_LEX.gender_titles.values())
+    | frozenset().union(*_LEX.pronouns.values())
+)
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class Mention:
     start: int  # offsets in the cleaned text (of the words that name it)
     end: int
     sentence: int
+    subject: bool = False  # the subject of its clause (salience)
 
 
 @dataclass
@@ -41,9 +54,22 @@ class People:
 
     names: dict[str, str] = field(default_factory=dict)  # surface form -> full name
     kinds: dict[str, str] = field(default_factory=dict)  # full name -> PERSON | ORG
-    roles: dict[str, str] = field(default_factory=dict)  # role noun -> full name
+    roles: dict[str, str] = field(default_factory=dict)  # role noun -> its first holder
+    holders: dict[str, set[str]] = field(default_factory=dict)  # role noun -> every holder
     mentions: list[Mention] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    genders: dict[str, str] = field(default_factory=dict)  # full name -> what the article shows
+    # Names that may be a person's: an organisation tag on a plain name ("Hicks"), a
+    # capitalised name no tag covers. Never a referent; they keep a pronoun ambiguous.
+    maybe: list[Mention] = field(default_factory=list)
+    # Quotations (cleaned-text spans), None until the builder saw the whole text.
+    quotations: list[tuple[int, int]] | None = None
+    starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, sentence id)
+
+    def sentence_at(self, at: int) -> int:
+        """The id of the sentence holding an offset (0 before any)."""
+        i = bisect.bisect_right(self.starts, (at, 1 << 62)) - 1
+        return self.starts[i][1] if i >= 0 else 0
 
     def full(self, form: str) -> str | None:
         return self.names.get(" ".join(form.split()))
@@ -78,11 +104,29 @@ class People:
         return people[0][0] if people else None
 
     def role_holder(self, lemma: str) -> str | None:
-        """The person a bare role noun (its lemma) stands for: the role the article gave
-        someone, else the article's most-named person when the noun is a position title."""
-        if lemma in self.roles:
-            return self.roles[lemma]
-        return self.main_person() if lemma in ROLE_NOUNS else None
+        """The person a bare role noun (its lemma) stands for: the one person the article
+        gave that role. Two holders, or none, and "the minister" stays as written (it was
+        the article's most-named person, whatever office they hold)."""
+        holders = self.holders.get(lemma, set())
+        return next(iter(holders)) if len(holders) == 1 else None
+
+    def gender(self, name: str) -> str | None:
+        found = self.genders.get(name)
+        return None if found == _CONFLICT else found
+
+    def learn_gender(self, name: str, gender: str) -> None:
+        known = self.genders.get(name)
+        self.genders[name] = gender if known in (None, gender) else _CONFLICT
+
+    def persons_near(self, at: int, sentence: int) -> list[Mention]:
+        """Mentions of people and maybe-people before an offset (in its sentence and the
+        WINDOW before) or after it in its sentence."""
+        near = [m for m in self.mentions if self.is_person(m.name)] + self.maybe
+        return [
+            m
+            for m in near
+            if (m.start < at and m.sentence >= sentence - WINDOW) or m.sentence == sentence
+        ]
 
 
 def strip_form(text: str) -> str:
@@ -108,10 +152,7 @@ def _clean(ent: Span) -> Span:
     return doc[start:end]
 
 
-_TITLE_WORDS = frozenset(
-    "intelligence defense defence ministry agency council directorate office service forces "
-    "army chief head president minister general spokesman director commander".split()
-)
+_TITLE_WORDS = _LEX.title_words
 
 
 def _person_in_title(ent: Span) -> Span | None:
@@ -161,17 +202,28 @@ class PeopleBuilder:
     def add(self, doc: Doc, offset: int, sid: int, heading: bool) -> None:
         # Headings are no source of names: a capitalised title parses as one long
         # "organisation".
+        self.people.starts.append((offset, sid))
         if not heading:
             _names_in(self.people, doc, offset, sid)
+            _genders_from_pronouns(self.people, doc, offset, sid)
         for tok in doc:
             if tok.pos_ == "NOUN" and tok.tag_ == "NN" and not tok.ent_type_:
                 start = offset + tok.idx
                 self.nouns.append((tok.lemma_.lower(), start, start + len(tok.text), sid))
 
-    def done(self) -> People:
+    def done(self, text: str | None = None) -> People:
+        """`text`: the cleaned article, for its quotations (a quote's names are no
+        antecedent outside it)."""
         # A bare role names its holder as surely as the name: it counts for whom a later
         # "he" means.
         people = self.people
+        people.quotations = quoted_spans(text) if text is not None else None
+        # A name first seen untagged ("Wade worked with …") is the person named later.
+        for m in list(people.maybe):
+            name = people.person_named(m.name)
+            if name and people.is_person(name):
+                people.maybe.remove(m)
+                people.mentions.append(Mention(name, m.start, m.end, m.sentence))
         for lemma, start, end, sid in self.nouns:
             holder = people.role_holder(lemma)
             if holder:
@@ -180,7 +232,37 @@ class PeopleBuilder:
         return people
 
 
+def _org_like(form: str) -> bool:
+    """A name an organisation's words make one ("Rostrum Group Ltd.", "BBC")."""
+    words = form.replace(".", " ").split()
+    return (form.isupper() and len(form) > 1) or any(
+        w.lower() in _LEX.organisation_words for w in words
+    )
+
+
+def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:
+    """Capitalised names no person or place tag covers, and plain names tagged as an
+    organisation: they may be people, so they keep a "he" ambiguous."""
+    tagged = {t.i for e in doc.ents for t in e}
+    runs: list[list[Token]] = []
+    for tok in doc:
+        plain = tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.i not in tagged
+        if plain and tok.lower_ not in _NOT_NAMES:
+            if runs and runs[-1][-1].i == tok.i - 1:
+                runs[-1].append(tok)
+            else:
+                runs.append([tok])
+    for run in runs:
+        span = doc[run[0].i : run[-1].i + 1]
+        form = strip_form(span.text)
+        if not form or _org_like(form):
+            continue
+        start = offset + span.start_char
+        people.maybe.append(Mention(form, start, start + len(form), sid))
+
+
 def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
+    _maybe_names(people, doc, offset, sid)
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG") or not _is_name(ent):
             continue
@@ -193,11 +275,76 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
             continue
         name = _referent(people, form, label)
         start = offset + ent.start_char
-        people.mentions.append(Mention(name, start, start + len(form), sid))
+        subject = ent.root.dep_ in ("nsubj", "nsubjpass")
+        people.mentions.append(Mention(name, start, start + len(form), sid, subject))
         people.counts[name] += 1
-        role = _role_of(ent) if label == "PERSON" else None
+        if label != "PERSON":
+            if not _org_like(form):  # "Hicks" tagged as an organisation
+                people.maybe.append(Mention(form, start, start + len(form), sid))
+            continue
+        role = _role_of(ent)
         if role:
             people.roles.setdefault(role, name)
+            people.holders.setdefault(role, set()).add(name)
+        for gender in _shown_gender(ent, role):
+            people.learn_gender(name, gender)
+
+
+def _shown_gender(ent: Span, role: str | None) -> list[str]:
+    """Genders a title or a describing noun gives the named person ("Mrs Smith", "her
+    father, Philip", "actress Jane Doe")."""
+    doc = ent.doc
+    words = [role] if role else []
+    if ent.start > 0:
+        words.append(doc[ent.start - 1].lower_)
+    words += [t.lower_ for t in ent if t.i < ent.root.i]  # "Mrs" tagged inside the name
+    found = []
+    for gender in ("masculine", "feminine"):
+        signs = _LEX.gender_titles.get(gender, frozenset()) | _LEX.gendered_nouns.get(
+            gender, frozenset()
+        )
+        if any(w in signs for w in words):
+            found.append(gender)
+    return found
+
+
+def excluded(pronoun: Token, other: Token) -> bool:
+    """Names a plain pronoun cannot stand for in its own sentence: another argument of its
+    own verb ("He hugged David", "David hugged him"), or a name inside the clause the
+    pronoun is the subject or object of ("He said David was wrong"). A possessive may
+    ("David hugged his mother")."""
+    if pronoun.dep_ not in _ARGUMENTS or pronoun.i == other.i:
+        return False
+    if pronoun.head == other.head and other.dep_ in _ARGUMENTS:
+        return True
+    return other.i > pronoun.i and other in pronoun.head.subtree
+
+
+def pool(people: People, tok: Token, offset: int, sid: int) -> list[Mention]:
+    """The mentions a personal pronoun may stand for: people (and maybe-people) named
+    before it, in its sentence or the WINDOW before, or after it in its sentence."""
+    doc = tok.doc
+    found = []
+    for m in people.persons_near(offset + tok.idx, sid):
+        if m.sentence == sid:
+            span = doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
+            if span is None or excluded(tok, span.root):
+                continue
+        found.append(m)
+    return found
+
+
+def _genders_from_pronouns(people: People, doc: Doc, offset: int, sid: int) -> None:
+    """A "he" or "she" outside quotations with one person it can stand for shows that
+    person's gender."""
+    quoted = quoted_spans(doc.text)
+    for tok in doc:
+        gender = _LEX.gender_of(tok.text) if tok.lower_ in PERSONAL else None
+        if gender is None or any(a <= tok.idx < b for a, b in quoted):
+            continue
+        names = {m.name for m in pool(people, tok, offset, sid)}
+        if len(names) == 1:
+            people.learn_gender(names.pop(), gender)
 
 
 def _referent(people: People, form: str, kind: str) -> str:
@@ -225,8 +372,11 @@ def _rename(people: People, old: str, new: str) -> None:
         if full == old:
             people.names[form] = new
     people.mentions = [
-        Mention(new, m.start, m.end, m.sentence) if m.name == old else m for m in people.mentions
+        Mention(new, m.start, m.end, m.sentence, m.subject) if m.name == old else m
+        for m in people.mentions
     ]
+    if old in people.genders:
+        people.learn_gender(new, people.genders.pop(old))
     people.counts[new] += people.counts.pop(old, 0)
     for role, full in list(people.roles.items()):
         if full == old:

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from service.pipeline.claims.attribution import Attribution
+from service.pipeline.claims.candidates import SEVERAL, Resolution, resolve
 from service.pipeline.claims.people import PERSONAL, POSSESSIVE, Mention, People
+from service.pipeline.claims.quotes import inside, quoted_spans
 from service.pipeline.claims.referents import Thing, antecedent, as_mention, replacement
 
 _BULLET = re.compile(r"^[•·▪►*–—-]\s*")
-_OPEN = '"“«'
-_CLOSE = '"”»'
+_MARKS = frozenset("\"“”«»‘’'„‚")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,19 @@ class Substitution:
     original: str
     replacement: str
     antecedent: Mention
+    start: int  # the words replaced, offsets in the cleaned text
+    end: int
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A pronoun kept as written: more than one person (or no one) it may stand for."""
+
+    original: str
+    start: int  # offsets in the cleaned text
+    end: int
+    candidates: tuple[str, ...]
+    reason: str
 
 
 @dataclass
@@ -39,21 +53,26 @@ class Composed:
     # False for a clause split off a sentence whose speech verb it does not contain
     # ("Russia has secured missiles from Iran, and Budanov said …": the first is narration).
     attributed: bool = True
+    unresolved: list[Unresolved] = field(default_factory=list)
 
 
-def quoted_tokens(doc: Doc) -> set[int]:
-    """Indices of tokens inside quotation marks."""
-    inside, out = False, set()
-    for tok in doc:
-        if tok.text in _OPEN and not inside:
-            inside = True
-        elif tok.text in _CLOSE and inside:
-            inside = False
-        elif tok.text == '"':
-            inside = not inside
-        elif inside:
-            out.add(tok.i)
-    return out
+def quoted_tokens(
+    doc: Doc, spans: list[tuple[int, int]] | None = None, offset: int = 0
+) -> set[int]:
+    """Indices of the words inside quotation marks (the marks excluded). `spans`: the
+    article's quotations (offsets `offset` before the doc's), which a sentence inside a
+    longer quotation needs; else the doc's own."""
+    if spans is None:
+        spans, offset = quoted_spans(doc.text), 0
+    return {
+        t.i
+        for t in doc
+        if t.text not in _MARKS and inside(spans, offset + t.idx, offset + t.idx + len(t.text))
+    }
+
+
+def _quoted(doc: Doc, offset: int, people: People) -> set[int]:
+    return quoted_tokens(doc, people.quotations, offset if people.quotations is not None else 0)
 
 
 def _spoken_of(doc: Doc, att: Attribution, people: People) -> str | None:
@@ -79,51 +98,77 @@ def _mention_before(people: People, name: str, before: int) -> Mention | None:
     return found or people.first_mention(name)
 
 
+@dataclass
+class _Found:
+    """What a sentence's words stand for: token index -> (last token replaced,
+    substitution), and the pronouns kept as written."""
+
+    reps: dict[int, tuple[int, Substitution]] = field(default_factory=dict)
+    left: dict[int, Unresolved] = field(default_factory=dict)
+
+    def keep(self, tok: Token, offset: int, candidates: tuple[str, ...], reason: str) -> None:
+        at = offset + tok.idx
+        self.left[tok.i] = Unresolved(tok.text, at, at + len(tok.text), candidates, reason)
+
+    def put(self, first: Token, last: Token, offset: int, text: str, mention: Mention) -> None:
+        start, end = offset + first.idx, offset + last.idx + len(last.text)
+        original = first.doc[first.i : last.i + 1].text
+        self.reps[first.i] = (last.i, Substitution(original, text, mention, start, end))
+
+
+def _speaker_phrase(
+    doc: Doc, tok: Token, offset: int, att: Attribution, people: People, found: _Found
+) -> None:
+    """ "he said", "the DIU chief said": the whole subject phrase becomes the speaker's
+    name — a pronoun only when the speaker is the one person it can stand for."""
+    assert att.speaker is not None
+    first, last = doc[tok.left_edge.i], doc[tok.right_edge.i]
+    mention = _mention_before(people, att.speaker, offset + first.idx)
+    if mention is None or not (tok.lower_ in PERSONAL or tok.pos_ == "NOUN"):
+        return
+    if tok.lower_ in PERSONAL:
+        sure = resolve(tok, offset, people)
+        if sure.name != att.speaker:
+            found.keep(tok, offset, sure.candidates or (att.speaker,), sure.reason or SEVERAL)
+            return
+    named = att.speaker + ("’s" if tok.lower_ in POSSESSIVE else "")
+    found.put(first, last, offset, named, mention)
+
+
 def _replacements(
     doc: Doc, offset: int, att: Attribution, people: People, before: list[Thing]
-) -> dict[int, tuple[int, Substitution]]:
-    """token index -> (last token index replaced, substitution); `before`: the previous
-    sentence's subjects, for an opening "It" or "They"."""
-    quoted = quoted_tokens(doc)
+) -> _Found:
+    """`before`: the previous sentence's subjects, for an opening "It" or "They"."""
+    quoted = _quoted(doc, offset, people)
     spoken_of = _spoken_of(doc, att, people)
-    out: dict[int, tuple[int, Substitution]] = {}
+    found = _Found()
     for tok in doc:
         low = tok.lower_
-        at = offset + tok.idx
-        if tok.i == att.speaker_token and att.speaker and not _names(tok, att.speaker, people):
-            # "he said", "the DIU chief said": the whole subject phrase becomes the name.
-            first, last = tok.left_edge.i, tok.right_edge.i
-            original = doc[first : last + 1].text
-            mention = _mention_before(people, att.speaker, offset + doc[first].idx)
-            if mention and (low in PERSONAL or tok.pos_ == "NOUN"):
-                named = att.speaker + ("’s" if low in POSSESSIVE else "")
-                out[first] = (last, Substitution(original, named, mention))
+        if tok.i in found.reps:
             continue
-        thing = antecedent(tok, before) if tok.i not in out else None
+        if tok.i == att.speaker_token and att.speaker and not _names(tok, att.speaker, people):
+            _speaker_phrase(doc, tok, offset, att, people, found)
+            continue
+        thing = antecedent(tok, before)
         if thing is not None:
             text = replacement(tok, thing, tok.i in quoted)
-            out[tok.i] = (tok.i, Substitution(tok.text, text, as_mention(thing)))
+            found.put(tok, tok, offset, text, as_mention(thing))
             continue
-        if low not in PERSONAL or tok.i in out:
+        if low not in PERSONAL:
             continue
-        name: str | None
-        if tok.i in quoted:
-            name = spoken_of
-        elif att.speaker and tok.i < (att.verb_token or 0) and tok.dep_ == "nsubj":
-            name = att.speaker
-        else:
-            found = people.last_person(at)
-            name = found.name if found else None
-        if not name or _named_before(doc, tok, name, people):
+        speaker = att.speaker if tok.i in quoted else None
+        sure = resolve(tok, offset, people, speaker)
+        if tok.i in quoted and spoken_of:
+            sure = Resolution(_mention_before(people, spoken_of, offset + tok.idx), ())
+        if any(_named_before(doc, tok, n, people) for n in (sure.name, *sure.candidates) if n):
+            continue  # the sentence names them before the pronoun: the claim reads alone
+        if sure.mention is None:
+            if sure.candidates:
+                found.keep(tok, offset, sure.candidates, sure.reason)
             continue
-        mention = _mention_before(people, name, at)
-        if mention is None:
-            continue
-        text = name + ("’s" if low in POSSESSIVE and tok.dep_ == "poss" else "")
-        if tok.i in quoted:
-            text = f"[{text}]"
-        out[tok.i] = (tok.i, Substitution(tok.text, text, mention))
-    return out
+        text = sure.mention.name + ("’s" if low in POSSESSIVE and tok.dep_ == "poss" else "")
+        found.put(tok, tok, offset, f"[{text}]" if tok.i in quoted else text, sure.mention)
+    return found
 
 
 def _names(tok: Token, name: str, people: People) -> bool:
@@ -137,10 +182,11 @@ def _named_before(doc: Doc, tok: Token, name: str, people: People) -> bool:
     return any(people.full(e.text) == name for e in doc.ents if e.end <= tok.i)
 
 
-def _clause_splits(doc: Doc, att: Attribution) -> list[set[int]]:
+def _clause_splits(doc: Doc, att: Attribution, quoted: set[int]) -> list[set[int]]:
     """Token sets of the independent clauses a sentence joins with "and"/"but"/";" (each
-    with its own subject), outside any quotation; [] when it states one fact."""
-    quoted = quoted_tokens(doc)
+    with its own subject), outside any quotation; [] when it states one fact, or when a
+    quotation's words would go to more than one claim (a quote split at "but" and printed
+    in pieces, or around the other clause, is a sentence the speaker never said)."""
     head: Token | None = None
     if att.verb_token is not None and att.cue in ("said", "quote"):
         verb = doc[att.verb_token]
@@ -171,6 +217,8 @@ def _clause_splits(doc: Doc, att: Attribution) -> list[set[int]]:
             i -= 1
     outside = ({t.i for t in doc} - head_tokens) | _according_phrase(doc, att)
     first = head_tokens - set().union(*parts) - joints
+    if quoted & outside or sum(bool(quoted & p) for p in [first, *parts]) > 1:
+        return []
     return [outside | first] + [outside | p for p in parts]
 
 
@@ -186,7 +234,8 @@ def _according_phrase(doc: Doc, att: Attribution) -> set[int]:
     return phrase
 
 
-def _render(doc: Doc, keep: set[int], reps: dict[int, tuple[int, Substitution]]) -> Composed:
+def _render(doc: Doc, keep: set[int], found: _Found) -> Composed:
+    reps = found.reps
     pieces: list[str] = []
     subs: list[Substitution] = []
     skip_until = -1
@@ -208,16 +257,17 @@ def _render(doc: Doc, keep: set[int], reps: dict[int, tuple[int, Substitution]])
         text += "."
     if text and text[0].islower():
         text = text[0].upper() + text[1:]
-    return Composed(text, subs)
+    left = [u for i, u in sorted(found.left.items()) if i in keep]
+    return Composed(text, subs, unresolved=left)
 
 
 def compose(
     doc: Doc, offset: int, att: Attribution, people: People, before: list[Thing] | None = None
 ) -> list[Composed]:
     """One claim per independent clause of the sentence, each reading alone."""
-    reps = _replacements(doc, offset, att, people, before or [])
-    parts = _clause_splits(doc, att) or [{t.i for t in doc}]
-    composed = [_render(doc, keep, reps) for keep in parts]
+    found = _replacements(doc, offset, att, people, before or [])
+    parts = _clause_splits(doc, att, _quoted(doc, offset, people)) or [{t.i for t in doc}]
+    composed = [_render(doc, keep, found) for keep in parts]
     if len(parts) > 1 and att.cue in ("said", "quote") and att.verb_token is not None:
         for part, c in zip(parts, composed, strict=True):
             c.attributed = att.verb_token in part

@@ -8,7 +8,7 @@ data file beside `en.yaml`, not edits in many modules.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,12 @@ class Lexicon:
     possessive_pronouns: frozenset[str]
     hedges: dict[str, re.Pattern[str]]
     quote_marks: dict[str, str]
+    organisation_words: frozenset[str]  # words that make a name an organisation's
+    gender_titles: dict[str, frozenset[str]]  # gender -> titles before a name ("mrs")
+    gendered_nouns: dict[str, frozenset[str]]  # gender -> nouns naming a person ("mother")
+
+    # Page furniture cues (captions, credits, prompts), kind -> regex alternatives.
+    furniture: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def personal_pronouns(self) -> frozenset[str]:
@@ -63,6 +69,10 @@ def _load(path: Path) -> Lexicon:
         possessive_pronouns=_words(raw["possessive_pronouns"]),
         hedges={k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in raw["hedges"].items()},
         quote_marks={str(k): str(v) for k, v in raw["quote_marks"].items()},
+        furniture={str(k): tuple(map(str, v)) for k, v in (raw.get("furniture") or {}).items()},
+        organisation_words=_words(raw.get("organisation_words")),
+        gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
+        gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
     )
 
 

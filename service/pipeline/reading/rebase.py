@@ -52,3 +52,7 @@ def _move_pointers(claim: Claim, shift: int, source: str) -> None:
         claim.attribution.cue_span = _moved(claim.attribution.cue_span, shift, source, near)
     for sub in claim.substitutions:
         sub.antecedent = _moved(sub.antecedent, shift, source, near)
+        if sub.span is not None:
+            sub.span = _moved(sub.span, shift, source, near)
+    for left in claim.unresolved:
+        left.span = _moved(left.span, shift, source, near)
