@@ -15,12 +15,13 @@ title or other MISC class) not after a preposition and not a possessive ("Trump'
 mate" is no name); the expected name is the last such run ("longtime Democratic pollster
 Pat Caddell" -> "Pat Caddell"). A **pronoun** source is only PRP/PRP$ tokens; any other
 source is a **description** (a role noun, "officials", "polls"). For those two, the right
-names are the named mentions of the source's CoreNLP coreference chain.
+names are the named mentions of the source's CoreNLP coreference chain. A nested attribution
+("X said Y wants Z": Z's cue inside X's content) also counts as right when its claim is
+credited to the enclosing source X, who states it in the article (`by_outer` in the run file).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from typing import Any
 from evals.attribution_report import Metric, Outcome, tables
 from evals.attribution_scoring import attributed, by_outlet, carrier, in_quotes, resolution
 from evals.attribution_scoring import speaker_matches as matches
+from evals.claims_run import ClaimsRun
 from evals.polnear import Annotated, Article, Spans, Token, load_split
 from service.pipeline.models import Claim
 
@@ -113,6 +115,22 @@ def is_speech(article: Article, cue: Spans | None) -> bool:
     return text == ":" or "according to" in text or not lemmas.isdisjoint(SPEECH_CUES)
 
 
+def enclosing(ann: Annotated, anns: Sequence[Annotated]) -> list[Annotated]:
+    """Attributions whose content holds this one's cue: PolNeAR nests "X said Y wants Z"."""
+    if ann.cue is None:
+        return []
+    at = ann.cue.start
+    return [o for o in anns if o is not ann and any(s <= at < e for s, e in o.content.fragments)]
+
+
+def names_of(article: Article, source: Spans | None) -> list[str]:
+    """The source's name, else the named mentions of its coreference chain."""
+    _kind, name = source_kind(article, source)
+    if name:
+        return [name]
+    return chain_names(article, source) if source is not None else []
+
+
 def score_attribution(
     article: Article, ann: Annotated, claims: Sequence[Claim], outlet: str
 ) -> Outcome:
@@ -122,8 +140,12 @@ def score_attribution(
     detected = claim is not None and attributed(claim, outlet)
     expected = ann.source.text(article.text) if ann.source else ""
     names = chain_names(article, ann.source) if ann.source and kind in NON_NAME else []
-    got = claim.speaker if claim else None
-    res = resolution(got, expected, names) if detected and got and kind in NON_NAME else None
+    got = claim.speaker if claim and detected else None
+    outer = [n for o in enclosing(ann, article.attributions) for n in names_of(article, o.source)]
+    by_outer = got is not None and any(matches(got, n) for n in outer)
+    res = resolution(got, expected, names) if got and kind in NON_NAME else None
+    if res == "wrong" and by_outer:
+        res = "right"
     return {
         "article": article.name,
         "publisher": article.publisher,
@@ -134,12 +156,14 @@ def score_attribution(
         "kind": kind,
         "expected": name or expected,
         "names": names,
-        "got": got,
+        "outer": outer,
+        "got": claim.speaker if claim else None,
         "claim": claim.id if claim else None,
         "covered": round(carried.covered, 3) if carried else 0.0,
         "detected": detected,
         "outlet": claim is not None and by_outlet(claim, outlet),
-        "match": bool(detected and got and name and matches(got, name)),
+        "match": bool(got and name and (matches(got, name) or by_outer)),
+        "by_outer": by_outer,
         "resolution": res,
         "checkable": res is not None and bool(names),
         "unchecked": res is not None and not names,
@@ -155,41 +179,36 @@ def why(o: Outcome) -> str | None:
 
 
 def run_polnear(
-    engine: Any,
+    runner: ClaimsRun,
     root: Path,
     split: str = "dev",
     limit: int | None = None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, Any]:
-    """Every article of the split through `engine.claims`; outcomes, tables, failures."""
+    """Every article of the split through the runner; outcomes, tables, failures."""
     from service.pipeline.models import ArticleInput
 
     outcomes: list[Outcome] = []
-    errors: list[dict[str, str]] = []
-    calls = 0
-    started = time.perf_counter()
     for i, article in enumerate(load_split(root, split, limit), 1):
         progress(f"[{i}] {article.name}")
-        try:
-            result = engine.claims(ArticleInput(text=article.text, outlet=article.publisher))
-        except Exception as exc:  # one article's failure is reported, the run goes on
-            errors.append({"article": article.name, "error": f"{type(exc).__name__}: {exc}"})
-            continue
-        calls += len(result.ctx.calls)
-        for ann in article.attributions:
-            outcomes.append(score_attribution(article, ann, result.claims, article.publisher))
-    failures = [o | {"why": w} for o in outcomes if (w := why(o)) is not None]
+        claims = runner.claims(
+            article.name, ArticleInput(text=article.text, outlet=article.publisher)
+        )
+        if claims is not None:
+            outcomes += [
+                score_attribution(article, a, claims, article.publisher)
+                for a in article.attributions
+            ]
     table = tables(outcomes, METRICS, "publisher")
+    record = runner.record()
     return {
         "suite": "attribution-polnear",
         "split": split,
         "articles": len({o["article"] for o in outcomes}),
         "attributions": len(outcomes),
-        "model_calls": calls,
-        "wall_seconds": round(time.perf_counter() - started, 1),
-        "errors": errors,
         "tables": table,
-        "passed": all(s["pass"] is not False for s in table["all"].values()) and not errors,
-        "failures": failures,
+        "passed": all(s["pass"] is not False for s in table["all"].values())
+        and not record["errors"],
+        "failures": [o | {"why": w} for o in outcomes if (w := why(o)) is not None],
         "outcomes": outcomes,
-    }
+    } | record

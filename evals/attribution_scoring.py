@@ -9,7 +9,8 @@ PolNeAR suite (attribution_eval.py) and our own labelled set (own_set.py).
   an organisation's last word; Jr., Sr., II, III skipped) is one of the speaker's words,
   case-insensitive, possessive 's dropped. "Caddell" and "Pat Caddell" match
   "longtime Democratic pollster Pat Caddell"; an alias that shares no surname (a nickname)
-  does not; two people of one surname are not told apart.
+  does not; two people of one surname are not told apart. An acronym matches the other
+  side's initials ("S&P" and "Standard & Poor's").
 - **Left as written**: a speaker that is a pronoun, all lower case (a role noun: "a
   spokesman for the trust"), or made only of the source's own words.
 """
@@ -42,9 +43,30 @@ def surname(name: str) -> str | None:
     return ws[-1] if ws else None
 
 
+def initials(name: str) -> str:
+    """'Standard & Poor's' -> 'SP'; 'BAA' -> 'BAA' (an acronym is its own initials)."""
+    caps: list[str] = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", name) if w[0].isupper()]
+    if len(caps) == 1 and caps[0].replace(".", "").isupper():
+        return caps[0].replace(".", "")
+    return "".join(w[0] for w in caps)
+
+
+def _acronym(text: str) -> str | None:
+    bare = re.sub(r"[&.\s]", "", text.strip())
+    return bare if 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper() else None
+
+
 def speaker_matches(speaker: str, expected: str) -> bool:
+    """By surname; or an acronym against the other side's initials ('S&P' for
+    'Standard & Poor's', 'the BBC' for 'British Broadcasting Corporation')."""
     last = surname(expected)
-    return last is not None and last in words(speaker)
+    if last is not None and last in words(speaker):
+        return True
+    for short, full in ((speaker, expected), (expected, speaker)):
+        acronym = next((a for w in short.split() if (a := _acronym(w))), None)
+        if acronym and len(initials(full)) > 1 and acronym == initials(full):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ Skips, saying so, when the corpus is not on this machine; the nightly run calls 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from evals import own_set
 from evals.attribution_eval import METRICS as POLNEAR_METRICS
 from evals.attribution_eval import run_polnear
 from evals.attribution_report import failure_lines, render, tables, write_report
+from evals.claims_run import ClaimsRun
 from evals.corpora import corpus
 
 Echo = Callable[[str], None]
@@ -35,38 +35,29 @@ def build_engine(progress: Echo) -> Any:
 
 
 def run_own(
-    engine: Any, root: Path, limit: int | None = None, progress: Echo = print
+    runner: ClaimsRun, root: Path, limit: int | None = None, progress: Echo = print
 ) -> dict[str, Any]:
     from service.pipeline.models import ArticleInput
 
     articles = own_set.load_set(root, limit=limit)  # every anchor checked before any run
     outcomes: list[dict[str, Any]] = []
-    errors: list[dict[str, str]] = []
-    calls = 0
-    started = time.perf_counter()
     for i, art in enumerate(articles, 1):
         progress(f"[{i}/{len(articles)}] {art.id}")
-        try:
-            result = engine.claims(ArticleInput(text=art.text))
-        except Exception as exc:  # one article's failure is reported, the run goes on
-            errors.append({"article": art.id, "error": f"{type(exc).__name__}: {exc}"})
-            continue
-        calls += len(result.ctx.calls)
-        outcomes += own_set.score_article(art, result.claims)
+        claims = runner.claims(art.id, ArticleInput(text=art.text))
+        outcomes += own_set.score_article(art, claims) if claims is not None else []
     table = tables(outcomes, own_set.METRICS, "genre")
+    record = runner.record()
     return {
         "suite": "attribution-own",
         "articles": len(articles),
         "statements": sum(len(a.statements) for a in articles),
         "subjects": sum(len(a.subjects) for a in articles),
-        "model_calls": calls,
-        "wall_seconds": round(time.perf_counter() - started, 1),
-        "errors": errors,
         "tables": table,
-        "passed": all(s["pass"] is not False for s in table["all"].values()) and not errors,
+        "passed": all(s["pass"] is not False for s in table["all"].values())
+        and not record["errors"],
         "failures": [o | {"why": w} for o in outcomes if (w := own_set.why(o)) is not None],
         "outcomes": outcomes,
-    }
+    } | record
 
 
 def run_suite(
@@ -77,20 +68,23 @@ def run_suite(
     out: Path | None = None,
     echo: Echo = print,
     progress: Echo | None = None,
+    rescore: Path | None = None,
 ) -> dict[str, Any] | None:
-    """Run, write the run file, print the table; None (and a note) when the corpus is absent."""
+    """Run, write the run file, print the table; None (and a note) when the corpus is absent.
+    `rescore`: score the claims an earlier run file kept instead of running the engine."""
     name = "polnear" if which == "polnear" else "bbc"
     root = corpus(name)
     if root is None:
         echo(f"skipped attribution-{which}: corpus {name!r} not found under $SUMMARIZER_CORPORA")
         return None
+    runner = ClaimsRun.rescoring(rescore) if rescore is not None else ClaimsRun(engine)
     if which == "polnear":
         if split == "test":
             echo(TEST_WARNING)
-        report = run_polnear(engine, root, split, limit, progress=progress or echo)
+        report = run_polnear(runner, root, split, limit, progress=progress or echo)
         metrics, stem = POLNEAR_METRICS, f"attribution-{split}"
     else:
-        report = run_own(engine, root, limit, progress=progress or echo)
+        report = run_own(runner, root, limit, progress=progress or echo)
         metrics, stem = own_set.METRICS, "attribution-own"
     report["limit"] = limit
     if out is not None:

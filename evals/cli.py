@@ -255,6 +255,9 @@ def attribution(
     split: Annotated[str, typer.Option(help="PolNeAR: dev, or test (once per release)")] = "dev",
     limit: Annotated[int | None, typer.Option(min=1, help="only N articles (quick runs)")] = None,
     out: Annotated[Path, typer.Option(help="where the run file is written")] = RUNS,
+    rescore: Annotated[
+        Path | None, typer.Option(help="score the claims a saved run file kept (no pipeline)")
+    ] = None,
 ) -> None:
     """Attribution on PolNeAR (per publisher) or our own labelled set (per genre): detected,
     credited to the outlet, right speaker, pronoun and role-noun names; failures listed."""
@@ -263,6 +266,6 @@ def attribution(
     if which not in ("polnear", "own") or split not in ("train", "dev", "test"):
         raise typer.BadParameter("--set polnear|own, --split train|dev|test")
     echo_err = lambda m: typer.echo(m, err=True)  # noqa: E731
-    engine = build_engine(echo_err)
-    report = run_suite(engine, which, split, limit, out, typer.echo, echo_err)
+    engine = build_engine(echo_err) if rescore is None else None
+    report = run_suite(engine, which, split, limit, out, typer.echo, echo_err, rescore)
     raise typer.Exit(code=0 if report is None or report["passed"] else 1)

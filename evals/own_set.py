@@ -144,8 +144,11 @@ def score_statement(art: OwnArticle, item: Anchored, claims: Sequence[Claim]) ->
     }
 
 
-def _subject_outcome(claim: Claim, form: str, referent: str | None, at: int) -> str | None:
-    """right / wrong / left for one claim covering the subject word; None: not covering."""
+def _subject_outcome(
+    claim: Claim, form: str, referent: str | None, at: int
+) -> tuple[str, list[str]] | None:
+    """(right / wrong / left, the names put in) for one claim covering the subject word;
+    None when the claim does not cover it."""
     cue = claim.attribution.cue_span if claim.attribution else None
     in_cue = cue is not None and cue.start <= at < cue.end
     if not in_cue and not any(s.start <= at < s.end for s in claim.evidence):
@@ -154,9 +157,9 @@ def _subject_outcome(claim: Claim, form: str, referent: str | None, at: int) -> 
     if not made and in_cue and not as_written(claim.speaker, form):
         made = [claim.speaker]
     if not made:
-        return "left"
+        return "left", []
     good = referent is not None and all(speaker_matches(m, referent) for m in made)
-    return "right" if good else "wrong"
+    return ("right" if good else "wrong"), made
 
 
 def score_subject(art: OwnArticle, item: Anchored, claims: Sequence[Claim]) -> Outcome:
@@ -165,16 +168,17 @@ def score_subject(art: OwnArticle, item: Anchored, claims: Sequence[Claim]) -> O
     anchor = art.text[item.start : item.end]
     m = re.search(rf"(?<!\w){re.escape(form)}(?!\w)", anchor, re.I)
     at = item.start + (m.start() if m else 0)
-    seen = [_subject_outcome(c, form, referent, at) for c in claims]
-    found = [s for s in seen if s is not None]
-    outcome = next((k for k in ("wrong", "right", "left") if k in found), "no claim")
+    found = [r for c in claims if (r := _subject_outcome(c, form, referent, at)) is not None]
+    outcome = next((k for k in ("wrong", "right", "left") if k in {r[0] for r in found}), "none")
+    made = next((r[1] for r in found if r[0] == outcome), [])
     return {
         "type": "subject",
         "article": art.id,
         "genre": art.genre,
         "content": anchor,
+        "form": form,
         "expected": referent,
-        "got": form if outcome != "wrong" else "a wrong name",
+        "got": ", ".join(made) or form,
         "outcome": outcome,
     }
 

@@ -5,8 +5,10 @@ only: no corpus needed."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from evals.attribution_eval import score_attribution, source_kind
 from evals.attribution_scoring import in_quotes, speaker_matches
 from evals.attribution_suite import run_suite
+from evals.claims_run import ClaimsRun
 from evals.own_set import LabelError, cut_inside, load_set, score_article
 from evals.polnear import Annotated, Article, Mention, Spans, Token, parse_ann, parse_corenlp
 from service.config import Settings
@@ -237,3 +240,69 @@ def test_engine_claims_are_the_claims_a_summary_carries(
     assert all(
         claims.doc.source[s.start : s.end] == s.quote for c in claims.claims for s in c.evidence
     )
+
+
+def test_an_acronym_matches_the_full_name_by_initials() -> None:
+    assert speaker_matches("S&P", "Standard & Poor's")
+    assert speaker_matches("the BBC", "British Broadcasting Corporation")
+    assert not speaker_matches("UN", "Uganda Nation Xylophones")
+
+
+def test_a_nested_attribution_credited_to_the_enclosing_source_is_right() -> None:
+    text = "Jane Doe said Bob Roe wants lower taxes."
+    tokens = _tokens(text)
+    tokens = [
+        Token(t.start, t.end, t.word, t.lemma, "NNP", "PERSON") if t.word in ("Bob", "Roe") else t
+        for t in tokens
+    ]
+    outer = Annotated(
+        "E1",
+        _spans(text, "Bob Roe wants lower taxes"),
+        _spans(text, "said"),
+        _spans(text, "Jane Doe"),
+    )
+    inner = Annotated(
+        "E2", _spans(text, "lower taxes"), _spans(text, "wants"), _spans(text, "Bob Roe")
+    )
+    art = Article("n", "dev", "nyt", text, [outer, inner], tokens, [])
+    claim = Claim(
+        id="c1",
+        text=text,
+        speaker="Jane Doe",
+        attribution=Attribution(cue="said"),
+        kind="statement",
+        sentence_ids=[1],
+        evidence=[Span(start=0, end=len(text), quote=text)],
+    )
+    o = score_attribution(art, inner, [claim], "nyt")
+    assert o["expected"] == "Bob Roe" and o["outer"] == ["Jane Doe"]
+    assert o["match"] and o["by_outer"]
+
+
+@dataclass
+class _Ctx:
+    calls: list[object]
+
+
+@dataclass
+class _Result:
+    claims: list[Claim]
+    ctx: _Ctx
+
+
+class _OneArticle:
+    """A scripted engine: the one quotation claim, after one model call."""
+
+    def claims(self, _article: ArticleInput) -> _Result:
+        return _Result([QUOTE_CLAIM], _Ctx([object()]))
+
+
+def test_a_rescore_scores_the_claims_the_run_file_kept(tmp_path: Path) -> None:
+    live = ClaimsRun(_OneArticle())
+    assert live.claims("a", ArticleInput(text=TEXT)) == [QUOTE_CLAIM]
+    run_file = tmp_path / "run.json"
+    run_file.write_text(json.dumps(live.record()))
+    replay = ClaimsRun.rescoring(run_file)
+    assert replay.claims("a", ArticleInput(text=TEXT)) == [QUOTE_CLAIM]
+    assert replay.claims("b", ArticleInput(text=TEXT)) is None and replay.errors
+    assert live.record()["model_calls"] == 1 and replay.record()["rescored"]
