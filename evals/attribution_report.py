@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,9 @@ def write_report(out_dir: Path, stem: str, report: dict[str, Any]) -> Path:
 
 
 def failure_lines(failures: Sequence[Outcome], limit: int = 40) -> list[str]:
-    lines = [
+    reasons = Counter(str(f["why"]) for f in failures)
+    lines = ["  by reason: " + ", ".join(f"{why} {n}" for why, n in reasons.most_common())]
+    lines += [
         f"  [{f['article']}] {f['why']}: “{f['content']}” expected {f['expected']!r}, "
         f"got {f['got']!r}"
         for f in failures[:limit]

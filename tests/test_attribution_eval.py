@@ -306,3 +306,30 @@ def test_a_rescore_scores_the_claims_the_run_file_kept(tmp_path: Path) -> None:
     assert replay.claims("a", ArticleInput(text=TEXT)) == [QUOTE_CLAIM]
     assert replay.claims("b", ArticleInput(text=TEXT)) is None and replay.errors
     assert live.record()["model_calls"] == 1 and replay.record()["rescored"]
+
+
+def _polnear_folder(root: Path) -> None:
+    data = root / "polnear" / "data"
+    (data / "test" / "text").mkdir(parents=True)
+    (data / "test" / "attributions").mkdir()
+    (data / "metadata.tsv").write_text("compartment\tfilename\tpublisher\ntest\ta\tnyt\n")
+    (data / "test" / "text" / "a.txt").write_text(TEXT)
+    q, said, jane = (TEXT.index(w) for w in ("“We", "said", "Jane"))
+    (data / "test" / "attributions" / "a_4e07.ann").write_text(
+        f"T1\tContent {q} {q + 14}\tx\nT2\tCue {said} {said + 4}\tsaid\n"
+        f"T3\tSource {jane} {jane + 8}\tJane Doe\nE1\tAttribution:T2 Content:T1 Cue:T2 Source:T3\n"
+    )
+
+
+def test_the_test_split_warns_and_the_run_file_keeps_tables_and_claims(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _polnear_folder(tmp_path)
+    monkeypatch.setenv("SUMMARIZER_CORPORA", str(tmp_path))
+    said: list[str] = []
+    report = run_suite(_OneArticle(), "polnear", "test", out=tmp_path / "runs", echo=said.append)
+    assert report is not None and said[0].startswith("warning: PolNeAR test")
+    assert report["tables"]["nyt"]["quotes"]["value"] == 1.0  # no CoreNLP file: still scored
+    saved = json.loads(Path(report["run_file"]).read_text())
+    assert Path(report["run_file"]).name.startswith("attribution-test-")
+    assert saved["claims"]["a"][0]["speaker"] == "Jane Doe" and saved["model_calls"] == 1
