@@ -13,55 +13,10 @@ from typing import TYPE_CHECKING
 
 from service.errors import InputTooLarge
 from service.pipeline.models import Removed
+from service.pipeline.reading.furniture import Found, drop_captions, furniture
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
-
-_RULES: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "read_also",
-        re.compile(r"^(read (also|more)|see also|also read|related( stories)?)\b\s*[:\-–]", re.I),
-    ),
-    (
-        "comment_prompt",
-        re.compile(
-            r"^(leave a (reply|comment)|your email address will not be published|"
-            r"required fields are marked|post a comment|join the conversation|comments?$)",
-            re.I,
-        ),
-    ),
-    (
-        "share_prompt",
-        re.compile(
-            r"^(share( this( article| story)?)?( on \w+)?|tweet|connect with us|follow us( on \w+)?|"
-            r"subscribe( now| to our newsletter)?|sign up for .{0,60}|continue reading|click here.*|"
-            r"advertisement|published|updated|on)\s*$",
-            re.I,
-        ),
-    ),
-    (
-        "donation",
-        re.compile(
-            r"(support us with|become a patron|make a (one-time )?donation|donate now)", re.I
-        ),
-    ),
-    (
-        "source_note",
-        re.compile(
-            r"^(read the original article|originally published|this (article|story) (first|originally) appeared)",
-            re.I,
-        ),
-    ),
-    (
-        "image_caption",
-        re.compile(
-            r"^((photo|image|picture|illustration|credit)s?\s*[:|(]|.*\b(getty images|ap photo|afp via)\b)"
-            r"|^an? \S+( \S+){0,6} (depicting|showing|illustrating)\b",
-            re.I,
-        ),
-    ),
-    ("byline", re.compile(r"^[Bb]y [A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3}(,.*)?$")),
-]
 
 _SENTENCE_END = re.compile(r"[.!?…:\"”’)]$")
 _FRAGMENT_MAX_WORDS = 3
@@ -100,20 +55,20 @@ def _norm(line: str) -> str:
     return re.sub(r"\W+", " ", folded).strip()
 
 
-def _classify(line: str, seen: set[str], is_first: bool) -> str | None:
-    for reason, pattern in _RULES:
-        if pattern.search(line):
-            return reason
+def _classify(line: str, seen: set[str], is_first: bool) -> Found | None:
+    found = furniture(line)
+    if found:
+        return found
     key = _norm(line)
     if not key:
-        return "no_words"
+        return Found("no_words", 0)
     if key in seen:
-        return "duplicate"
+        return Found("duplicate", 0)
     words = len(key.split())
     title_like = is_first and words >= 2
     if not title_like and words <= _FRAGMENT_MAX_WORDS and not _SENTENCE_END.search(line):
         # Category labels, counters, lone names under photos, outlet names.
-        return "fragment"
+        return Found("fragment", 0)
     return None
 
 
@@ -129,9 +84,18 @@ def clean_text(source: str) -> CleanDoc:
             continue
         start = match.start() + (len(raw) - len(raw.lstrip()))
         end = start + len(stripped)
-        reason = _classify(stripped, seen, is_first=not kept)
-        if reason:
-            removed.append(Removed(start=start, end=end, text=stripped, reason=reason))
+        found = _classify(stripped, seen, is_first=not kept)
+        if found and found.start:
+            # A prompt closing a real paragraph ("... Click here to subscribe."): the
+            # paragraph stays, the prompt goes.
+            head = stripped[: found.start].rstrip()
+            seen.add(_norm(head))
+            kept.append((start, start + len(head)))
+            start += found.start
+        if found:
+            removed.append(
+                Removed(start=start, end=end, text=source[start:end], reason=found.reason)
+            )
             continue
         seen.add(_norm(stripped))
         kept.append((start, end))
@@ -226,17 +190,20 @@ def _visible_tree(html: str) -> HtmlElement | None:
     return tree
 
 
-def extract_html(html: str) -> tuple[str, str | None]:
-    """Article body and title from HTML, via trafilatura (offline)."""
+def _extract(html: str) -> tuple[str, str | None, list[str]]:
+    """Article body and title from HTML, via trafilatura (offline), and the picture captions
+    and credits taken out of the page first (trafilatura keeps some: <p class="credit">)."""
     import copy
 
     import trafilatura
 
     tree = _visible_tree(html)
     if tree is None:
-        return "", None
+        return "", None, []
+    meta = trafilatura.extract_metadata(copy.deepcopy(tree))
+    captions = drop_captions(tree)
     body = trafilatura.extract(
-        copy.deepcopy(tree),
+        tree,
         output_format="txt",
         include_comments=False,
         include_tables=False,
@@ -246,23 +213,30 @@ def extract_html(html: str) -> tuple[str, str | None]:
         # cache, so the 4th request for one page lost them. Repeats within a page go in clean_text.
         deduplicate=False,
     )
-    meta = trafilatura.extract_metadata(tree)
     title = meta.title if meta is not None else None
-    return body or "", title
+    return body or "", title, captions
+
+
+def extract_html(html: str) -> tuple[str, str | None]:
+    """Article body and title from HTML."""
+    body, title, _ = _extract(html)
+    return body, title
 
 
 def clean_html(html: str) -> CleanDoc:
-    body, title = extract_html(html)
+    body, title, captions = _extract(html)
     text = f"{title}\n{body}" if title and not body.startswith(title) else body
     doc = clean_text(text)
     dropped = len(html) - len(text)
-    doc.removed.insert(
-        0,
+    # Offsets point into the extracted text, which no longer holds these: empty spans.
+    audit = [Removed(start=0, end=0, text=c, reason="image_caption") for c in captions]
+    doc.removed[:0] = [
         Removed(
             start=0,
             end=0,
             text=f"{dropped} characters of markup and page chrome",
             reason="html_extraction",
         ),
-    )
+        *audit,
+    ]
     return doc
