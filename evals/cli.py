@@ -269,3 +269,15 @@ def attribution(
     engine = build_engine(echo_err) if rescore is None else None
     report = run_suite(engine, which, split, limit, out, typer.echo, echo_err, rescore)
     raise typer.Exit(code=0 if report is None or report["passed"] else 1)
+
+
+@app.command("pronouns")
+def pronouns(
+    split: Annotated[str, typer.Option(help="validation, development or test")] = "validation",
+    limit: Annotated[int | None, typer.Option(min=1, help="only N rows (quick runs)")] = None,
+    out: Annotated[Path, typer.Option(help="where the run file is written")] = RUNS,
+) -> None:
+    """Pronouns on GAP: of those replaced, how many by the right name; share replaced."""
+    from evals.gap import pronouns as run_gap
+
+    run_gap(split, limit, out)

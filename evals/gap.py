@@ -29,11 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from evals.corpora import corpus
-from service.pipeline.claims.build import build_claims
 from service.pipeline.language import english
 from service.pipeline.models import Claim
-from service.pipeline.reading.budget import article_sentences
-from service.pipeline.reading.clean import clean_text
 
 _BRACKETS = re.compile(r"^\[|\]$")
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -95,6 +92,10 @@ def load(path: Path, limit: int | None = None) -> list[Row]:
 
 def claims_of(text: str) -> list[Claim]:
     """The claim stage on a passage, as the service runs it (no model: rules only)."""
+    from service.pipeline.claims.build import build_claims  # loads the parser: only here
+    from service.pipeline.reading.budget import article_sentences
+    from service.pipeline.reading.clean import clean_text
+
     doc = clean_text(text)
     sentences, _cut = article_sentences(doc)
     return build_claims(doc, sentences, "gap")
@@ -224,3 +225,19 @@ def lines(result: dict[str, Any]) -> list[str]:
         out += [fmt(f"  {g}", t) for g, t in result[key]["by_gender"].items()]
     out.append(f"recorded unresolved: {result['rules']['recorded_unresolved']}")
     return out
+
+
+def pronouns(split: str = "validation", limit: int | None = None, out: Path = Path("runs")) -> None:
+    """`summarizer eval pronouns`: the GAP suite on one split (tune on validation; the bar is
+    read on development; test only once, never tuned on). Skips when the corpus is absent."""
+    import typer
+
+    if split not in ("development", "validation", "test"):
+        raise typer.BadParameter("--split development|validation|test")
+    found = run(split, limit, out)
+    if found is None:
+        typer.echo("GAP corpus absent ($SUMMARIZER_CORPORA/gap): skipped", err=True)
+        return
+    result, path = found
+    typer.echo("\n".join(lines(result)))
+    typer.echo(f"run: {path}")

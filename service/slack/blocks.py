@@ -92,6 +92,17 @@ def _quote(claim: dict[str, Any]) -> str:
     return str(evidence[0].get("quote", ""))
 
 
+def unresolved_note(claim: dict[str, Any]) -> str:
+    """ "he: Tom Hale or Sam Ortiz?": pronouns the claim keeps as written, with whom the
+    article leaves them meaning."""
+    notes = [
+        f"{u['original']}: {' or '.join(u['candidates'])}?"
+        for u in claim.get("unresolved") or []
+        if u.get("candidates")
+    ]
+    return "; ".join(dict.fromkeys(notes))
+
+
 def summary_rows(result: dict[str, Any], article: int) -> list[Row]:
     """Claims behind the key points first: they are what the reader sees summarised."""
     claims = result.get("claims") or []
@@ -101,7 +112,8 @@ def summary_rows(result: dict[str, Any], article: int) -> list[Row]:
     order = {cid: n for n, cid in enumerate(dict.fromkeys(key_ids))}
     ranked = sorted(claims, key=lambda c: order.get(c["id"], len(order)))
     return [
-        Row(article, str(c["id"]), str(c["speaker"]), str(c["text"]), _quote(c)) for c in ranked
+        Row(article, str(c["id"]), str(c["speaker"]), str(c["text"]), _quote(c), unresolved_note(c))
+        for c in ranked
     ]
 
 

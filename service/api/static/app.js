@@ -638,6 +638,12 @@
     if (Array.isArray(claim.repairs) && claim.repairs.length) {
       li.append(el('ul', { class: 'repairs small', 'aria-label': 'Repairs' }, claim.repairs.map((r) => el('li', { text: `Repaired: ${r}` }))));
     }
+    if (Array.isArray(claim.unresolved) && claim.unresolved.length) {
+      // A pronoun kept as written: the article leaves more than one person it may mean.
+      li.append(el('ul', { class: 'unresolved small', 'aria-label': 'Unresolved' }, claim.unresolved.map((u) => el('li', {
+        text: `Kept as written: “${u.original}”${(u.candidates || []).length ? ` may be ${u.candidates.join(' or ')}` : ''} (${u.reason})`,
+      }))));
+    }
     return li;
   }
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from service.pipeline.claims.entities import same_name
-from service.pipeline.claims.quotes import quoted_spans
+from service.pipeline.claims.quotes import inside, quoted_spans
 from service.pipeline.language import english
 
 _LEX = english()
@@ -324,14 +324,14 @@ def pool(people: People, tok: Token, offset: int, sid: int) -> list[Mention]:
     """The mentions a personal pronoun may stand for: people (and maybe-people) named
     before it, in its sentence or the WINDOW before, or after it in its sentence."""
     doc = tok.doc
-    found = []
-    for m in people.persons_near(offset + tok.idx, sid):
+    near = people.persons_near(offset + tok.idx, sid)
+    barred = set()  # a name barred once is barred everywhere: "David … He hugged David"
+    for m in near:
         if m.sentence == sid:
             span = doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
             if span is None or excluded(tok, span.root):
-                continue
-        found.append(m)
-    return found
+                barred.add(m.name)
+    return [m for m in near if m.name not in barred]
 
 
 def _genders_from_pronouns(people: People, doc: Doc, offset: int, sid: int) -> None:
@@ -340,9 +340,13 @@ def _genders_from_pronouns(people: People, doc: Doc, offset: int, sid: int) -> N
     quoted = quoted_spans(doc.text)
     for tok in doc:
         gender = _LEX.gender_of(tok.text) if tok.lower_ in PERSONAL else None
-        if gender is None or any(a <= tok.idx < b for a, b in quoted):
+        if gender is None or inside(quoted, tok.idx, tok.idx + len(tok.text)):
             continue
-        names = {m.name for m in pool(people, tok, offset, sid)}
+        names = {
+            m.name
+            for m in pool(people, tok, offset, sid)
+            if m.sentence != sid or not inside(quoted, m.start - offset, m.end - offset)
+        }
         if len(names) == 1:
             people.learn_gender(names.pop(), gender)
 

@@ -131,6 +131,13 @@ def _speaker_phrase(
         if sure.name != att.speaker:
             found.keep(tok, offset, sure.candidates or (att.speaker,), sure.reason or SEVERAL)
             return
+    elif people.role_holder(tok.lemma_.lower()) not in (None, att.speaker) or (
+        tok.lemma_.lower() in people.holders and people.role_holder(tok.lemma_.lower()) is None
+    ):
+        # "the minister" when the article made two people ministers: not the speaker's name
+        holders = tuple(sorted(people.holders.get(tok.lemma_.lower(), {att.speaker})))
+        found.keep(tok, offset, holders, SEVERAL)
+        return
     named = att.speaker + ("’s" if tok.lower_ in POSSESSIVE else "")
     found.put(first, last, offset, named, mention)
 

@@ -1,0 +1,78 @@
+"""Pronouns, precision first: a name replaces "he"/"she" only when one person can be
+meant; otherwise the words stay and the claim records the candidates (candidates.py)."""
+
+from __future__ import annotations
+
+from service.pipeline.claims.build import build_claims
+from service.pipeline.models import Claim
+from service.pipeline.reading.clean import clean_text
+from service.pipeline.reading.segment import split_sentences
+
+
+def _claims(text: str) -> list[Claim]:
+    doc = clean_text(text)
+    return build_claims(doc, split_sentences(doc), "Example News")
+
+
+def _find(claims: list[Claim], words: str) -> Claim:
+    return next(c for c in claims if words in c.text)
+
+
+def test_one_person_named_before_is_the_referent() -> None:
+    claim = _find(
+        _claims("Maria Lopez won the race on Sunday. Later she thanked the crowd."), "thanked"
+    )
+    assert claim.text == "Later Maria Lopez thanked the crowd."
+    sub = claim.substitutions[0]
+    assert sub.original == "she" and sub.span is not None and sub.span.quote == "she"
+    assert claim.unresolved == []
+
+
+def test_two_people_it_may_stand_for_keep_the_pronoun_and_are_recorded() -> None:
+    text = "Tom Hale met Sam Ortiz in Leeds. Hale and Ortiz both spoke. Later he left the city."
+    claim = _find(_claims(text), "left the city")
+    assert claim.text == "Later he left the city."
+    assert claim.substitutions == []
+    (left,) = claim.unresolved
+    assert left.original == "he" and left.span.quote == "he"
+    assert set(left.candidates) == {"Tom Hale", "Sam Ortiz"}
+
+
+def test_gender_shown_by_a_title_leaves_one_candidate() -> None:
+    text = "Mr John Smith met Mrs Jane Brown on Monday. Later she signed the contract."
+    claim = _find(_claims(text), "signed")
+    assert "Jane Brown signed" in claim.text
+
+
+def test_a_pronoun_never_stands_for_its_own_verbs_other_argument() -> None:
+    text = "David Brown arrived at the station on Monday. He hugged David Brown warmly."
+    claim = _find(_claims(text), "hugged")
+    assert claim.text == "He hugged David Brown warmly."
+
+
+def test_a_quotations_names_are_no_referent_outside_it() -> None:
+    text = (
+        "Sarah Jones wrote to the board on Friday. "
+        "“Peter Brown is wrong about the budget,” she said. Later he resigned from the board."
+    )
+    claim = _find(_claims(text), "resigned")
+    assert "Peter Brown" not in claim.text and claim.text.startswith("Later he resigned")
+
+
+def test_a_name_that_may_be_a_persons_keeps_the_pronoun_ambiguous() -> None:
+    """'Hicks' tagged as an organisation (or untagged) may be the person meant."""
+    text = (
+        "Hicks sent concept art to Dana Reyes as a pitch for the job. "
+        "Reyes liked it and Hicks joined the project. Then she designed the main character."
+    )
+    claim = _find(_claims(text), "designed")
+    assert claim.text.startswith("Then she designed")
+
+
+def test_a_role_noun_names_only_its_one_holder() -> None:
+    text = (
+        "Finance minister Ana Ruiz met reporters on Monday. Health minister Luis Vega joined "
+        "them later. The minister said the budget would pass."
+    )
+    claim = _find(_claims(text), "budget")
+    assert "Ana Ruiz" not in claim.text and "Luis Vega" not in claim.text
