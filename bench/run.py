@@ -220,25 +220,13 @@ def headline_check_s(engine: Engine, path: Path) -> float:
     """What checking a model-phrased headline costs on this article: the checker's model
     question about its top key point (a headline's size) on its claim's sentences, right
     after the article ran (so the model's cache holds what it holds in the pipeline)."""
-    from service.pipeline.checks.check import claims_passage, model_probability, sentence_texts
-    from service.pipeline.context import RunContext
-    from service.pipeline.reading.budget import article_sentences
-    from service.pipeline.reading.clean import clean_text
-
-    result = Engine(engine.settings, backend=engine.backend).summarize(
-        ArticleInput(text=path.read_text())
-    )
+    article = ArticleInput(text=path.read_text())
+    result = build_engine(engine.settings, backend=engine.backend).summarize(article)
     if not result.summary.key_points:
         return 0.0
     point = result.summary.key_points[0]
     claim = next(c for c in result.claims if c.id == point.claim_ids[0])
-    doc = clean_text(path.read_text())
-    sentences, starts = sentence_texts(doc, article_sentences(doc)[0])
-    passage = claims_passage([claim], sentences, starts)  # as check_result builds it
-    ctx = RunContext(engine.backend, engine.prompts)
-    t0 = time.perf_counter()
-    model_probability(ctx, passage, point.text)
-    return time.perf_counter() - t0
+    return engine.check_statement(article, [claim], point.text).seconds
 
 
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -254,7 +242,7 @@ def run_check(engine: Engine, paths: list[Path], repeats: int = 3) -> dict[str, 
     off, on = [], []
     for p in paths:
         runs = [
-            run_ours(Engine(s, backend=engine.backend), p)
+            run_ours(build_engine(s, backend=engine.backend), p)
             for _ in range(repeats)
             for s in (engine.settings, on_settings)
         ]

@@ -191,15 +191,3 @@ def write_run(
     body = {"split": split, "lengths": list(lengths), "report": report, "records": records}
     path.write_text(json.dumps(body, indent=1) + "\n")
     return path
-
-
-def build_eval_engine(progress: Callable[[str], None]) -> Summarizer:
-    """The engine as the composition root builds it, on the eval response cache."""
-    from service.compose import build_engine
-    from service.config import Settings
-    from service.llm.cache import CachingBackend
-    from service.llm.factory import build_backend
-
-    settings = Settings()
-    cached = CachingBackend(build_backend(settings), settings.cache_dir / "eval-responses")
-    return build_engine(settings, backend=cached, progress=progress)

@@ -4,35 +4,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 
-from service.config import REPO_ROOT, Settings
+from evals.paths import CASES, RUNS, load_thresholds
+from service.config import Settings
+
+if TYPE_CHECKING:
+    from evals.runner import Engines
 
 app = typer.Typer(help="Evaluate outputs against hand-labelled cases.", no_args_is_help=True)
 
-CASES = REPO_ROOT / "evals" / "cases"
-RUNS = REPO_ROOT / "runs"
-THRESHOLDS = REPO_ROOT / "evals" / "thresholds.yaml"
 
-
-def load_thresholds() -> dict[str, float]:
-    """The gate's thresholds (evals/thresholds.yaml); none when the file is absent."""
-    return (yaml.safe_load(THRESHOLDS.read_text()) or {}) if THRESHOLDS.exists() else {}
-
-
-def _engine_parts(prompts_dir: Path | None) -> tuple[Any, Any, Settings]:
-    from service.engine import Engine
-    from service.llm.cache import CachingBackend
+def _engines(prompts_dir: Path | None = None) -> Engines:
+    """The engines the run measures, from the composition root, as the service builds its."""
+    from service.compose import build_eval_engines
 
     settings = Settings()
     if prompts_dir is not None:
         settings = settings.model_copy(update={"prompts_dir": prompts_dir})
-    engine = Engine(settings, progress=lambda m: typer.echo(m, err=True))
-    backend = CachingBackend(engine.backend, settings.cache_dir / "eval-responses")
-    return backend, engine.prompts, settings
+    return build_eval_engines(settings, progress=lambda m: typer.echo(m, err=True))
 
 
 @app.command()
@@ -54,7 +46,7 @@ def run(
         str, typer.Option(help="also summarize at these lengths in words (25,40,60,100): metric@N")
     ] = "",
 ) -> None:
-    """Run the pipeline on every case, score, gate, and write the report."""
+    """Run the engine on every case, score, gate, and write the report."""
     from rich.progress import Progress
 
     from evals.cases import load_cases
@@ -68,7 +60,7 @@ def run(
         raise typer.BadParameter(str(exc), param_hint="--lengths") from exc
 
     loaded = load_cases(cases)
-    backend, prompts, _settings = _engine_parts(prompts_dir)
+    engines = _engines(prompts_dir)
     thresholds = load_thresholds()
     config = RunConfig(
         out_dir=out,
@@ -78,11 +70,12 @@ def run(
         thresholds=thresholds,
         lengths=extra_lengths,
     )
-    judge_state = use_checker(config, backend, prompts) if judge else None
+    base = engines.base
+    judge_state = use_checker(config, base.backend, base.prompts) if judge else None
     with Progress(transient=True) as progress:
         task = progress.add_task("evaluating", total=len(loaded) * repeat)
         summary, records = run_eval(
-            loaded, backend, prompts, config, on_done=lambda _r: progress.advance(task)
+            loaded, engines, config, on_done=lambda _r: progress.advance(task)
         )
     if judge_state is not None:
         report_checker(summary, judge_state)
@@ -122,8 +115,10 @@ def calibrate(
     from evals.judge import CALIBRATION_LABELS, FRESH_LABELS, save_calibration
     from evals.judge import calibrate as do_calibrate
 
-    backend, prompts, _settings = _engine_parts(prompts_dir)
-    result = do_calibrate(backend, prompts, labels or CALIBRATION_LABELS, fresh or FRESH_LABELS)
+    base = _engines(prompts_dir).base
+    result = do_calibrate(
+        base.backend, base.prompts, labels or CALIBRATION_LABELS, fresh or FRESH_LABELS
+    )
     summary = {k: v for k, v in result.items() if k != "items_detail"}
     typer.echo(json.dumps(summary, indent=2))
     if save:
@@ -198,14 +193,7 @@ def story(
             raise typer.BadParameter("--story-json needs --labels")
         reports = [evaluate(load_story_label(labels), json.loads(story_json.read_text()))]
     else:
-        from service.engine import Engine
-        from service.llm.cache import CachingBackend
-
-        settings = Settings()
-        engine: Any = SavedResults(results) if results is not None else None
-        if engine is None:
-            cached = CachingBackend(Engine(settings).backend, settings.cache_dir / "eval-responses")
-            engine = Engine(settings, backend=cached, progress=lambda m: typer.echo(m, err=True))
+        engine: Any = SavedResults(results) if results is not None else _engines().base
         directory = STORIES if labels is None else labels.parent
         reports = run_story_evals(engine, directory, out, words_only)
         if labels is not None:
@@ -239,7 +227,7 @@ def brief(
         words: tuple[int, ...] = tuple(int(w) for w in report["table"]["all"] if w.isdigit())
     else:
         words = parse_lengths(lengths)
-        engine = brief_eval.build_eval_engine(lambda m: typer.echo(m, err=True))
+        engine = _engines().base
         report, records, skipped = brief_eval.evaluate(
             engine, articles, words, lambda m: typer.echo(m, err=True)
         )

@@ -1,4 +1,5 @@
 """The nightly eval as a task of the job queue: run the cases, record the run in the store.
+`engines` run the cases (fresh engines on the serving model), `engine` the story evals.
 
 Wired by the composition root (service/compose.py), so the service's core never imports
 evals; `summarizer worker` schedules it with procrastinate's periodic tasks.
@@ -11,10 +12,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evals.cases import load_cases
-from evals.cli import CASES, RUNS, load_thresholds
 from evals.judge import report_checker, use_checker
 from evals.outputs import write_run
-from evals.runner import RunConfig, run_eval
+from evals.paths import CASES, RUNS, load_thresholds
+from evals.runner import Engines, RunConfig, run_eval
 from evals.summary_scorers import LENGTHS
 from service.engine import Engine
 from service.store.flags import EvalRunRepo
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 def run_nightly_eval(
     engine: Engine,
+    engines: Engines,
     runs: EvalRunRepo,
     timestamp: int,
     cases_dir: Path | None = None,
@@ -36,10 +38,9 @@ def run_nightly_eval(
         thresholds=load_thresholds(),
         lengths=LENGTHS,
     )
-    checker = use_checker(config, engine.backend, engine.prompts)  # gates once calibrated
-    summary, records = run_eval(
-        load_cases(cases_dir or CASES), engine.backend, engine.prompts, config
-    )
+    base = engines.base
+    checker = use_checker(config, base.backend, base.prompts)  # gates once calibrated
+    summary, records = run_eval(load_cases(cases_dir or CASES), engines, config)
     report_checker(summary, checker)
     run_dir = write_run(out, summary, records)
     # Story-level labels (evals/stories): corroboration, false support, discrepancies.

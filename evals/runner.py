@@ -1,8 +1,10 @@
-"""`summarizer eval run`: the pipeline on every case, scored, gated, reported.
+"""`summarizer eval run`: the engine on every case, scored, gated, reported.
 
-Model responses are cached by (model, prompt version, schema, messages), so re-scoring a
-run or re-running unchanged prompts is free; each repeat gets its own cache salt so repeats
-are real re-runs and measure the noise band the regression gate uses.
+The engine is the one the service runs, built by the composition root (`Engines`): each case
+is summarised by `Engine.summarize`, as an API request would be. Model responses are cached
+by (model, prompt version, schema, messages), so re-scoring a run or re-running unchanged
+prompts is free; each repeat gets its own cache salt so repeats are real re-runs and measure
+the noise band the regression gate uses.
 """
 
 from __future__ import annotations
@@ -22,15 +24,35 @@ from evals.cases import Case
 from evals.matching import assign, matches
 from evals.scorers import Scorer, default_scorers, metric_of
 from evals.summary_scorers import summary_scorers
+from service.engine import Engine
 from service.errors import InputError
 from service.llm.backend import Backend
 from service.llm.cache import CachingBackend
 from service.llm.errors import LLMError
 from service.pipeline.models import ArticleInput
-from service.pipeline.run import summarize_article
-from service.prompts import PromptLibrary
 
 MIN_BAND = 0.02  # smallest regression band: below this a change is noise on 5 cases
+
+
+@dataclass(frozen=True)
+class Engines:
+    """What a run measures, built by the composition root as it builds the served engine:
+    `base` answers one-off questions (the checker's scorer, calibration, the story eval);
+    `repeat(n)` is a fresh engine for one case of repeat n, with the response cache salted
+    per repeat when there is one (a repeat is a real re-run; its hits are counted apart)."""
+
+    base: Engine
+    repeat: Callable[[int], Engine]
+
+    @classmethod
+    def over(cls, build: Callable[[Backend], Engine], backend: Backend) -> Engines:
+        def repeat(n: int) -> Engine:
+            salted = (
+                backend.with_salt(f"repeat-{n}") if isinstance(backend, CachingBackend) else backend
+            )
+            return build(salted)
+
+        return cls(build(backend), repeat)
 
 
 @dataclass
@@ -73,13 +95,10 @@ def _article(case: Case, max_words: int | None = None) -> ArticleInput:
 Outcome = tuple[dict[str, Any] | None, dict[str, str] | None, float]  # result, error, seconds
 
 
-def _summarize(
-    case: Case, backend: Backend, prompts: PromptLibrary, config: RunConfig, words: int | None
-) -> Outcome:
+def _summarize(case: Case, engine: Engine, words: int | None) -> Outcome:
     t0 = time.perf_counter()
     try:
-        article = _article(case, words)
-        out = summarize_article(article, backend, prompts)
+        out = engine.summarize(_article(case, words))
         return out.model_dump(mode="json"), None, time.perf_counter() - t0
     except (LLMError, InputError) as exc:
         return None, {"code": exc.code, "message": str(exc)}, time.perf_counter() - t0
@@ -98,29 +117,26 @@ def _score(scorers: list[Scorer], case: Case, result: dict[str, Any] | None) -> 
 
 
 def _lengths(
-    case: Case, backend: Backend, prompts: PromptLibrary, config: RunConfig, main: Outcome
+    case: Case, engine: Engine, config: RunConfig, main: Outcome
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """The summary at each extra length, and its scores ("<metric>@<words>")."""
     summaries: dict[str, Any] = {}
     scores: dict[str, Any] = {}
     for words in config.lengths:
         same = words == _max_words(case)  # the main run already is this length
-        result, error, wall = main if same else _summarize(case, backend, prompts, config, words)
+        result, error, wall = main if same else _summarize(case, engine, words)
         summary = (result or {}).get("summary")
         summaries[str(words)] = {"summary": summary, "error": error, "wall_s": wall}
         scores |= _score(summary_scorers(words), case, result)
     return summaries, scores
 
 
-def run_case(
-    case: Case, repeat: int, backend: Backend, prompts: PromptLibrary, config: RunConfig
-) -> dict[str, Any]:
-    cached = (
-        backend.with_salt(f"repeat-{repeat}") if isinstance(backend, CachingBackend) else backend
-    )
-    result, error, wall = main = _summarize(case, cached, prompts, config, None)
+def run_case(case: Case, repeat: int, engines: Engines, config: RunConfig) -> dict[str, Any]:
+    engine = engines.repeat(repeat)
+    cached = engine.backend
+    result, error, wall = main = _summarize(case, engine, None)
     scores = _score([*default_scorers(), *config.extra_scorers], case, result)
-    lengths, length_scores = _lengths(case, cached, prompts, config, main)
+    lengths, length_scores = _lengths(case, engine, config, main)
     scores |= length_scores
     claims, predicted, leaks = _claim_table(case, result)
     return {
@@ -281,8 +297,7 @@ def load_run(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 def run_eval(
     cases: list[Case],
-    backend: Backend,
-    prompts: PromptLibrary,
+    engines: Engines,
     config: RunConfig,
     on_done: Callable[[dict[str, Any]], None] = lambda _r: None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -290,7 +305,7 @@ def run_eval(
     jobs = [(case, rep) for case in cases for rep in range(config.repeat)]
 
     def one(job: tuple[Case, int]) -> dict[str, Any]:
-        record = run_case(job[0], job[1], backend, prompts, config)
+        record = run_case(job[0], job[1], engines, config)
         record["run_id"] = run_id
         on_done(record)
         return record
@@ -309,7 +324,7 @@ def run_eval(
     summary = {
         "run_id": run_id,
         "created_at": datetime.now(UTC).isoformat(),
-        "model": backend.model_id,
+        "model": engines.base.backend.model_id,
         "prompt_versions": used.get("prompt_versions", {}),
         "cases": [c.id for c in cases],
         "repeat": config.repeat,

@@ -185,8 +185,7 @@ def serve(
     """Start the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
-    from service.api.app import create_app
-    from service.compose import build_services
+    from service.compose import build_api, build_services
     from service.logs import configure_logging
 
     settings = Settings()
@@ -196,7 +195,7 @@ def serve(
     # a second, so a burst of reconnecting clients waited seconds in the listen queue
     # (bench/load.py: p99 about 1 s with uvloop, about 45 ms with asyncio, same throughput).
     uvicorn.run(
-        create_app(build_services(settings)),
+        build_api(build_services(settings)),
         host=host,
         port=port,
         loop="asyncio",
@@ -234,7 +233,7 @@ def slack(
     if not socket:
         _err("HTTP mode runs inside `summarizer serve` at /slack/events; use --socket here")
         raise typer.Exit(code=2)
-    from service.slack import run_socket_mode
+    from service.compose import run_socket_mode
 
     try:
         run_socket_mode(Settings())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
@@ -19,9 +20,18 @@ from typing import TYPE_CHECKING
 from service.cache import ResultCache, StoredKey
 from service.config import Settings
 from service.llm.backend import Backend
-from service.pipeline.checks.check import CHECK_PROMPT, Checker, load_checker
-from service.pipeline.models import ArticleInput, SummaryResult
+from service.pipeline.checks.check import (
+    CHECK_PROMPT,
+    Checker,
+    claims_passage,
+    load_checker,
+    model_probability,
+    sentence_texts,
+)
+from service.pipeline.context import RunContext
+from service.pipeline.models import ArticleInput, Claim, SummaryResult
 from service.pipeline.prompt_names import PIPELINE_PROMPTS, SUMMARIZE
+from service.pipeline.reading.budget import article_sentences
 from service.pipeline.reading.clean import CleanDoc
 from service.pipeline.reading.rebase import rebase
 from service.pipeline.reading.source import outlet_of
@@ -49,6 +59,15 @@ class Summaries:
 
     results: list[SummaryResult]
     texts: list[str]
+
+
+@dataclass(frozen=True)
+class StatementCheck:
+    """The checker's model question on one statement: P(stated), None when the call failed;
+    `seconds` the question's own wall time."""
+
+    probability: float | None
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -195,6 +214,20 @@ class Engine:
         comparing()
         story = build_story(done.results, done.texts, names)
         return StoryOutcome(story, done.results, done.texts)
+
+    def check_statement(
+        self, article: ArticleInput, claims: Sequence[Claim], statement: str
+    ) -> StatementCheck:
+        """Ask the checker's model whether the article states `statement`, on the sentences
+        of `claims` as the headline check asks it (the bench measures what checking a
+        model-phrased headline would cost)."""
+        doc = clean(article)
+        sentences, starts = sentence_texts(doc, article_sentences(doc)[0])
+        passage = claims_passage(claims, sentences, starts)
+        ctx = RunContext(self.backend, self.prompts)
+        t0 = time.perf_counter()
+        probability = model_probability(ctx, passage, statement)
+        return StatementCheck(probability, time.perf_counter() - t0)
 
     # -- internals ------------------------------------------------------------------------
 

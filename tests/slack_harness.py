@@ -1,4 +1,4 @@
-"""The whole service for Slack tests: the real app (create_app: FastAPI, Bolt, job system with
+"""The whole service for Slack tests: the real app (build_api: FastAPI, Bolt, job system with
 its in-process worker) on loopback with a scripted model, a fake Slack and a fake web, and
 signed requests into /slack/events."""
 
@@ -15,10 +15,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from service.api.app import create_app
-from service.compose import Services, build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.jobs.service import JobService
+from service.services import Services
 from service.slack import EVENTS_PATH
 from tests.conftest import ARTICLES, make_backend
 from tests.fake_slack import (
@@ -95,7 +95,7 @@ def start(tmp_path: Path) -> Iterator[Start]:
                 "fetch_allow_private": True,  # the fake web is on loopback
             }
             settings = Settings(**(values | overrides))
-            app = create_app(build_services(settings, backend=make_backend(responder)), warm=False)
+            app = build_api(build_services(settings, backend=make_backend(responder)), warm=False)
             return Service(stack.enter_context(serve_asgi(app)), app, slack, web)
 
         yield run

@@ -9,8 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from service.api.app import create_app
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.llm.errors import ModelUnavailable
 from tests.conftest import ARTICLES, make_backend
@@ -21,7 +20,7 @@ SEED = next(ARTICLES.glob("003*.txt"))  # its headline needs the model
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    app = create_app(build_services(settings, backend=make_backend()), warm=False)
+    app = build_api(build_services(settings, backend=make_backend()), warm=False)
     with TestClient(app) as c:
         yield c
 
@@ -83,7 +82,7 @@ def test_bad_input_gets_a_clear_4xx(
 
 
 def test_oversized_input_is_refused(tmp_path: Path) -> None:
-    app = create_app(
+    app = build_api(
         build_services(Settings(cache_dir=tmp_path, max_input_bytes=2_000), backend=make_backend()),
         warm=False,
     )
@@ -96,7 +95,7 @@ def test_model_outage_is_503_with_retry_after(settings: Settings) -> None:
     def down(messages, kwargs):
         raise ConnectionRefusedError("refused")
 
-    app = create_app(build_services(settings, backend=make_backend(down)), warm=False)
+    app = build_api(build_services(settings, backend=make_backend(down)), warm=False)
     with TestClient(app) as c:
         r = c.post("/v1/summaries", json={"text": SEED.read_text()})
         assert r.status_code == 503
@@ -105,7 +104,7 @@ def test_model_outage_is_503_with_retry_after(settings: Settings) -> None:
 
 
 def test_invalid_model_output_is_502(settings: Settings) -> None:
-    app = create_app(build_services(settings, backend=make_backend(lambda m, k: "{")), warm=False)
+    app = build_api(build_services(settings, backend=make_backend(lambda m, k: "{")), warm=False)
     with TestClient(app) as c:
         r = c.post("/v1/summaries", json={"text": SEED.read_text()})
         assert r.status_code == 502
@@ -134,7 +133,7 @@ def test_health_and_readiness(settings: Settings) -> None:
             return gate.is_set()
 
     services = build_services(settings, backend=SlowLoad())  # type: ignore[arg-type]
-    with TestClient(create_app(services)) as c:
+    with TestClient(build_api(services)) as c:
         assert c.get("/healthz").json() == {"status": "ok"}
         assert c.get("/readyz").status_code == 503
         gate.set()
@@ -151,7 +150,7 @@ def test_readiness_reports_a_failed_load(settings: Settings) -> None:
 
     services = build_services(settings, backend=Broken())  # type: ignore[arg-type]
     services.engine.warm()
-    with TestClient(create_app(services, warm=False)) as c:
+    with TestClient(build_api(services, warm=False)) as c:
         r = c.get("/readyz")
         assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from service.api.app import create_app
 from service.cli import app as cli
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.store.store import Store
 from tests.conftest import ARTICLES, make_backend
@@ -16,7 +15,7 @@ SEED = next(ARTICLES.glob("004*.txt")).read_text()
 
 
 def client(settings: Settings) -> TestClient:
-    return TestClient(create_app(build_services(settings, backend=make_backend()), warm=False))
+    return TestClient(build_api(build_services(settings, backend=make_backend()), warm=False))
 
 
 def test_keys_are_required_when_configured_and_isolate_jobs(

@@ -14,6 +14,8 @@ from langchain_core.messages import BaseMessage
 from evals.cases import load_cases
 from evals.judge import KEY_POINTS_SUPPORTED, faithfulness
 from evals.runner import RunConfig, run_eval
+from service.compose import build_eval_engines
+from service.config import Settings
 from service.llm.backend import ChatModelBackend
 from service.llm.factory import local_binder
 from service.llm.probability import YesNo
@@ -62,7 +64,9 @@ def _gated_run(tmp_path: Path, prompts_root: Path) -> dict:
         thresholds={"faithfulness": KEY_POINTS_SUPPORTED, "claim_recall": 0.0},
         extra_scorers=[faithfulness(backend, prompts, 0.5)],
     )
-    summary, _ = run_eval(load_cases(ROOT / "evals" / "cases"), backend, prompts, config)
+    settings = Settings(cache_dir=tmp_path / "cache", prompts_dir=prompts_root)
+    engines = build_eval_engines(settings, backend=backend, responses=False)
+    summary, _ = run_eval(load_cases(ROOT / "evals" / "cases"), engines, config)
     return summary
 
 

@@ -12,13 +12,22 @@ from typer.testing import CliRunner
 
 from evals.cases import load_cases
 from evals.outputs import write_run
-from evals.runner import RunConfig, run_eval
+from evals.runner import Engines, RunConfig, run_eval
+from service.compose import build_eval_engines
 from service.config import Settings
 from service.llm.cache import CachingBackend
-from service.prompts import PromptLibrary
 from tests.conftest import FIXTURES, ROOT, make_backend
+from tests.fakes import Responder
 
 CASES = ROOT / "evals" / "cases"
+
+
+def _engines(tmp_path: Path, prompts: Path, responder: Responder | None = None) -> Engines:
+    """The eval's engines from the composition root, on a scripted model; the response cache
+    under tmp_path/cache (shared by the runs of one test)."""
+    settings = Settings(cache_dir=tmp_path / "cache", prompts_dir=prompts)
+    backend = make_backend(responder) if responder else make_backend()
+    return build_eval_engines(settings, backend=backend)
 
 
 @pytest.fixture
@@ -33,13 +42,12 @@ def degraded_prompts(tmp_path: Path) -> Path:
 def _run(
     tmp_path: Path, prompts_root: Path, baseline: Path | None = None
 ) -> tuple[dict, list, Path]:
-    backend = CachingBackend(make_backend(), tmp_path / "cache")
     config = RunConfig(
         out_dir=tmp_path / "runs",
         baseline=baseline,
         thresholds={"claim_recall": 0.0, "claim_precision": 0.0},
     )
-    summary, records = run_eval(load_cases(CASES), backend, PromptLibrary(prompts_root), config)
+    summary, records = run_eval(load_cases(CASES), _engines(tmp_path, prompts_root), config)
     return summary, records, write_run(tmp_path / "runs", summary, records)
 
 
@@ -62,15 +70,12 @@ def test_run_writes_every_output_and_history(tmp_path: Path) -> None:
 
 def test_rescoring_is_served_from_the_response_cache(tmp_path: Path) -> None:
     _run(tmp_path, ROOT / "prompts")
-    backend = CachingBackend(
-        make_backend(lambda m, k: pytest.fail("model called on a cached run")), tmp_path / "cache"
+    never = _engines(
+        tmp_path, ROOT / "prompts", lambda m, k: pytest.fail("model called on a cached run")
     )
-    summary, _ = run_eval(
-        load_cases(CASES),
-        backend,
-        PromptLibrary(ROOT / "prompts"),
-        RunConfig(out_dir=tmp_path / "runs"),
-    )
+    summary, _ = run_eval(load_cases(CASES), never, RunConfig(out_dir=tmp_path / "runs"))
+    backend = never.base.backend
+    assert isinstance(backend, CachingBackend)
     assert backend.hits > 0 and backend.misses == 0
     assert summary["metrics"]["claim_recall"]["mean"] > 0
 
@@ -94,14 +99,10 @@ def test_cli_exits_non_zero_on_the_degraded_prompt(
     import evals.cli as eval_cli
     from service.cli import app
 
-    def parts(prompts_dir: Path | None):
-        return (
-            CachingBackend(make_backend(), tmp_path / "cache"),
-            PromptLibrary(prompts_dir or ROOT / "prompts"),
-            Settings(cache_dir=tmp_path / "settings-cache"),
-        )
+    def engines(prompts_dir: Path | None = None) -> Engines:
+        return _engines(tmp_path, prompts_dir or ROOT / "prompts")
 
-    monkeypatch.setattr(eval_cli, "_engine_parts", parts)
+    monkeypatch.setattr(eval_cli, "_engines", engines)
     runner = CliRunner()
     first = runner.invoke(app, ["eval", "run", "--out", str(tmp_path / "runs")])
     baseline = next((tmp_path / "runs").glob("*/summary.json"))

@@ -14,23 +14,30 @@ from typer.testing import CliRunner
 from evals.cases import load_cases
 from evals.compare import compare
 from evals.outputs import write_run
-from evals.runner import RunConfig, parse_lengths, run_eval
+from evals.runner import Engines, RunConfig, parse_lengths, run_eval
+from service.compose import build_eval_engines
 from service.config import Settings
 from service.llm.cache import CachingBackend
-from service.prompts import PromptLibrary
 from tests.conftest import ROOT, make_backend
 
 CASES = ROOT / "evals" / "cases"
 
 
+def _engines(tmp_path: Path) -> Engines:
+    """The eval's engines from the composition root, on a scripted model."""
+    settings = Settings(cache_dir=tmp_path / "cache", prompts_dir=ROOT / "prompts")
+    return build_eval_engines(settings, backend=make_backend())
+
+
 def _run(
     tmp_path: Path, lengths: tuple[int, ...]
 ) -> tuple[dict[str, Any], list[dict[str, Any]], CachingBackend]:
-    backend = CachingBackend(make_backend(), tmp_path / "cache")
+    engines = _engines(tmp_path)
     config = RunConfig(out_dir=tmp_path / "runs", lengths=lengths)
     cases = load_cases(CASES)[:2]
-    summary, records = run_eval(cases, backend, PromptLibrary(ROOT / "prompts"), config)
-    return summary, records, backend
+    summary, records = run_eval(cases, engines, config)
+    assert isinstance(engines.base.backend, CachingBackend)
+    return summary, records, engines.base.backend
 
 
 def test_lengths_rerun_only_what_changes_and_score_each_length(tmp_path: Path) -> None:
@@ -87,13 +94,6 @@ def test_cli_lengths_option(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     bad = runner.invoke(app, ["eval", "run", "--lengths", "25,x"])
     assert bad.exit_code == 2 and "--lengths" in bad.output
 
-    def parts(prompts_dir: Path | None) -> tuple[CachingBackend, PromptLibrary, Settings]:
-        return (
-            CachingBackend(make_backend(), tmp_path / "cache"),
-            PromptLibrary(ROOT / "prompts"),
-            Settings(cache_dir=tmp_path / "settings-cache"),
-        )
-
-    monkeypatch.setattr(eval_cli, "_engine_parts", parts)
+    monkeypatch.setattr(eval_cli, "_engines", lambda prompts_dir=None: _engines(tmp_path))
     out = runner.invoke(app, ["eval", "run", "--out", str(tmp_path / "runs"), "--lengths", "40"])
     assert "key_fact_coverage@40" in out.output and "report:" in out.output, out.output

@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 import service.jobs.service as job_service
-from service.api.app import create_app
-from service.compose import Services, build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.engine import Engine
 from service.pipeline.models import ArticleInput
+from service.services import Services
 from service.store.store import Store
 from tests.conftest import ARTICLES, make_backend
 
@@ -40,7 +40,7 @@ class CountingEngine:
 def app_client(settings: Settings) -> tuple[TestClient, CountingEngine]:
     services = build_services(settings, backend=make_backend())
     engine = CountingEngine(services)
-    return TestClient(create_app(services, warm=False)), engine
+    return TestClient(build_api(services, warm=False)), engine
 
 
 @pytest.fixture

@@ -22,8 +22,7 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from service.api.app import create_app
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.llm.factory import build_backend
 from service.pipeline.models import SummaryResult
@@ -57,7 +56,7 @@ def error_of(r: Any, status: int, code: str) -> dict[str, Any]:
 def scripted_client(tmp_path: Path, script: Script) -> TestClient:
     settings = Settings(cache_dir=tmp_path)
     backend = make_backend(script, attempts=settings.max_attempts)
-    return TestClient(create_app(build_services(settings, backend=backend), warm=False))
+    return TestClient(build_api(build_services(settings, backend=backend), warm=False))
 
 
 EVERY_CALL: dict[str, tuple[Callable[[str], Any], int, str]] = {
@@ -131,7 +130,7 @@ def http_client(tmp_path: Path, url: str) -> Iterator[tuple[TestClient, list[flo
     backend = build_backend(settings)
     sleeps: list[float] = []
     backend._sleep = sleeps.append  # type: ignore[attr-defined]  # record the back-off, do not wait
-    app = create_app(build_services(settings, backend=backend), warm=False)
+    app = build_api(build_services(settings, backend=backend), warm=False)
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client, sleeps
 

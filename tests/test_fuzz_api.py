@@ -43,8 +43,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.api.app import create_app
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.jobs.models import JobSpec
 from tests.conftest import ARTICLES, make_backend
@@ -144,9 +143,7 @@ def build(variant: str, tmp: Path) -> Fuzzed:
             "slack_bot_token": "xoxb-fuzz",
             "slack_api_url": "http://127.0.0.1:9/api/",  # never reached: nothing is signed
         }
-    app = create_app(
-        build_services(Settings(**base), backend=make_backend(constrained)), warm=False
-    )
+    app = build_api(build_services(Settings(**base), backend=make_backend(constrained)), warm=False)
     spec = JobSpec.model_validate({"articles": [{"text": SEED}]})
     ids = [asyncio.run(app.state.services.jobs.submit_new(spec))[0].id for _ in range(4)]
     for job_id in ids[2:]:

@@ -17,8 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import BaseMessage
 
-from service.api.app import create_app
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.pipeline.models import ArticleInput, SummaryResult
 from service.pipeline.reading.clean import clean_html
@@ -41,7 +40,7 @@ BODY = "The city council voted on Tuesday to approve a new tram line, officials 
 def client_for(tmp_path: Path, responder: Any, **limits: int) -> TestClient:
     # sync_max_bytes: articles this large may go to the job queue; here the sync path is tested.
     settings = Settings(cache_dir=tmp_path, sync_max_bytes=10 * MB, **limits)  # type: ignore[arg-type]
-    app = create_app(build_services(settings, backend=make_backend(responder)), warm=False)
+    app = build_api(build_services(settings, backend=make_backend(responder)), warm=False)
     return TestClient(app, raise_server_exceptions=False)
 
 

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api.app import create_app
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.llm.errors import ModelUnavailable
 from tests.conftest import ARTICLES, make_backend
@@ -41,7 +40,7 @@ def job_settings(settings: Settings, database_url: str) -> Settings:
 
 def make_client(settings: Settings, responder: Callable[..., str] = reader_responder) -> TestClient:
     return TestClient(
-        create_app(build_services(settings, backend=make_backend(responder)), warm=False)
+        build_api(build_services(settings, backend=make_backend(responder)), warm=False)
     )
 
 

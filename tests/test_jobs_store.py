@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from evals.nightly import run_nightly_eval
-from service.compose import build_engine
+from service.compose import build_engine, build_eval_engines
 from service.config import Settings
 from service.jobs.inprocess import InProcessQueue
 from service.jobs.models import JobSpec
@@ -136,8 +136,14 @@ def test_nightly_eval_records_its_run(
     (tmp_path / "data").symlink_to(ROOT / "evals" / "data")  # cases name their articles relatively
     source = sorted((ROOT / "evals/cases").glob("*.yaml"))[0]
     (cases / source.name).write_text(source.read_text())
+    fresh = build_eval_engines(settings, backend=engine.backend, responses=False)
     passed = run_nightly_eval(
-        engine, store.eval_runs, int(time.time()), cases_dir=cases, out_dir=tmp_path / "runs"
+        engine,
+        fresh,
+        store.eval_runs,
+        int(time.time()),
+        cases_dir=cases,
+        out_dir=tmp_path / "runs",
     )
     from sqlalchemy import select
 

@@ -48,19 +48,8 @@ LAYERS: tuple[tuple[tuple[str, ...], ...], ...] = (
 )
 
 # Upward imports and cycles still to remove (an entry here is a known debt, named).
-KNOWN: frozenset[str] = frozenset(
-    {
-        "evals.nightly imports evals.cli",
-        "service.api.app imports service.compose",
-        "service.api.app imports service.slack",
-        "service.api.deps imports service.compose",
-        "service.api.fastpath imports service.compose",
-        "service.slack imports service.api.errors",
-        "service.slack imports service.compose",
-        "service.slack.socket imports service.compose",
-    }
-)
-KNOWN_CYCLES: list[list[str]] = [["service.slack", "service.slack.socket"]]
+KNOWN: frozenset[str] = frozenset()
+KNOWN_CYCLES: list[list[str]] = []
 
 Graph = dict[str, set[str]]
 

@@ -13,8 +13,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from service.api.app import create_app
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.logs import configure_logging
 from service.metrics import Metrics
@@ -25,7 +24,7 @@ SEED = next(ARTICLES.glob("004*.txt"))
 
 
 def build(settings: Settings) -> FastAPI:
-    app = create_app(build_services(settings, backend=make_backend()), warm=False)
+    app = build_api(build_services(settings, backend=make_backend()), warm=False)
 
     @app.get("/v1/things/{thing_id}")
     async def thing(thing_id: str) -> dict[str, str]:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from service.compose import build_services
+from service.compose import build_services, run_socket_mode
 from service.config import Settings
-from service.slack import run_socket_mode
 from service.slack.socket import run
 from tests.conftest import ARTICLES, make_backend
 from tests.fake_slack import TEAM, FakeSlack, async_wait_until, serve_slack

@@ -7,8 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from service.api.app import create_app
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from tests.conftest import ARTICLES, make_backend
 
@@ -17,7 +16,7 @@ SEEDS = sorted(ARTICLES.glob("*.txt"))
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(build_services(settings, backend=make_backend()), warm=False)) as c:
+    with TestClient(build_api(build_services(settings, backend=make_backend()), warm=False)) as c:
         yield c
 
 
@@ -60,7 +59,7 @@ def test_story_needs_two_articles_and_valid_ones(client: TestClient) -> None:
 
 def test_story_reuses_the_per_article_results(settings: Settings) -> None:
     backend = make_backend()
-    with TestClient(create_app(build_services(settings, backend=backend), warm=False)) as c:
+    with TestClient(build_api(build_services(settings, backend=backend), warm=False)) as c:
         texts = [SEEDS[2].read_text(), SEEDS[4].read_text()]
         for t in texts:
             assert c.post("/v1/summaries", json={"text": t}).status_code == 200
@@ -102,7 +101,7 @@ def test_story_bodies_are_capped_and_keys_checked_before_reading(settings: Setti
     key = store.keys.create("desk")
     auth = {"Authorization": f"Bearer {key}"}
     articles = [{"text": p.read_text()} for p in SEEDS]
-    app = create_app(build_services(settings, backend=make_backend()), warm=False)
+    app = build_api(build_services(settings, backend=make_backend()), warm=False)
     with TestClient(app) as c:
         # without a key: refused on the headers, whatever the body
         anonymous = c.post("/v1/stories", content=b"x" * 40_000)

@@ -18,9 +18,8 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from service.api.app import create_app
 from service.api.web import STATIC
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from service.store.store import Store
 from tests.browser import launch, require_playwright
@@ -52,7 +51,7 @@ def _seed(prefix: str) -> str:
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    app = create_app(
+    app = build_api(
         build_services(Settings(cache_dir=tmp_path), backend=make_backend()), warm=False
     )
     with TestClient(app) as c:
@@ -173,7 +172,7 @@ class Server:
 @contextmanager
 def serving(settings: Settings, gate: Gate) -> Iterator[str]:
     """The real app under uvicorn on a free loopback port, with the scripted model."""
-    app = create_app(build_services(settings, backend=make_backend(gate)), warm=False)
+    app = build_api(build_services(settings, backend=make_backend(gate)), warm=False)
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]

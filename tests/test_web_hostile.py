@@ -17,8 +17,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import BaseMessage
 
-from service.api.app import create_app
-from service.compose import build_services
+from service.compose import build_api, build_services
 from service.config import Settings
 from tests.browser import launch, require_playwright
 from tests.conftest import make_backend
@@ -64,7 +63,7 @@ def copycat(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(cache_dir=tmp_path_factory.mktemp("web-hostile"))
-    app = create_app(build_services(settings, backend=make_backend(copycat)), warm=False)
+    app = build_api(build_services(settings, backend=make_backend(copycat)), warm=False)
     with serve(SimpleNamespace(app=app)) as url:  # type: ignore[arg-type]
         yield url.removesuffix("/v1")
 

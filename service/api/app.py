@@ -1,10 +1,13 @@
-"""The FastAPI application over composed services. No globals: one set of services per app."""
+"""The FastAPI application over composed services. No globals: one set of services per app.
+
+Built by the composition root (service/compose.py: `build_api`), which hands it the key gate
+and any other door served on the same app (Slack's events route): the API knows neither."""
 
 from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -14,8 +17,10 @@ from service.api import errors, health, observability, stories, summaries, web
 from service.api import jobs as jobs_api
 from service.api.auth import Gate
 from service.api.fastpath import FastPath
-from service.compose import Services
 from service.engine import Engine
+from service.services import Services
+
+Door = Callable[[FastAPI], None]  # another front door's routes, added on the same app
 
 
 def warm_up(engine: Engine) -> None:
@@ -36,8 +41,11 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def create_app(services: Services, warm: bool = True) -> FastAPI:
-    """The API over composed services (service.compose.build_services)."""
+def create_app(
+    services: Services, gate: Gate, *, doors: Sequence[Door] = (), warm: bool = True
+) -> FastAPI:
+    """The API over composed services; `gate` admits callers (keys, rate limits), `doors`
+    add their routes inside the observability middleware."""
     settings, engine, jobs = services.settings, services.engine, services.jobs
     queue = jobs.queue
     if queue is None:
@@ -64,9 +72,7 @@ def create_app(services: Services, warm: bool = True) -> FastAPI:
     )
     app.state.services = services
     app.state.metrics = services.metrics
-    app.state.gate = gate = Gate(
-        services.store.keys, settings.require_api_key, settings.rate_limit_per_minute
-    )
+    app.state.gate = gate
     errors.install(app)
     app.include_router(health.router)
     app.include_router(summaries.router)
@@ -75,10 +81,8 @@ def create_app(services: Services, warm: bool = True) -> FastAPI:
     # Innermost of our middleware: its answers still get security headers, ids and metrics.
     app.add_middleware(FastPath, services=services, gate=gate)
     web.mount(app)
-    if settings.slack_signing_secret is not None:
-        from service import slack  # Bolt is only imported when Slack is configured
-
-        slack.mount(app, settings, jobs, services.store.flags)
+    for door in doors:
+        door(app)
     # Last, so its middleware is the outermost and times everything the app does.
     observability.install(app, services.metrics, settings)
     return app

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from service.cache import ResultCache
-from service.compose import Services
 from service.config import Settings
 from service.engine import Engine
 from service.jobs.service import JobService
+from service.services import Services
 
 
 def get_services(request: Request) -> Services:

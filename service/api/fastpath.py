@@ -26,9 +26,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.auth import Gate, bucket_owner, presented_key
-from service.api.errors import error_response
 from service.cache import ResultCache
-from service.compose import Services
+from service.http_errors import error_response
+from service.services import Services
 
 SUMMARIES = "/v1/summaries"
 JOBS = "/v1/jobs"

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from service.api.deps import EngineDep
-from service.api.errors import ErrorBody
+from service.http_errors import ErrorBody
 
 router = APIRouter(tags=["health"])
 

@@ -14,8 +14,8 @@ from pydantic import BaseModel
 from service.api.auth import Caller
 from service.api.body import json_body_doc, parse_job, read_capped
 from service.api.deps import JobsDep, SettingsDep
-from service.api.errors import error_response, error_responses
 from service.errors import InputError
+from service.http_errors import error_response, error_responses
 from service.jobs.models import JobSpec, JobView
 from service.jobs.service import JobService
 from service.store.jobrepo import IdempotencyConflict

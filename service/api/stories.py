@@ -17,8 +17,8 @@ from service.api.body import (
     validated,
 )
 from service.api.deps import EngineDep
-from service.api.errors import error_responses
 from service.engine import MAX_STORY_ARTICLES, Engine
+from service.http_errors import error_responses
 from service.pipeline.models import SummaryResult
 from service.story.models import Story
 

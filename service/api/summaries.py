@@ -10,8 +10,8 @@ from fastapi.concurrency import run_in_threadpool
 from service.api.auth import Caller
 from service.api.body import SummaryRequest, check_sync_size, parse_summary, read_capped
 from service.api.deps import CacheDep, EngineDep
-from service.api.errors import error_responses
 from service.api.fastpath import SLOT as FASTPATH_SLOT
+from service.http_errors import error_responses
 from service.pipeline.models import SummaryResult
 
 router = APIRouter(prefix="/v1", tags=["summaries"])

@@ -1,6 +1,7 @@
-"""The Slack front door (Bolt for Python): HTTP events on the API at /slack/events, or
-Socket Mode. It submits jobs; their results come back through the Slack notifier, which the
-composition root registers with the job system.
+"""The Slack front door (Bolt for Python): HTTP events on the API's app at /slack/events, or
+Socket Mode (socket.py). It submits jobs; their results come back through the Slack notifier.
+The composition root mounts the events route on the API's app, runs Socket Mode, and
+registers the notifier with the job system.
 
 Bolt verifies every HTTP request's signature and refuses timestamps more than five minutes
 old; the listeners live in handlers.py, the messages in blocks.py, the notifier in
@@ -17,8 +18,8 @@ from slack_bolt.adapter.fastapi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
-from service.api.errors import error_response, error_responses
 from service.config import Settings
+from service.http_errors import error_response, error_responses
 from service.jobs.service import JobService
 from service.slack.handlers import register
 from service.slack.notify import web_client
@@ -104,12 +105,3 @@ def _signed(verifier: SignatureVerifier, body: bytes, headers: Mapping[str, str]
     except UnicodeDecodeError:
         return False
     return verifier.is_valid(text, timestamp, headers.get("x-slack-signature", ""))
-
-
-def run_socket_mode(settings: Settings) -> None:
-    from service.compose import build_services
-    from service.slack.socket import serve
-
-    if settings.slack_app_token is None:  # refused before anything is built
-        raise ValueError("Socket Mode needs SUMMARIZER_SLACK_APP_TOKEN (an xapp- token)")
-    serve(build_services(settings, min_workers=1))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 if TYPE_CHECKING:
-    from service.compose import Services
+    from service.services import Services
 
 log = logging.getLogger(__name__)
 
