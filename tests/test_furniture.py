@@ -54,6 +54,9 @@ FURNITURE = [
     ("(BEGIN VIDEO CLIP.)", "video_prompt"),
     ("Media playback is unsupported on your device", "video_prompt"),
     ("Support us with a one-time donation, or become a Patron!", "donation"),
+    ("Do you support Donald Trump? Like the page:", "share_prompt"),
+    ("(Additional reporting by Kylie MacLellan; Editing by Michael Holden.)", "byline"),
+    ("Phillip reported from Oakland, Calif.; Gearan, from Washington.", "byline"),
 ]
 
 # Real news sentences that look like furniture: none may be removed.
@@ -83,6 +86,9 @@ LOOKALIKES = [
     "Related charges were dropped, the court heard.",
     "Advertisements for the scheme will run until May.",
     "Mr Smith, 45, was arrested at his home in Leeds on Monday.",
+    "Police reported from the scene that four people were hurt.",
+    "Reporters from Reuters and AP were at the scene.",
+    "Likes on the page rose after the post, the campaign said.",
 ]
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from service.errors import InputTooLarge
 from service.pipeline.models import Removed
-from service.pipeline.reading.furniture import Found, drop_captions, furniture
+from service.pipeline.reading.furniture import Found, drop_captions, furniture, outlet_word
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -127,11 +127,6 @@ _CREDIT = re.compile(
     r"(?:first|originally) appeared)\s+(?:on|in|at|by)\s+(?P<name>[A-Z][\w&.'’ -]{1,60}?)\.?$",
     re.I,
 )
-_OUTLET_WORD = re.compile(
-    r"\b(Media|News|Times|Post|Group|Press|Insider|Journal|Herald|Tribune|Daily|Today|Voice|"
-    r"Network|Agency|Wire|Gazette|Observer|Telegraph|Guardian|Express|Independent|Reuters|"
-    r"Bloomberg)\b"
-)
 
 
 def masthead(removed: list[Removed]) -> str | None:
@@ -148,7 +143,7 @@ def masthead(removed: list[Removed]) -> str | None:
             item.reason == "fragment"
             and 2 <= len(words) <= 4
             and all(w[:1].isupper() for w in words)
-            and _OUTLET_WORD.search(item.text)
+            and outlet_word(item.text)
         ):
             return item.text
     return None

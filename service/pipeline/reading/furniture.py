@@ -48,7 +48,7 @@ def _alt(lex: Lexicon, key: str) -> str:
 
 
 # A sentence opens at the line's start, after a sentence end, or after a spaced dash.
-_OPENS = r"(?:^|(?:(?<=[.!?:])|(?<=[.!?:][”\"’')]))\s+|\s[-–—]\s+)\(?"
+_OPENS = r"(?:^|(?:(?<=[.!?])|(?<=[.!?][”\"’')]))\s+|\s[-–—]\s+)\(?"
 
 
 def _rules(lex: Lexicon) -> list[Rule]:
@@ -105,6 +105,7 @@ def _rules(lex: Lexicon) -> list[Rule]:
             ),
             20,
         ),
+        Rule("byline", re.compile(rf"^{_alt(lex, 'reporting_credits')}", re.I), 20),
         Rule(
             "byline",
             re.compile(rf"^{_alt(lex, 'byline')} [A-Z][\w.'’-]+( [A-Z][\w.'’-]+){{0,3}}(,.*)?$"),
@@ -150,6 +151,16 @@ def furniture(line: str, lex: Lexicon | None = None) -> Found | None:
         before = line[:start].split()
         return Found(rule.reason, start if len(before) >= KEEP_PREFIX_WORDS else 0)
     return None
+
+
+@lru_cache(maxsize=1)
+def _outlet_words() -> re.Pattern[str]:
+    return re.compile(rf"\b{_alt(english(), 'outlet_words')}\b")
+
+
+def outlet_word(text: str) -> bool:
+    """Whether `text` holds a word naming a news organisation ("Media", "Herald")."""
+    return bool(_outlet_words().search(text))
 
 
 def _class_words(element: HtmlElement) -> list[str]:
