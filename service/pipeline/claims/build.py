@@ -15,7 +15,8 @@ from spacy.tokens import Doc
 from service.pipeline.claims.attribution import NARRATION, Attribution, attribute, has_quotation
 from service.pipeline.claims.ground import numbers_in
 from service.pipeline.claims.kinds import classify
-from service.pipeline.claims.people import People, PeopleBuilder
+from service.pipeline.claims.naming import PeopleBuilder
+from service.pipeline.claims.people import People
 from service.pipeline.claims.referents import Thing, subjects
 from service.pipeline.claims.standalone import Composed, compose
 from service.pipeline.models import (

@@ -1,9 +1,9 @@
 """Who the article names, and how a reader resolves "he", "the DIU chief" or "Budanov".
 
-Built once per article from the parsed sentences: every person or organisation mention in
-order, grouped into one referent per name (surname and spelling variants: Kyrylo/Kirill
-Budanov), and the roles the article gives a person ("Ukraine's military intelligence chief,
-Kyrylo Budanov" makes "the chief of the GUR" and "the DIU chief" him).
+`People` holds every person or organisation mention in order, one referent per name
+(surname and spelling variants: Kyrylo/Kirill Budanov), the roles and genders the article
+gives a person, and its quotations; naming.py builds it from the parsed sentences. `pool`
+gives the mentions a pronoun may stand for (candidates.py decides among them).
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Token
 
 from service.pipeline.claims.entities import same_name
-from service.pipeline.claims.quotes import inside, quoted_spans
 from service.pipeline.language import english
 
 _LEX = english()
@@ -30,13 +29,6 @@ POSSESSIVE = PERSONAL & _LEX.possessive_pronouns
 WINDOW = 3  # sentences before a pronoun's own whose names it may stand for
 _CONFLICT = "conflicting"  # the article shows both genders for one name: unknown
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "iobj", "attr", "oprd"})
-# Capitalised words that are no one's name: titles and pronouns.
-_NOT_NAMES = (
-    _LEX.title_words
-    | _LEX.role_nouns
-    | frozenset().union(*_LEX.gender_titles.values())
-    | frozenset().union(*_LEX.pronouns.values())
-)
 
 
 @dataclass(frozen=True)
@@ -135,179 +127,6 @@ def strip_form(text: str) -> str:
     return form[4:] if form.lower().startswith("the ") else form
 
 
-def _is_name(ent: Span) -> bool:
-    # A name has a capitalised word; spaCy's small model tags "Jan." or "KN" now and then.
-    words = [t for t in ent if t.is_alpha]
-    return bool(words) and any(t.text[0].isupper() for t in words) and len(ent.text) > 2
-
-
-def _clean(ent: Span) -> Span:
-    """Drop a possessive ending and a leading article ("the United States's" → "United States")."""
-    start, end = ent.start, ent.end
-    doc = ent.doc
-    while end > start and doc[end - 1].tag_ == "POS":
-        end -= 1
-    if end > start and doc[start].lower_ == "the":
-        start += 1
-    return doc[start:end]
-
-
-_TITLE_WORDS = _LEX.title_words
-
-
-def _person_in_title(ent: Span) -> Span | None:
-    """ "Ukraine’s Defense Intelligence Kyrylo Budanov", tagged as one name: the person is the
-    two capitalised words after the title."""
-    tokens = list(ent)
-    if len(tokens) > 2 and any(t.lower_ in _TITLE_WORDS for t in tokens[:-2]):
-        last = tokens[-2:]
-        # "US Defense Intelligence Agency" is an organisation: its last words are no name.
-        if all(
-            t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in _TITLE_WORDS
-            for t in last
-        ):
-            return ent.doc[ent.end - 2 : ent.end]
-    return None
-
-
-def _role_of(ent: Span) -> str | None:
-    """The position noun the sentence gives a person: "…chief, Kyrylo Budanov" (apposition)
-    or "spy chief Kyrylo Budanov" (a title right before the name)."""
-    root = ent.root
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
-        return root.head.lemma_.lower()
-    for child in root.head.children if root.dep_ == "appos" else ():
-        if child.dep_ == "appos" and child.pos_ == "NOUN":
-            return child.lemma_.lower()
-    if ent.start > 0:
-        before = ent.doc[ent.start - 1]
-        if before.pos_ == "NOUN" and before.lemma_.lower() in ROLE_NOUNS:
-            return before.lemma_.lower()
-    for child in root.children:
-        if child.dep_ == "appos" and child.pos_ == "NOUN":
-            return child.lemma_.lower()
-    return None
-
-
-@dataclass
-class PeopleBuilder:
-    """Fed one parsed sentence at a time (the parse is not kept: a long article's parse
-    would not fit in memory), then `done()` once every sentence was seen."""
-
-    people: People = field(default_factory=People)
-    # Bare singular nouns that may be roles ("the spy chief"), resolved once every role
-    # the article gives someone is known: (lemma, start, end, sentence).
-    nouns: list[tuple[str, int, int, int]] = field(default_factory=list)
-
-    def add(self, doc: Doc, offset: int, sid: int, heading: bool) -> None:
-        # Headings are no source of names: a capitalised title parses as one long
-        # "organisation".
-        self.people.starts.append((offset, sid))
-        if not heading:
-            _names_in(self.people, doc, offset, sid)
-            _genders_from_pronouns(self.people, doc, offset, sid)
-        for tok in doc:
-            if tok.pos_ == "NOUN" and tok.tag_ == "NN" and not tok.ent_type_:
-                start = offset + tok.idx
-                self.nouns.append((tok.lemma_.lower(), start, start + len(tok.text), sid))
-
-    def done(self, text: str | None = None) -> People:
-        """`text`: the cleaned article, for its quotations (a quote's names are no
-        antecedent outside it)."""
-        # A bare role names its holder as surely as the name: it counts for whom a later
-        # "he" means.
-        people = self.people
-        people.quotations = quoted_spans(text) if text is not None else None
-        # A name first seen untagged ("Wade worked with …") is the person named later.
-        for m in list(people.maybe):
-            name = people.person_named(m.name)
-            if name and people.is_person(name):
-                people.maybe.remove(m)
-                people.mentions.append(Mention(name, m.start, m.end, m.sentence))
-        for lemma, start, end, sid in self.nouns:
-            holder = people.role_holder(lemma)
-            if holder:
-                people.mentions.append(Mention(holder, start, end, sid))
-        people.mentions.sort(key=lambda m: m.start)
-        return people
-
-
-def _org_like(form: str) -> bool:
-    """A name an organisation's words make one ("Rostrum Group Ltd.", "BBC")."""
-    words = form.replace(".", " ").split()
-    return (form.isupper() and len(form) > 1) or any(
-        w.lower() in _LEX.organisation_words for w in words
-    )
-
-
-def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:
-    """Capitalised names no person or place tag covers, and plain names tagged as an
-    organisation: they may be people, so they keep a "he" ambiguous."""
-    tagged = {t.i for e in doc.ents for t in e}
-    runs: list[list[Token]] = []
-    for tok in doc:
-        plain = tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.i not in tagged
-        if plain and tok.lower_ not in _NOT_NAMES:
-            if runs and runs[-1][-1].i == tok.i - 1:
-                runs[-1].append(tok)
-            else:
-                runs.append([tok])
-    for run in runs:
-        span = doc[run[0].i : run[-1].i + 1]
-        form = strip_form(span.text)
-        if not form or _org_like(form):
-            continue
-        start = offset + span.start_char
-        people.maybe.append(Mention(form, start, start + len(form), sid))
-
-
-def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
-    _maybe_names(people, doc, offset, sid)
-    for ent in doc.ents:
-        if ent.label_ not in ("PERSON", "ORG") or not _is_name(ent):
-            continue
-        label, ent = ent.label_, _clean(ent)
-        person = _person_in_title(ent)
-        if person is not None:
-            label, ent = "PERSON", person
-        form = strip_form(ent.text)
-        if not form:
-            continue
-        name = _referent(people, form, label)
-        start = offset + ent.start_char
-        subject = ent.root.dep_ in ("nsubj", "nsubjpass")
-        people.mentions.append(Mention(name, start, start + len(form), sid, subject))
-        people.counts[name] += 1
-        if label != "PERSON":
-            if not _org_like(form):  # "Hicks" tagged as an organisation
-                people.maybe.append(Mention(form, start, start + len(form), sid))
-            continue
-        role = _role_of(ent)
-        if role:
-            people.roles.setdefault(role, name)
-            people.holders.setdefault(role, set()).add(name)
-        for gender in _shown_gender(ent, role):
-            people.learn_gender(name, gender)
-
-
-def _shown_gender(ent: Span, role: str | None) -> list[str]:
-    """Genders a title or a describing noun gives the named person ("Mrs Smith", "her
-    father, Philip", "actress Jane Doe")."""
-    doc = ent.doc
-    words = [role] if role else []
-    if ent.start > 0:
-        words.append(doc[ent.start - 1].lower_)
-    words += [t.lower_ for t in ent if t.i < ent.root.i]  # "Mrs" tagged inside the name
-    found = []
-    for gender in ("masculine", "feminine"):
-        signs = _LEX.gender_titles.get(gender, frozenset()) | _LEX.gendered_nouns.get(
-            gender, frozenset()
-        )
-        if any(w in signs for w in words):
-            found.append(gender)
-    return found
-
-
 def excluded(pronoun: Token, other: Token) -> bool:
     """Names a plain pronoun cannot stand for in its own sentence: another argument of its
     own verb ("He hugged David", "David hugged him"), or a name inside the clause the
@@ -332,56 +151,3 @@ def pool(people: People, tok: Token, offset: int, sid: int) -> list[Mention]:
             if span is None or excluded(tok, span.root):
                 barred.add(m.name)
     return [m for m in near if m.name not in barred]
-
-
-def _genders_from_pronouns(people: People, doc: Doc, offset: int, sid: int) -> None:
-    """A "he" or "she" outside quotations with one person it can stand for shows that
-    person's gender."""
-    quoted = quoted_spans(doc.text)
-    for tok in doc:
-        gender = _LEX.gender_of(tok.text) if tok.lower_ in PERSONAL else None
-        if gender is None or inside(quoted, tok.idx, tok.idx + len(tok.text)):
-            continue
-        names = {
-            m.name
-            for m in pool(people, tok, offset, sid)
-            if m.sentence != sid or not inside(quoted, m.start - offset, m.end - offset)
-        }
-        if len(names) == 1:
-            people.learn_gender(names.pop(), gender)
-
-
-def _referent(people: People, form: str, kind: str) -> str:
-    """The full name a surface form belongs to; the first full name wins (a later
-    "Budanov" or "Kirill Budanov" joins "Kyrylo Budanov")."""
-    form = " ".join(form.split())
-    known = people.names.get(form)
-    if known:
-        return known
-    for full, k in people.kinds.items():
-        if k == kind and same_name(form, full):
-            if len(form.split()) > len(full.split()):  # a fuller form arrives later
-                _rename(people, full, form)
-                full = form
-            people.names[form] = full
-            return full
-    people.names[form] = form
-    people.kinds[form] = kind
-    return form
-
-
-def _rename(people: People, old: str, new: str) -> None:
-    people.kinds[new] = people.kinds.pop(old)
-    for form, full in list(people.names.items()):
-        if full == old:
-            people.names[form] = new
-    people.mentions = [
-        Mention(new, m.start, m.end, m.sentence, m.subject) if m.name == old else m
-        for m in people.mentions
-    ]
-    if old in people.genders:
-        people.learn_gender(new, people.genders.pop(old))
-    people.counts[new] += people.counts.pop(old, 0)
-    for role, full in list(people.roles.items()):
-        if full == old:
-            people.roles[role] = new
