@@ -44,7 +44,9 @@ class Found:
 
 
 def _alt(lex: Lexicon, key: str) -> str:
-    return "(?:" + "|".join(lex.furniture.get(key, ())) + ")"
+    cues = lex.furniture.get(key, ())
+    # A pack without the list matches nothing (an empty group would match every line).
+    return "(?:" + "|".join(cues) + ")" if cues else "(?!)"
 
 
 # A sentence opens at the line's start, after a sentence end, or after a spaced dash.
@@ -172,12 +174,16 @@ def _is_caption(element: HtmlElement, cues: tuple[str, ...]) -> bool:
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in ("html", "body", "article", "main"):
         return False  # a page-wide class ("has-captions") marks no caption
-    if tag == "figcaption":
-        return True
     if tag == "figure":
         # A picture's frame; a <figure> around a quotation or an embed is left alone.
-        return not element.xpath(".//blockquote") and bool(element.xpath(".//img|.//picture"))
-    return any(w.startswith(c) or w.endswith(c) for w in _class_words(element) for c in cues)
+        framed = not element.xpath(".//blockquote") and bool(element.xpath(".//img|.//picture"))
+    else:
+        words = _class_words(element)
+        framed = tag == "figcaption" or any(
+            w.startswith(c) or w.endswith(c) for w in words for c in cues
+        )
+    # A caption is short: an element holding more is a wrapper ("content has-caption").
+    return framed and len(element.text_content().split()) <= CAPTION_WORDS
 
 
 def drop_captions(tree: HtmlElement) -> list[str]:
