@@ -1,4 +1,5 @@
-"""Stage 1: article body out of text or HTML, web boilerplate removed and audited.
+"""Stage 1: article body out of text or HTML, web boilerplate removed and audited (page
+furniture, captions and credits: `furniture.py`; repeats and stray fragments: here).
 
 Kept lines are copied verbatim into the cleaned text, so every cleaned offset maps back to
 the exact same characters of the source (`CleanDoc.to_source`).
