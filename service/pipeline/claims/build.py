@@ -12,7 +12,13 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
-from service.pipeline.claims.attribution import NARRATION, Attribution, attribute, has_quotation
+from service.pipeline.claims.attribution import (
+    NARRATION,
+    Attribution,
+    attribute,
+    has_quotation,
+    opens_quoted,
+)
 from service.pipeline.claims.ground import numbers_in
 from service.pipeline.claims.kinds import classify
 from service.pipeline.claims.naming import PeopleBuilder
@@ -33,6 +39,7 @@ from service.pipeline.reading.nlp import parse_each
 from service.pipeline.reading.segment import Sentence
 
 _MIN_WORDS = 4
+_ENDS = frozenset(".!?\"”’'…")
 _BACK_REFERENCES = frozenset({"this", "that", "so", "these", "those", "it"})
 
 
@@ -74,9 +81,21 @@ class ClaimBuilder:
         for sentence, parsed in zip(self.mined, self._parsed(), strict=True):
             names.add(parsed, sentence.start, sentence.id, sentence.heading)
         self.people: People = names.done(doc.text)
+        self.paragraphs = dict(enumerate(doc.paragraphs))
 
     def _parsed(self) -> Iterator[Doc]:
         return parse_each(self.doc.text[s.start : s.end] for s in self.mined)
+
+    def _opens_quoted(self, sentence: Sentence) -> bool:
+        a, b = self.paragraphs[sentence.paragraph]
+        return opens_quoted(self.doc.text[a:b], sentence.start - a)
+
+    def _caption(self, sentence: Sentence) -> bool:
+        """A line alone in its paragraph that does not end as a sentence ends ("Arrest: a
+        house in Leeds (file photo)"): a picture caption, which a quotation resumes past."""
+        a, b = self.paragraphs[sentence.paragraph]
+        line = self.doc.text[sentence.start : sentence.end].strip()
+        return self.doc.text[a:b].strip() == line and line[-1:] not in _ENDS
 
     def build(self) -> list[Claim]:
         claims: list[Claim] = []
@@ -86,10 +105,12 @@ class ClaimBuilder:
             if sentence.heading:
                 previous, before = None, []
                 continue
-            att = attribute(parsed, sentence.start, self.people, previous)
+            quoted = self._opens_quoted(sentence)
+            att = attribute(parsed, sentence.start, self.people, previous, quoted)
             if att.cue != "narration" and att.cue_sentence is None:
                 att = replace(att, cue_sentence=sentence.id)
-            previous = att
+            if att.cue != "narration" or not self._caption(sentence):
+                previous = att  # a caption between a quotation and its next paragraph
             now = subjects(parsed, sentence.start, sentence.id, self.people)
             if _source_note(parsed, att):
                 before = now

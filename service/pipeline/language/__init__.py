@@ -43,6 +43,10 @@ class Lexicon:
 
     # Page furniture cues (captions, credits, prompts), kind -> regex alternatives.
     furniture: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Speech cues derived from PolNeAR train (scripts/cue_inventory.py): verb lemmas, or
+    # "verb particle", that report speech on their own / only with a clause or quotation.
+    cue_verbs: frozenset[str] = frozenset()
+    cue_verbs_clausal: frozenset[str] = frozenset()
 
     @property
     def personal_pronouns(self) -> frozenset[str]:
@@ -70,6 +74,8 @@ def _load(path: Path) -> Lexicon:
         hedges={k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in raw["hedges"].items()},
         quote_marks={str(k): str(v) for k, v in raw["quote_marks"].items()},
         furniture={str(k): tuple(map(str, v)) for k, v in (raw.get("furniture") or {}).items()},
+        cue_verbs=frozenset(map(str, raw.get("cue_verbs") or ())),
+        cue_verbs_clausal=frozenset(map(str, raw.get("cue_verbs_clausal") or ())),
         organisation_words=_words(raw.get("organisation_words")),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},

@@ -1,0 +1,141 @@
+"""The words that attribute a sentence: a speech or writing verb and its speaker, or
+"according to X".
+
+Which verbs report speech is data (the language pack): the seeds' hand list, and the cue
+inventory derived from PolNeAR's train split (scripts/cue_inventory.py). A verb that is a
+cue in most of its uses ("said", "insisted", "vowed") is one wherever it heads a clause
+with a subject; a verb that is a cue only some of the time ("responded", "threatened") is
+one when it reports something: a clause ("responded that ...", "threatened to ..."), a
+quotation, or a colon before one.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from service.pipeline.claims.quotes import has_quotation, quoted_spans
+from service.pipeline.language import english
+
+_LEX = english()
+# "Western intelligence estimates that …" parses "estimates" as a noun heading the sentence.
+NOUN_PARSED_VERBS = _LEX.noun_parsed_verbs
+# Nouns that name someone who can speak: a person by position or kind, an institution.
+SOURCES = _LEX.institutions | _LEX.anonymous_sources | _LEX.role_nouns | _LEX.people_nouns
+_CLOSING = frozenset(english().quote_marks.values())
+_REPORTS = frozenset({"ccomp", "xcomp"})
+# A subject after its verb, where the parser reads it as an object: "…,' said the minister".
+_INVERTED = frozenset({"dobj", "attr", "npadvmod", "oprd"})
+
+
+def cue_key(verb: Token) -> str:
+    """A verb's lemma, with its particle when it has one ("hit back", "point out"): how the
+    inventory lists it."""
+    prt = next((c for c in verb.children if c.dep_ == "prt"), None)
+    return f"{verb.lemma_.lower()} {prt.lower_}" if prt is not None else verb.lemma_.lower()
+
+
+def reliable(verb: Token) -> bool:
+    """A verb that reports speech in most of its uses: its subject speaks, whoever it is
+    ("the airline said", "the father-of-four later said")."""
+    return cue_key(verb) in _LEX.cue_verbs or verb.lemma_.lower() in _LEX.cue_verbs
+
+
+def is_cue(verb: Token) -> bool:
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma, key = verb.lemma_.lower(), cue_key(verb)
+    if lemma in _LEX.speech_verbs or reliable(verb):
+        return True
+    if key not in _LEX.cue_verbs_clausal and lemma not in _LEX.cue_verbs_clausal:
+        return False
+    return _reports(verb)
+
+
+def _reports(verb: Token) -> bool:
+    """The verb reports something: a clause, a quotation in its sentence, or a colon."""
+    if any(c.dep_ in _REPORTS for c in verb.children):
+        return True
+    after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    return (after is not None and after.text == ":") or has_quotation(verb.doc.text)
+
+
+def quoted_chars(text: str, opens_quoted: bool) -> list[tuple[int, int]]:
+    """The sentence's quoted character spans; a sentence that opens inside a quotation
+    begun before it is quoted up to its first closing mark (or to its end)."""
+    spans = quoted_spans(text)
+    if opens_quoted and not any(a == 0 for a, _ in spans):
+        close = next((i for i, ch in enumerate(text) if ch in _CLOSING), len(text))
+        spans.append((0, close + 1))
+    return spans
+
+
+def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | None] | None:
+    """The sentence's speech verb and its subject, the main clause's first; the subject is
+    None for a passive without an agent ("it is reported that …"). A verb inside a
+    quotation is the quoted speaker's word ("“We said we would win”"), no cue."""
+    quoted = quoted_chars(doc.text, opens_quoted)
+    verbs = [
+        t
+        for t in doc
+        if (is_cue(t) or (t.dep_ == "ROOT" and t.lower_ in NOUN_PARSED_VERBS))
+        and not any(a <= t.idx < b for a, b in quoted)
+    ]
+    verbs.sort(key=lambda t: (t.dep_ != "ROOT", t.i))
+    for verb in verbs:
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.lower_ in ("it", "there"):
+            subject = None
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        if subject is None and not passive and verb.dep_ in ("advcl", "xcomp", "conj"):
+            # "Budanov remains hopeful, believing that …": the clause shares its subject.
+            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        if subject is None and not passive:
+            subject = _inverted_subject(verb) or _misparsed_subject(doc, verb)
+        if subject is None and not passive:
+            continue
+        if passive and agent is None:
+            return verb, None
+        return verb, subject
+    return None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """ "'…,' added midfielder John Smith", "…, said the minister": a speaker after a verb
+    that follows a quotation or a comma, which the parser may read as the verb's object."""
+    before = verb.doc[verb.i - 1] if verb.i > 0 else None
+    if before is None or not (before.is_punct or before.is_quote):
+        return None
+    head = verb.head
+    if verb.dep_ in ("amod", "compound") and head.i > verb.i and head.pos_ in ("PROPN", "NOUN"):
+        while head.dep_ == "compound" and head.head.i > head.i:
+            head = head.head  # "added midfielder John Smith" read as one noun phrase
+        return head
+    return next((c for c in verb.rights if c.dep_ in _INVERTED and c.pos_ != "PRON"), None)
+
+
+def _misparsed_subject(doc: Doc, verb: Token) -> Token | None:
+    """The small parser sometimes hangs "…, Kyrylo Budanov, highlighted" off an earlier noun
+    and leaves the verb without a subject: take the person named right before the verb."""
+    before = doc[verb.i - 1] if verb.i > 0 else None
+    if before is not None and (
+        before.pos_ == "PROPN" or (before.pos_ == "NOUN" and before.lemma_.lower() in SOURCES)
+    ):
+        return before  # "… Kyrylo Budanov said", "Western intelligence estimates that …"
+    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end <= verb.i]
+    if people and verb.i - people[-1].end <= 2:
+        return people[-1].root
+    return None
+
+
+def according(doc: Doc) -> tuple[Token, Token] | None:
+    """ "according to X": the word "according" and X's head."""
+    for tok in doc:
+        if tok.lower_ == "according":
+            to = next((c for c in tok.children if c.lower_ == "to"), None)
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+            if pobj is not None:
+                return tok, pobj
+    return None

@@ -1,0 +1,159 @@
+"""Who speaks: the name a speech verb's subject (or "according to"'s object) stands for, or
+its words as written when the article does not settle on one name.
+
+Precision first: a wrong name is far worse than a speaker left as written. A role noun
+("his barrister told", "the DIU chief said") is the person the article gives that role to
+only when it gives it to exactly one ("his barrister, John Smith,"); "a spokesman for the
+trust" is no one the article names, and stays "a spokesman for the trust". A pronoun is
+the person just quoted, or the one person it can stand for (candidates.py); otherwise it
+stays "he". An organisation is the speaker by its name as written, less "the" ("the
+Football Association said" is the Football Association); a group the article names only by
+a common noun keeps its words ("the airline", "Police").
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from service.pipeline.claims.candidates import resolve
+from service.pipeline.claims.cues import NOUN_PARSED_VERBS, SOURCES, reliable
+from service.pipeline.claims.people import People, strip_form
+from service.pipeline.language import english
+
+_LEX = english()
+PERSONAL = _LEX.personal_pronouns
+# Pronouns that speak for their writer or a group: kept as written, never a name.
+_OTHER_PRONOUNS = frozenset({"i", "we", "you", "they"})
+_GROUPS = frozenset({"ORG", "NORP", "GPE", "FAC"})
+_INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
+# What hangs off a subject but is not part of naming it: "the minister, who …", ", John
+# Smith," (an apposition is read for its name separately), "and …".
+_NOT_NAMING = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advmod", "parataxis"})
+
+
+def speaks(head: Token, verb: Token | None, people: People) -> bool:
+    """A subject that can assert something: a person, a group of people, an institution —
+    not "the revelations highlight …", which is the outlet's narration. With a verb that
+    reports speech in most of its uses, any nominal subject speaks ("the airline said",
+    "the father-of-four later said")."""
+    if verb is not None and reliable(verb) and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return True
+    phrase = head.doc[head.left_edge.i : head.right_edge.i + 1]
+    lemma = head.lemma_.lower()
+    return (
+        head.pos_ in ("PROPN", "PRON")
+        or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or lemma in SOURCES
+        or people.role_holder(lemma) is not None
+        # "South Korea's representative to the UN, Hwang Joon-kook, said …"
+        or any(e.label_ == "PERSON" for e in phrase.ents)
+    )
+
+
+def anonymous(head: Token) -> bool:
+    """ "sources said", "reports indicate": the article does not say who."""
+    return head.lemma_.lower() in _LEX.anonymous_sources or head.lower_ in _LEX.anonymous_sources
+
+
+def speaker_name(
+    head: Token, people: People, offset: int, previous_speaker: str | None = None
+) -> str | None:
+    """The full name a subject stands for, or its words as written; None when it names no
+    one ("sources said"). `previous_speaker`: the previous sentence's, for "He added …"."""
+    if anonymous(head):
+        return None
+    low = head.lower_
+    if low in PERSONAL:
+        return _pronoun(head, people, offset, previous_speaker)
+    if low in _OTHER_PRONOUNS:
+        return head.text
+    named = _own_name(head, people)
+    if named:
+        return named
+    if head.pos_ == "NOUN" and not _indefinite(head) and head.tag_ not in ("NNS", "NNPS"):
+        holder = people.role_holder(head.lemma_.lower())  # one holder in the article, or None
+        if holder:
+            return holder
+    words = written(head)
+    return None if _bare(head, words) else words
+
+
+def _bare(head: Token, words: str) -> bool:
+    """A lower-case singular noun with nothing to make it someone ("as intelligence
+    reveals …"), unlike "the department", "Western intelligence", "analysts", "a spokesman":
+    no one in particular."""
+    return (
+        words == head.text
+        and head.tag_ == "NN"
+        and head.text.islower()
+        and head.lemma_.lower() not in _LEX.role_nouns | _LEX.people_nouns
+    )
+
+
+def _pronoun(head: Token, people: People, offset: int, previous: str | None) -> str:
+    """ "He added that …" is the person who spoke last, not whoever was named last
+    ("…," Budanov said of Donald Trump. He added …" is Budanov), if the pronoun can be
+    them; otherwise the one person it can stand for, or "he" as written."""
+    gender = _LEX.gender_of(head.text)
+    if (
+        previous is not None
+        and people.is_person(previous)
+        and people.gender(previous)
+        in (
+            None,
+            gender,
+        )
+    ):
+        return previous
+    sure = resolve(head, offset, people)
+    return sure.name if sure.name is not None else head.text
+
+
+def _indefinite(head: Token) -> bool:
+    """ "a spokesman for the trust": someone new, never a person named before."""
+    return any(c.dep_ == "det" and c.lower_ in _INDEFINITE for c in head.children)
+
+
+def _own_name(head: Token, people: People) -> str | None:
+    """The name the subject itself gives: a name it is part of ("Military chief Kirill
+    Budanov"), or one in apposition to it ("his barrister, John Smith,") — not a name
+    further inside it ("a spokesman for John Smith" is not John Smith)."""
+    doc = head.doc
+    own = [
+        e
+        for e in doc.ents
+        if e.start <= head.i < e.end
+        or any(c.dep_ == "appos" and e.start <= c.i < e.end for c in head.children)
+    ]
+    own.sort(key=lambda e: (not (e.start <= head.i < e.end), e.label_ != "PERSON"))
+    for ent in own:
+        name = people.full(strip_form(ent.text))
+        if name:
+            return name
+    if head.pos_ == "PROPN":
+        return people.person_named(head.text)
+    return None
+
+
+def written(head: Token) -> str:
+    """The subject's words that name it, as written: "a spokesman for the trust", "the
+    airline", "Western intelligence"; a proper name without its "the" ("Football
+    Association"). Relative clauses, appositions and what follows a comma are left out."""
+    doc = head.doc
+    keep = {head.i}
+    for child in head.children:
+        if child.dep_ not in _NOT_NAMING:
+            keep.update(t.i for t in child.subtree)
+    if head.dep_ == "compound" and head.head.lower_ in NOUN_PARSED_VERBS:
+        # "Western intelligence estimates that …": the verb read as a noun holds "Western"
+        keep.update(t.i for t in head.head.lefts if t.dep_ in ("amod", "compound", "nmod"))
+    first, last = min(keep), max(keep)
+    comma = next((t.i for t in doc[head.i : last + 1] if t.text == ","), None)
+    last = comma - 1 if comma is not None else last
+    while last + 1 < len(doc) and not doc[last].whitespace_ and doc[last + 1].text not in ",.;:":
+        last += 1  # "the father-of-four": one word, however the parser splits it
+    while first < head.i and doc[first].is_punct:
+        first += 1
+    if doc[first].lower_ == "the" and first < last and doc[first + 1].ent_type_ in _GROUPS:
+        first += 1  # "the Football Association", not "the Prime Minister"
+    return doc[first : last + 1].text

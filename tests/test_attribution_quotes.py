@@ -1,0 +1,71 @@
+"""A quotation that runs on without a cue of its own keeps its speaker: the next sentence
+of a quoted paragraph, a paragraph that is all quotation after one whose quote had a
+speaker, and past a picture caption between them — but never a quotation after the
+outlet's own narration, and never a guess. Every quotation style counts (‘…’ too).
+
+Hand-made articles; no model (the parser is the pinned spaCy English pipeline)."""
+
+from __future__ import annotations
+
+from service.pipeline.claims.build import build_claims
+from service.pipeline.models import Claim
+from service.pipeline.reading.clean import clean_text
+from service.pipeline.reading.segment import split_sentences
+
+OUTLET = "Example News"
+MATCH = (
+    "Manager Jane Brown was pleased with the result on Saturday night in Leeds.\n"
+    "“We worked hard for this,” Brown said. “The players deserved it after a difficult "
+    "month. They never stopped running.”\n"
+    "“We are not finished yet. There is a long way to go before the end of the season.”\n"
+    "Celebration: fans outside the ground after the match in Leeds (file photo)\n"
+    "“I want to thank the supporters who travelled so far to be here tonight.”\n"
+    "The club is third in the table after the win.\n"
+    "“Nobody expected that result at the start of the season.”\n"
+)
+
+
+def _claims(text: str) -> list[Claim]:
+    doc = clean_text(text)
+    return build_claims(doc, split_sentences(doc), OUTLET)
+
+
+def _find(claims: list[Claim], words: str) -> Claim:
+    return next(c for c in claims if words in c.text)
+
+
+def test_the_next_sentences_of_a_quotation_keep_its_speaker() -> None:
+    claims = _claims(MATCH)
+    for words in ("players deserved", "never stopped"):
+        claim = _find(claims, words)
+        assert claim.speaker == "Jane Brown", words
+        assert claim.attribution is not None and claim.attribution.cue == "quote"
+        assert claim.attribution.cue_span is not None
+        assert claim.attribution.cue_span.quote == "Brown said"
+
+
+def test_a_paragraph_all_quotation_continues_the_speaker_before_it() -> None:
+    claims = _claims(MATCH)
+    for words in ("not finished", "long way to go"):
+        assert _find(claims, words).speaker == "Jane Brown", words
+
+
+def test_a_quotation_resumes_past_a_caption() -> None:
+    claim = _find(_claims(MATCH), "thank the supporters")
+    assert claim.speaker == "Jane Brown"
+    assert len(claim.sentence_ids) == 2  # its own sentence and the one naming its speaker
+
+
+def test_a_quotation_after_narration_is_not_credited_to_the_last_speaker() -> None:
+    claim = _find(_claims(MATCH), "Nobody expected")
+    assert claim.speaker == OUTLET
+
+
+def test_british_single_quotation_marks_continue_too() -> None:
+    text = (
+        "‘He accepts full responsibility for what he has done,’ barrister Sarah Cole said.\n"
+        "‘He is deeply ashamed and wants to apologise to the family.’\n"
+    )
+    claim = _find(_claims(text), "deeply ashamed")
+    assert claim.speaker == "Sarah Cole"
+    assert claim.attribution is not None and claim.attribution.cue == "quote"
