@@ -23,17 +23,6 @@ TEST_WARNING = (
 )
 
 
-def build_engine(progress: Echo) -> Any:
-    """The service's engine with the eval response cache (re-runs cost no model time)."""
-    from service.config import Settings
-    from service.engine import Engine
-    from service.llm.cache import CachingBackend
-
-    settings = Settings()
-    cached = CachingBackend(Engine(settings).backend, settings.cache_dir / "eval-responses")
-    return Engine(settings, backend=cached, progress=progress)
-
-
 def run_own(
     runner: ClaimsRun, root: Path, limit: int | None = None, progress: Echo = print
 ) -> dict[str, Any]:

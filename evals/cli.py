@@ -249,12 +249,12 @@ def attribution(
 ) -> None:
     """Attribution on PolNeAR (per publisher) or our own labelled set (per genre): detected,
     credited to the outlet, right speaker, pronoun and role-noun names; failures listed."""
-    from evals.attribution_suite import build_engine, run_suite
+    from evals.attribution_suite import run_suite
 
     if which not in ("polnear", "own") or split not in ("train", "dev", "test"):
         raise typer.BadParameter("--set polnear|own, --split train|dev|test")
     echo_err = lambda m: typer.echo(m, err=True)  # noqa: E731
-    engine = build_engine(echo_err) if rescore is None else None
+    engine = _engines().base if rescore is None else None
     report = run_suite(engine, which, split, limit, out, typer.echo, echo_err, rescore)
     raise typer.Exit(code=0 if report is None or report["passed"] else 1)
 

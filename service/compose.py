@@ -19,12 +19,15 @@ from service.api.app import Door, create_app
 from service.api.auth import Gate
 from service.cache import ResultCache
 from service.config import Settings
-from service.engine import Engine
+from service.engine import Engine, ModelLoad
 from service.jobs.queues import make_queue
-from service.jobs.service import JobService, Notifier
+from service.jobs.service import JobService, JobWork, Notifier
 from service.llm.backend import Backend
 from service.llm.cache import CachingBackend
+from service.llm.factory import build_backend
 from service.metrics import Metrics
+from service.pipeline.checks.check import load_checker
+from service.prompts import PromptLibrary
 from service.services import Services
 from service.store.store import Store
 
@@ -42,9 +45,25 @@ def build_engine(
     metrics: Metrics | None = None,
     progress: Callable[[str], None] = lambda _m: None,
 ) -> Engine:
-    """An Engine alone (the CLI's one-shot commands): with a store, results are shared."""
-    cache = ResultCache(store.results if store is not None else None, metrics)
-    return Engine(settings, backend=backend, cache=cache, metrics=metrics, progress=progress)
+    """An Engine alone (the CLI's one-shot commands): with a store, results are shared. The
+    backend is the configured one unless given; the model loads on first use or `warm()`."""
+    model = backend or build_backend(settings)
+    prompts = PromptLibrary(settings.prompts_dir, settings.prompt_versions)
+    checker = (
+        load_checker(model.model_id, prompts, settings.check_threshold)
+        if settings.check_faithfulness
+        else None
+    )
+    return Engine(
+        settings,
+        backend=model,
+        prompts=prompts,
+        checker=checker,
+        cache=ResultCache(store.results if store is not None else None, metrics),
+        metrics=metrics,
+        model=ModelLoad(),
+        progress=progress,
+    )
 
 
 def build_services(
@@ -67,14 +86,8 @@ def build_services(
     )
     engine = build_engine(settings, backend=backend, store=store, metrics=metrics)
     notifiers = build_notifiers(settings)
-    jobs = JobService(
-        settings,
-        engine,
-        store.jobs,
-        metrics=metrics,
-        notifiers=notifiers,
-        queue=lambda service: make_queue(settings, service, min_workers),
-    )
+    work = JobWork(settings, engine, store.jobs, metrics, notifiers)
+    jobs = JobService(work, make_queue(settings, work, min_workers))
 
     def nightly(timestamp: int) -> bool:
         from evals.nightly import run_nightly_eval  # evals is a tool of the deployment
@@ -133,7 +146,6 @@ def build_eval_engines(
     response cache (a re-run of unchanged prompts is free; each repeat has its own salt, so
     it is real); the nightly run asks the serving model itself."""
     from evals.runner import Engines
-    from service.llm.factory import build_backend
 
     model = backend or build_backend(settings)
     if responses:

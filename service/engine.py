@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -24,7 +23,6 @@ from service.pipeline.checks.check import (
     CHECK_PROMPT,
     Checker,
     claims_passage,
-    load_checker,
     model_probability,
     sentence_texts,
 )
@@ -77,78 +75,63 @@ class StoryOutcome:
     texts: list[str]
 
 
+class ModelLoad:
+    """How loading the engine's model went: the error `Engine.warm` met, else None. Made by
+    the composition root with the engine; /readyz reports it."""
+
+    def __init__(self) -> None:
+        self.error: Exception | None = None
+
+
 class Engine:
+    """Built complete by the composition root (service/compose.py): the model backend, the
+    faithfulness checker when the settings turn it on, the prompt library and the result
+    cache are passed in, and nothing is set on it afterwards."""
+
     def __init__(
         self,
         settings: Settings,
         *,
-        backend: Backend | None = None,
+        backend: Backend,
+        prompts: PromptLibrary | None = None,
+        checker: Checker | None = None,
         cache: ResultCache | None = None,
         metrics: Metrics | None = None,
+        model: ModelLoad | None = None,
         progress: Callable[[str], None] = lambda _m: None,
     ) -> None:
         self.settings = settings
-        self.prompts = PromptLibrary(settings.prompts_dir, settings.prompt_versions)
+        self.backend = backend
+        self.prompts = prompts or PromptLibrary(settings.prompts_dir, settings.prompt_versions)
+        self.checker = checker
         self.cache = cache or ResultCache(metrics=metrics)
         self.metrics = metrics
-        self._backend = backend
+        self.model = model or ModelLoad()
         self._progress = progress
-        self._lock = threading.Lock()
-        self.load_error: Exception | None = None
-        self._config_key: str | None = None
-        self._checker: Checker | None = None
+        self._config_key = _config_key(self.prompts, backend, checker)
 
     # -- the model ------------------------------------------------------------------------
 
     @property
-    def backend(self) -> Backend:
-        with self._lock:
-            if self._backend is None:
-                from service.llm.factory import build_backend
-
-                self._backend = build_backend(self.settings)
-            return self._backend
-
-    @property
-    def checker(self) -> Checker | None:
-        """The faithfulness checker when the settings turn it on."""
-        if not self.settings.check_faithfulness:
-            return None
-        if self._checker is None:
-            self._checker = load_checker(
-                self.backend.model_id, self.prompts, self.settings.check_threshold
-            )
-        return self._checker
+    def load_error(self) -> Exception | None:
+        return self.model.error
 
     def warm(self) -> None:
-        """Build the backend and load the model now rather than on the first request."""
+        """Load the model now rather than on the first request."""
         try:
             self._progress("loading model…")
             self.backend.load()
             self.backend.prime(self.prompts.get(SUMMARIZE).system or "")
         except Exception as exc:  # reported by /readyz; never crash the server thread
-            self.load_error = exc
+            self.model.error = exc
 
     def ready(self) -> bool:
-        return self._backend is not None and self.load_error is None and self._backend.ready()
+        return self.model.error is None and self.backend.ready()
 
     # -- keys -----------------------------------------------------------------------------
 
     def config_key(self) -> str:
         """Everything besides the article that decides a result: prompts, model, pipeline."""
-        if self._config_key is None:
-            prompts = {n: self.prompts.get(n).sha256 for n in PIPELINE_PROMPTS}
-            checker = self.checker
-            blob = json.dumps(
-                {"prompts": prompts, "model": self.backend.model_id, "pipeline": PIPELINE_VERSION}
-                | (
-                    {"check": [self.prompts.get(CHECK_PROMPT).sha256, checker.threshold]}
-                    if checker
-                    else {}
-                ),
-                sort_keys=True,
-            )
-            self._config_key = hashlib.sha256(blob.encode()).hexdigest()
         return self._config_key
 
     def request_key(self, article: ArticleInput) -> str:
@@ -252,3 +235,16 @@ def _article_row(article: ArticleInput) -> dict[str, str | None]:
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _config_key(prompts: PromptLibrary, backend: Backend, checker: Checker | None) -> str:
+    blob = json.dumps(
+        {
+            "prompts": {n: prompts.get(n).sha256 for n in PIPELINE_PROMPTS},
+            "model": backend.model_id,
+            "pipeline": PIPELINE_VERSION,
+        }
+        | ({"check": [prompts.get(CHECK_PROMPT).sha256, checker.threshold]} if checker else {}),
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()

@@ -142,6 +142,8 @@ def test_health_and_readiness(settings: Settings) -> None:
 
 def test_readiness_reports_a_failed_load(settings: Settings) -> None:
     class Broken:
+        model_id = "scripted:broken"
+
         def load(self) -> None:
             raise ModelUnavailable("weights missing")
 

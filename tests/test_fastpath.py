@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 import service.jobs.service as job_service
-from service.compose import build_api, build_services
+from service.compose import build_api, build_engine, build_services
 from service.config import Settings
-from service.engine import Engine
 from service.pipeline.models import ArticleInput
 from service.services import Services
 from service.store.store import Store
@@ -203,8 +202,9 @@ def test_when_the_full_memo_runs_out_one_request_counts_again(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(job_service, "FULL_MEMO_S", 0.05)
+    engine = build_engine(settings, backend=make_backend())
     jobs = job_service.JobService(
-        settings, Engine(settings, backend=make_backend()), Store(settings.db_url).jobs
+        job_service.JobWork(settings, engine, Store(settings.db_url).jobs)
     )
     jobs._full["k"] = (time.monotonic() - 1, 7)
     first, second = jobs.known_full("k"), jobs.known_full("k")

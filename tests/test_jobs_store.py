@@ -13,7 +13,7 @@ from service.compose import build_engine, build_eval_engines
 from service.config import Settings
 from service.jobs.inprocess import InProcessQueue
 from service.jobs.models import JobSpec
-from service.jobs.service import JobService
+from service.jobs.service import JobService, JobWork
 from service.store.jobrepo import NewJob
 from service.store.store import Store
 from tests.conftest import ROOT, make_backend
@@ -96,12 +96,8 @@ def test_graceful_shutdown_hands_a_running_job_back(settings: Settings, database
     store = Store(database_url)
     store.migrate()
     engine = build_engine(settings, backend=make_backend(slow), store=store)
-    jobs = JobService(
-        settings,
-        engine,
-        store.jobs,
-        queue=lambda service: InProcessQueue(service, workers=1, grace_s=0.5),
-    )
+    work = JobWork(settings, engine, store.jobs)
+    jobs = JobService(work, InProcessQueue(work, workers=1, grace_s=0.5))
 
     async def scenario() -> str:
         queue = jobs.queue

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 
-from service.jobs.service import JobService
+from service.jobs.service import JobWork
 from service.jobs.worker import Executor
 
 log = logging.getLogger(__name__)
@@ -18,8 +18,8 @@ POLL_S = 1.0
 
 
 class InProcessQueue:
-    def __init__(self, jobs: JobService, workers: int = 1, grace_s: float = 10.0) -> None:
-        self.jobs = jobs
+    def __init__(self, work: JobWork, workers: int = 1, grace_s: float = 10.0) -> None:
+        self.work = work
         self.workers = workers
         self.grace_s = grace_s
         self._wake = asyncio.Event()
@@ -32,7 +32,7 @@ class InProcessQueue:
 
     async def start(self) -> None:
         for _ in range(self.workers):
-            self._tasks.append(asyncio.create_task(self._loop(Executor(self.jobs))))
+            self._tasks.append(asyncio.create_task(self._loop(Executor(self.work, self))))
 
     async def _loop(self, executor: Executor) -> None:
         while not self._stopping:
@@ -62,7 +62,7 @@ class InProcessQueue:
             return
         _done, pending = await asyncio.wait(self._tasks, timeout=self.grace_s)
         for job_id, executor in list(self._running.items()):
-            released = await asyncio.to_thread(self.jobs.repo.release, job_id, executor.worker)
+            released = await asyncio.to_thread(self.work.repo.release, job_id, executor.worker)
             log.info("job %s handed back to the queue: %s", job_id, released)
         for task in pending:
             task.cancel()

@@ -20,7 +20,7 @@ import psycopg
 from procrastinate.exceptions import AlreadyEnqueued
 
 from service.config import Settings
-from service.jobs.service import JobService
+from service.jobs.service import JobWork
 
 log = logging.getLogger(__name__)
 RUN_JOB = "summarizer.run_job"
@@ -59,13 +59,13 @@ async def ensure_schema(app: procrastinate.App, settings: Settings) -> None:
 
 
 class ProcrastinateQueue:
-    def __init__(self, jobs: JobService, app: procrastinate.App) -> None:
-        self.jobs = jobs
+    def __init__(self, work: JobWork, app: procrastinate.App) -> None:
+        self.work = work
         self.app = app
         self._opened = False
 
     async def start(self) -> None:
-        await ensure_schema(self.app, self.jobs.settings)
+        await ensure_schema(self.app, self.work.settings)
         await self.app.open_async()
         self._opened = True
 
@@ -76,7 +76,7 @@ class ProcrastinateQueue:
 
     async def enqueue(self, job_id: str, delay_s: float | None = None) -> None:
         if delay_s is None:
-            job = await asyncio.to_thread(self.jobs.repo.get, job_id)
+            job = await asyncio.to_thread(self.work.repo.get, job_id)
             delay_s = _seconds_until(job.run_after) if job else 0.0
         options: dict[str, Any] = {"queue": QUEUE, "queueing_lock": job_id}
         if delay_s > 0:
@@ -87,7 +87,7 @@ class ProcrastinateQueue:
     async def sweep(self) -> int:
         """Re-defer every claimable job (stale running ones included); returns how many."""
         ids = await asyncio.to_thread(
-            self.jobs.repo.claimable_ids, self.jobs.settings.job_stale_after_s
+            self.work.repo.claimable_ids, self.work.settings.job_stale_after_s
         )
         for job_id in ids:
             await self.enqueue(job_id)

@@ -33,7 +33,7 @@ async def run_worker(
     if not isinstance(queue, ProcrastinateQueue):
         raise ValueError("workers need SUMMARIZER_QUEUE=procrastinate")
     app = queue.app
-    executor = Executor(jobs)
+    executor = Executor(jobs.work, queue)
     _register_tasks(app, executor, nightly, settings.nightly_eval_cron)
     await queue.start()
     sweeper = asyncio.create_task(_sweep_forever(queue, settings.job_stale_after_s))

@@ -1,5 +1,8 @@
 """The job system's one interface: submit, look up, list, cancel, follow. The queue behind
-it is either the in-process worker (default) or procrastinate on PostgreSQL."""
+it is either the in-process worker (default) or procrastinate on PostgreSQL.
+
+Built in order, each complete: `JobWork` (what running a job needs), then the queue over it,
+then the `JobService` over both; the queue's workers never see a half-built service."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -76,27 +80,31 @@ def request_hash(spec: JobSpec) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-class JobService:
-    """Jobs for the engine's use cases. Notifiers are registered by the composition root;
-    `queue` builds the queue that serves this service (it needs the service to run jobs)."""
+@dataclass(frozen=True)
+class JobWork:
+    """What running a job needs: the engine, the job table, the notifiers (registered by the
+    composition root) and the metrics. The queue and its workers are built over this."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        engine: Engine,
-        repo: JobRepo,
-        *,
-        metrics: Metrics | None = None,
-        notifiers: Mapping[str, Notifier] | None = None,
-        queue: Callable[[JobService], Queue] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.engine = engine
-        self.repo = repo
-        self.metrics = metrics
-        self.notifiers: dict[str, Notifier] = dict(notifiers or {})
+    settings: Settings
+    engine: Engine
+    repo: JobRepo
+    metrics: Metrics | None = None
+    notifiers: Mapping[str, Notifier] = field(default_factory=dict)
+
+    async def get(self, job_id: str) -> JobView | None:
+        job = await asyncio.to_thread(self.repo.get, job_id)
+        return view(job, self.settings.job_stale_after_s) if job else None
+
+
+class JobService:
+    """Jobs for the engine's use cases, submitted to `queue` (None: recorded, never run)."""
+
+    def __init__(self, work: JobWork, queue: Queue | None = None) -> None:
+        self.work = work
+        self.settings = work.settings
+        self.repo = work.repo
+        self.queue = queue
         self._full: dict[str, tuple[float, int]] = {}  # owner -> (until, active)
-        self.queue: Queue | None = queue(self) if queue is not None else None
 
     def _view(self, job: Job) -> JobView:
         return view(job, self.settings.job_stale_after_s)
@@ -157,8 +165,7 @@ class JobService:
         return QueueFull(active, retry_after=max(1, int(self.settings.job_retry_base_s * 2)))
 
     async def get(self, job_id: str) -> JobView | None:
-        job = await asyncio.to_thread(self.repo.get, job_id)
-        return self._view(job) if job else None
+        return await self.work.get(job_id)
 
     async def list(
         self,

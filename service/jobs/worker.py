@@ -15,7 +15,7 @@ from typing import Any
 from service.errors import InputError
 from service.jobs.models import JobSpec
 from service.jobs.runner import JobLost, run_job
-from service.jobs.service import JobService
+from service.jobs.service import JobWork, Queue
 from service.llm.errors import LLMError, ModelUnavailable
 from service.logs import bound_request_id
 from service.store.tables import Job
@@ -34,10 +34,13 @@ def backoff_s(attempt: int, base: float, retry_after: float | None = None) -> fl
 
 
 class Executor:
-    def __init__(self, jobs: JobService, worker: str | None = None) -> None:
-        self.jobs = jobs
-        self.repo = jobs.repo
-        self.settings = jobs.settings
+    """Runs claimed jobs of `work`; a job to retry later goes back to `queue`."""
+
+    def __init__(self, work: JobWork, queue: Queue, worker: str | None = None) -> None:
+        self.work = work
+        self.queue = queue
+        self.repo = work.repo
+        self.settings = work.settings
         self.worker = worker or worker_name()
 
     async def claim(self, job_id: str) -> Job | None:
@@ -72,7 +75,7 @@ class Executor:
         try:
             spec = JobSpec.model_validate(job.spec)
             with bound_request_id(job.id):  # the job's log lines carry its id
-                result = await asyncio.to_thread(run_job, spec, self.jobs.engine, report)
+                result = await asyncio.to_thread(run_job, spec, self.work.engine, report)
         except JobLost:
             return "lost"
         except InputError as exc:
@@ -113,25 +116,24 @@ class Executor:
         retry_after = exc.retry_after if isinstance(exc, ModelUnavailable) else None
         delay = backoff_s(job.attempts, self.settings.job_retry_base_s, retry_after)
         await asyncio.to_thread(self.repo.retry_later, job.id, self.worker, delay, error)
-        if self.jobs.queue is not None:
-            await self.jobs.queue.enqueue(job.id)
+        await self.queue.enqueue(job.id)
         return "retrying"
 
     async def _finish(self, job: Job, status: str, **fields: Any) -> str:
         won = await asyncio.to_thread(self.repo.finish, job.id, self.worker, status, **fields)
         if not won:
             return "lost"
-        metrics = self.jobs.metrics
+        metrics = self.work.metrics
         if metrics is not None:
             metrics.jobs_finished.labels(status=status).inc()
         await self._notify(job.id)
         return status
 
     async def _notify(self, job_id: str) -> None:
-        view = await self.jobs.get(job_id)
+        view = await self.work.get(job_id)
         if view is None or not view.notify:
             return
-        notifier = self.jobs.notifiers.get(str(view.notify.get("kind")))
+        notifier = self.work.notifiers.get(str(view.notify.get("kind")))
         if notifier is None:
             log.warning("job %s: no notifier for %r", job_id, view.notify.get("kind"))
             return

@@ -9,7 +9,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableLambda
 
 from service.config import Settings
-from service.llm.assets import QWEN_15B, ensure_model
+from service.llm.assets import QWEN_15B
 from service.llm.backend import ChatModelBackend
 from service.llm.errors import LLMError
 
@@ -95,9 +95,11 @@ def build_backend(settings: Settings, chat_model: BaseChatModel | None = None) -
 def _local_backend(settings: Settings, chat_model: BaseChatModel | None) -> ChatModelBackend:
     from service.llm.local import ChatLlamaCppLocal, is_loaded
 
-    path = settings.model_path or ensure_model(QWEN_15B, settings.models_dir)
+    spec = None if settings.model_path else QWEN_15B  # the assembled model, joined on load
+    path = settings.model_path or settings.models_dir / QWEN_15B.filename
     chat = chat_model or ChatLlamaCppLocal(
         model_path=path,
+        spec=spec,
         n_ctx=settings.n_ctx,
         n_threads=settings.n_threads,
         timeout_s=settings.call_timeout_s,

@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import PrivateAttr
 
+from service.llm.assets import ModelSpec, ensure_model
 from service.llm.probability import YesNo
 
 _REGISTRY: dict[tuple[str, int, int], tuple[Any, threading.Lock]] = {}
@@ -54,6 +55,9 @@ class ChatLlamaCppLocal(BaseChatModel):
     """Minimal LangChain chat model over a shared in-process `llama_cpp.Llama`."""
 
     model_path: Path
+    # The file is joined from its parts and verified on first load when a spec is given
+    # (building the backend stays cheap; a failure is the load's, reported by /readyz).
+    spec: ModelSpec | None = None
     n_ctx: int = 4096
     n_threads: int = 2
     timeout_s: float = 180.0
@@ -66,6 +70,8 @@ class ChatLlamaCppLocal(BaseChatModel):
 
     def load(self) -> None:
         if self._llm is None:
+            if self.spec is not None:
+                ensure_model(self.spec, self.model_path.parent)
             self._llm, self._lock = load_llama(self.model_path, self.n_ctx, self.n_threads)
 
     def prime(self, system: str) -> None:
