@@ -171,3 +171,19 @@ def test_a_run_on_without_punctuation_is_cut_at_a_space() -> None:
     parts = budget._parts(run_on, 0, len(run_on), 50)
     assert len(parts) > 2
     _assert_word_bounded(run_on.rstrip(), parts)
+
+
+def test_a_run_on_without_spaces_is_cut_at_its_own_punctuation() -> None:
+    run_on = "，".join(["東京都の新しい路面電車は十分ごとに走る"] * 40) + "。"
+    parts = budget._parts(run_on, 0, len(run_on), 60)
+    assert len(parts) > 2
+    for _, b in parts[:-1]:
+        assert run_on[b - 1] == "，"
+
+
+def test_overlapping_pysbd_spans_become_a_partition() -> None:
+    text = "But you said . . ."
+    assert segment._pysbd_spans(text) == [(0, 14), (13, 16)]  # pysbd overlaps, drops a dot
+    spans = segment._spans(text)
+    assert [text[a:b] for a, b in spans] == ["But you said .", ". ."]
+    _assert_word_bounded(text, spans)

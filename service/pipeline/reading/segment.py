@@ -37,8 +37,9 @@ def _segmenter() -> pysbd.Segmenter:
 _WINDOW = 5_000
 # Places to cut a text that must be cut, best first: a sentence end pysbd did not take, a
 # clause boundary, any space. Each match ends where the next part begins.
-SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(]?[A-Z0-9])")
-CLAUSE_END = re.compile(r"[;:,—–][\"”’')]*\s+|\s[—–-]{1,2}\s+")
+# (CJK text has no spaces: its full stops and commas are the breaks.)
+SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+(?=[\"“‘'(]?[A-Z0-9])|[。！？][」』”’）]*")
+CLAUSE_END = re.compile(r"[;:,—–][\"”’')]*\s+|\s[—–-]{1,2}\s+|[；：，、]")
 BREAKS = (SENTENCE_END, CLAUSE_END, re.compile(r"\s+"))
 
 
@@ -103,7 +104,9 @@ def _repaired(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     way that text joins the sentence before it rather than being lost or cut."""
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):
-        a = max(a, out[-1][1] if out else 0)
+        a = max(a, out[-1][1] if out else 0)  # pysbd's spans can overlap ("said . . .")
+        while a < b and text[a].isspace():
+            a += 1
         if b <= a:
             continue
         if not out:
