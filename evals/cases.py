@@ -22,8 +22,6 @@ from evals.text import normalize
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case.schema.json"
 OUTLET = "outlet"  # the speaker id for the article's own voice
 UNATTRIBUTED = "unattributed"  # the speaker id when the article names no source
-CUES = ("quote", "said", "according_to", "narration", "unattributed")
-REPORTED = frozenset({"quote", "said", "according_to"})  # cues that credit someone else
 
 Group = tuple[str, ...]  # alternatives: OR
 Groups = tuple[Group, ...]  # AND over groups

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from evals.cases import CUES, OUTLET, REPORTED, UNATTRIBUTED, Case
+from evals.cases import OUTLET, UNATTRIBUTED, Case
 from evals.matching import mentions, normalize, speaker_ok
 from evals.scoring import (
     METRICS,
@@ -27,6 +27,7 @@ from evals.scoring import (
     metric,
 )
 from evals.standalone import dependencies, is_name
+from service.limits import CUES, REPORTED_CUES
 
 LABELLED_CUES = ("quote", "said", "according_to", "narration")  # the per-cue breakdown
 
@@ -97,7 +98,7 @@ def reported_speech_to_outlet() -> Scorer:
         reported = [
             (claims[i], case.claims[j])
             for i, j in _pairs(case, claims)
-            if case.claims[j].cue and set(case.claims[j].cue) <= REPORTED
+            if case.claims[j].cue and set(case.claims[j].cue) <= REPORTED_CUES
         ]
         if not reported:
             return None, {"reason": "no matched reported-speech claim"}

@@ -26,6 +26,7 @@ from evals.scorers import Scorer, default_scorers, metric_of
 from evals.summary_scorers import summary_scorers
 from service.engine import Engine
 from service.errors import InputError
+from service.limits import DEFAULT_MAX_WORDS, MAX_WORDS, MIN_WORDS, words_in_range
 from service.llm.backend import Backend
 from service.llm.cache import CachingBackend
 from service.llm.errors import LLMError
@@ -75,13 +76,13 @@ def parse_lengths(text: str) -> tuple[int, ...]:
         words = [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
         raise ValueError(f"not a comma-separated list of word counts: {text!r}") from None
-    if any(not 10 <= w <= 300 for w in words):
-        raise ValueError(f"lengths must be 10..300 words: {text!r}")
+    if not all(words_in_range(w) for w in words):
+        raise ValueError(f"lengths must be {MIN_WORDS}..{MAX_WORDS} words: {text!r}")
     return tuple(dict.fromkeys(words))
 
 
 def _max_words(case: Case) -> int:
-    return case.summary.max_words if case.summary and case.summary.max_words else 40
+    return case.summary.max_words if case.summary and case.summary.max_words else DEFAULT_MAX_WORDS
 
 
 def _article(case: Case, max_words: int | None = None) -> ArticleInput:

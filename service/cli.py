@@ -13,6 +13,13 @@ from evals.cli import app as eval_app
 from service.cli_ops import keys_app, worker
 from service.config import Settings
 from service.errors import InputError
+from service.limits import (
+    DEFAULT_MAX_WORDS,
+    MAX_STORY_ARTICLES,
+    MAX_WORDS,
+    MIN_STORY_ARTICLES,
+    MIN_WORDS,
+)
 from service.llm.errors import LLMError
 
 if TYPE_CHECKING:
@@ -68,7 +75,9 @@ def _problem(path: Path, exc: Exception) -> str:
 def summarize(
     files: Annotated[list[Path], typer.Argument(help="article files (text or HTML); - for stdin")],
     as_json: Annotated[bool, typer.Option("--json", help="print the full JSON result")] = False,
-    max_words: Annotated[int, typer.Option("--max-words", min=10, max=300)] = 40,
+    max_words: Annotated[
+        int, typer.Option("--max-words", min=MIN_WORDS, max=MAX_WORDS)
+    ] = DEFAULT_MAX_WORDS,
     html: Annotated[
         bool | None, typer.Option("--html/--text", help="force the input format")
     ] = None,
@@ -132,14 +141,15 @@ def _render(path: Path, result: SummaryResult) -> str:
 def story(
     files: Annotated[list[Path], typer.Argument(help="two or more articles on one story")],
     as_json: Annotated[bool, typer.Option("--json", help="print the full JSON story")] = False,
-    max_words: Annotated[int, typer.Option("--max-words", min=10, max=300)] = 40,
+    max_words: Annotated[
+        int, typer.Option("--max-words", min=MIN_WORDS, max=MAX_WORDS)
+    ] = DEFAULT_MAX_WORDS,
 ) -> None:
     """Compare articles: corroborated and single-source claims, discrepancies, origins."""
     from service.compose import build_engine
-    from service.engine import MAX_STORY_ARTICLES
 
-    if len(files) < 2:
-        _err("a story needs at least two articles")
+    if len(files) < MIN_STORY_ARTICLES:
+        _err(f"a story needs at least {MIN_STORY_ARTICLES} articles")
         raise typer.Exit(code=2)
     if len(files) > MAX_STORY_ARTICLES:  # as the API and jobs refuse it
         _err(f"a story has at most {MAX_STORY_ARTICLES} articles")

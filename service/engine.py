@@ -47,8 +47,6 @@ from service.story.models import Story
 if TYPE_CHECKING:
     from service.metrics import Metrics
 
-MAX_STORY_ARTICLES = 10
-
 
 @dataclass(frozen=True)
 class Summaries:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from evals.cases import REPORTED, Case, CaseError, load_case, load_cases
+from evals.cases import Case, CaseError, load_case, load_cases
 from evals.claim_scorers import (
     attribution_accuracy,
     claim_scorers,
@@ -22,6 +22,7 @@ from evals.claim_scorers import (
 from evals.matching import matches, speaker_ok
 from evals.scorers import METRICS
 from evals.standalone import dependencies, is_name
+from service.limits import REPORTED_CUES
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "evals" / "cases"
 
@@ -75,7 +76,7 @@ def test_reported_speech_labels_never_accept_the_outlet(cases: dict[str, Case]) 
     """A claim the article credits only to someone else must not list the outlet as speaker."""
     for case in cases.values():
         for e in case.claims:
-            if set(e.cue) <= REPORTED:
+            if set(e.cue) <= REPORTED_CUES:
                 assert "outlet" not in e.speaker, (case.id, e.id)
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from service.errors import InputError, InputTooLarge, UnsupportedMediaType
 from service.inputs import check_text, decode_text, to_article
 from service.jobs.models import JobSpec
+from service.limits import DEFAULT_MAX_WORDS, MaxWords
 from service.pipeline.models import ArticleInput
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,7 +50,7 @@ class ArticleIn(BaseModel):
 
 
 class SummaryRequest(ArticleIn):
-    max_words: int = Field(default=40, ge=10, le=300)
+    max_words: MaxWords = DEFAULT_MAX_WORDS
 
 
 class TooLongForSync(InputError):

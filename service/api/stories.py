@@ -17,15 +17,16 @@ from service.api.body import (
     validated,
 )
 from service.api.deps import EngineDep
-from service.engine import MAX_STORY_ARTICLES, Engine
+from service.engine import Engine
 from service.http_errors import error_responses
+from service.limits import DEFAULT_MAX_WORDS, MAX_STORY_ARTICLES, MIN_STORY_ARTICLES, MaxWords
 from service.pipeline.models import SummaryResult
 from service.story.models import Story
 
 
 class StoryRequest(BaseModel):
-    articles: list[ArticleIn] = Field(min_length=2, max_length=MAX_STORY_ARTICLES)
-    max_words: int = Field(default=40, ge=10, le=300)
+    articles: list[ArticleIn] = Field(min_length=MIN_STORY_ARTICLES, max_length=MAX_STORY_ARTICLES)
+    max_words: MaxWords = DEFAULT_MAX_WORDS
 
 
 class StoryResponse(Story):

@@ -12,6 +12,7 @@ from service.api.body import SummaryRequest, check_sync_size, parse_summary, rea
 from service.api.deps import CacheDep, EngineDep
 from service.api.fastpath import SLOT as FASTPATH_SLOT
 from service.http_errors import error_responses
+from service.limits import MAX_WORDS, MIN_WORDS
 from service.pipeline.models import SummaryResult
 
 router = APIRouter(prefix="/v1", tags=["summaries"])
@@ -40,7 +41,9 @@ async def create_summary(
     engine: EngineDep,
     cache: CacheDep,
     _owner: Caller,
-    max_words: int | None = Query(default=None, ge=10, le=300, description="for text/html bodies"),
+    max_words: int | None = Query(
+        default=None, ge=MIN_WORDS, le=MAX_WORDS, description="for text/html bodies"
+    ),
     title: str | None = Query(default=None, max_length=500),
     url: str | None = Query(default=None, max_length=2000),
 ) -> SummaryResult | Response:

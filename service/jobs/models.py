@@ -8,9 +8,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from service.limits import (
+    DEFAULT_MAX_WORDS,
+    MAX_JOB_ARTICLES,
+    MAX_STORY_ARTICLES,
+    MIN_STORY_ARTICLES,
+    MaxWords,
+)
+
 JobStatus = Literal["queued", "running", "retrying", "done", "failed", "dead", "cancelled"]
-MAX_ARTICLES = 50
-MAX_STORY_ARTICLES = 10
 
 
 class JobArticle(BaseModel):
@@ -47,8 +53,8 @@ class JobArticle(BaseModel):
 
 class JobSpec(BaseModel):
     kind: Literal["summary", "story"] = "summary"
-    articles: list[JobArticle] = Field(min_length=1, max_length=MAX_ARTICLES)
-    max_words: int = Field(default=40, ge=10, le=300)
+    articles: list[JobArticle] = Field(min_length=1, max_length=MAX_JOB_ARTICLES)
+    max_words: MaxWords = DEFAULT_MAX_WORDS
     # Opaque to the queue: when the job ends, the notifier named notify["kind"] gets the job
     # (the Slack adapter uses it to post to a response_url or a thread).
     # Not in the published schema: only adapters set it; the API refuses it from clients.
@@ -56,8 +62,10 @@ class JobSpec(BaseModel):
 
     @model_validator(mode="after")
     def _story_size(self) -> JobSpec:
-        if self.kind == "story" and not 2 <= len(self.articles) <= MAX_STORY_ARTICLES:
-            raise ValueError(f"a story needs 2 to {MAX_STORY_ARTICLES} articles")
+        if self.kind == "story" and not (
+            MIN_STORY_ARTICLES <= len(self.articles) <= MAX_STORY_ARTICLES
+        ):
+            raise ValueError(f"a story needs {MIN_STORY_ARTICLES} to {MAX_STORY_ARTICLES} articles")
         return self
 
 

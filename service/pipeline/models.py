@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from service.limits import DEFAULT_MAX_WORDS
+from service.limits import Cue as CueKind
+
 ClaimKind = Literal["statement", "statistic", "quote", "event", "prediction", "opinion"]
-CueKind = Literal["quote", "said", "according_to", "narration", "unattributed"]
 UNATTRIBUTED = "unattributed"  # the speaker when the article does not say who asserts it
 # The faithfulness checker's verdict, on claims and key points alike.
 SupportProbability = Annotated[
@@ -50,7 +52,7 @@ class ArticleInput:
     url: str | None = None
     outlet: str | None = None
     published_at: str | None = None
-    max_words: int = 40
+    max_words: int = DEFAULT_MAX_WORDS
 
 
 class Span(BaseModel):

@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from service.jobs.models import MAX_STORY_ARTICLES, JobArticle
+from service.jobs.models import JobArticle
+from service.limits import MAX_STORY_ARTICLES
 
 # Slack writes links as <https://…> or <https://…|label>; a slash command's text may be raw.
 _SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")

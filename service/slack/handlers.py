@@ -19,8 +19,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from service.config import Settings
 from service.errors import InputError
-from service.jobs.models import MAX_STORY_ARTICLES, JobArticle, JobSpec, JobView
+from service.jobs.models import JobArticle, JobSpec, JobView
 from service.jobs.service import JobService
+from service.limits import MAX_STORY_ARTICLES
 from service.slack import blocks as bk
 from service.slack.articles import from_command, from_message, from_thread
 from service.slack.notify import seal

@@ -14,16 +14,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from spacy.tokens import Doc, Token
 
+from service.limits import Cue
 from service.pipeline.claims.cues import according, speech_verb
 from service.pipeline.claims.people import People
 from service.pipeline.claims.quotes import has_quotation, quoted_spans
 from service.pipeline.claims.speakers import speaker_name, speaks
 
-Cue = Literal["quote", "said", "according_to", "narration", "unattributed"]
 UNATTRIBUTED = "unattributed"
 
 # Openings that carry the previous sentence's speaker on ("In return, Moscow provides …"
