@@ -12,8 +12,9 @@ content (attribution_scoring.py). Categories:
 - **all**: every attribution, beliefs, plans and "polls show" included.
 The source is a **name** when it holds a proper noun (CoreNLP NNP/NNPS, not a nationality,
 title or other MISC class) not after a preposition and not a possessive ("Trump's running
-mate" is no name); the expected name is the last such run ("longtime Democratic pollster
-Pat Caddell" -> "Pat Caddell"). A **pronoun** source is only PRP/PRP$ tokens; any other
+mate" is no name; nor is a bracketed "(D-S.C.)"); the expected name is the first such run
+CoreNLP tags PERSON, else the last run ("longtime Democratic pollster Pat Caddell" ->
+"Pat Caddell"). A **pronoun** source is only PRP/PRP$ tokens; any other
 source is a **description** (a role noun, "officials", "polls"). For those two, the right
 names are the named mentions of the source's CoreNLP coreference chain. A nested attribution
 ("X said Y wants Z": Z's cue inside X's content) also counts as right when its claim is
@@ -66,20 +67,35 @@ def _inside(tokens: Sequence[Token], spans: Spans) -> list[Token]:
     return [t for t in tokens if any(s <= t.start and t.end <= e for s, e in spans.fragments)]
 
 
-def names_in(tokens: Sequence[Token]) -> list[str]:
-    """Runs of proper nouns that name the phrase's own referent (see the module doc)."""
+def name_runs(tokens: Sequence[Token]) -> list[list[Token]]:
+    """Runs of proper nouns that name the phrase's own referent (see the module doc); a
+    bracketed aside ("(D-S.C.)") names none."""
     runs: list[list[Token]] = []
     current: list[Token] = []
-    after_preposition = False
+    after_preposition, depth = False, 0
     for t in [*tokens, Token(0, 0, "", "", "END", "O")]:
-        if t.pos in ("NNP", "NNPS") and t.ner not in _NOT_NAMES:
+        if t.pos in ("NNP", "NNPS") and t.ner not in _NOT_NAMES and depth == 0:
             current.append(t)
             continue
         if current and not after_preposition and t.pos != "POS":
             runs.append(current)
         current = []
         after_preposition = after_preposition or t.pos in ("IN", "TO")
-    return [" ".join(t.word for t in run) for run in runs]
+        depth += (t.pos == "-LRB-") - (t.pos == "-RRB-")
+    return runs
+
+
+def names_in(tokens: Sequence[Token]) -> list[str]:
+    return [" ".join(t.word for t in run) for run in name_runs(tokens)]
+
+
+def the_name(tokens: Sequence[Token]) -> str | None:
+    """The phrase's person when CoreNLP tags one ("Charlotte-Mecklenburg Police Chief Kerr
+    Putney" -> "Kerr Putney"), else its last name run."""
+    runs = name_runs(tokens)
+    person = [r for r in runs if any(t.ner == "PERSON" for t in r)]
+    chosen = person[0] if person else runs[-1] if runs else None
+    return " ".join(t.word for t in chosen) if chosen else None
 
 
 def source_kind(article: Article, source: Spans | None) -> tuple[str, str | None]:
@@ -89,8 +105,8 @@ def source_kind(article: Article, source: Spans | None) -> tuple[str, str | None
     tokens = _inside(article.tokens, source)
     if tokens and all(t.pos in ("PRP", "PRP$") for t in tokens):
         return "pronoun", None
-    names = names_in(tokens)
-    return ("name", names[-1]) if names else ("description", None)
+    name = the_name(tokens)
+    return ("name", name) if name else ("description", None)
 
 
 def chain_names(article: Article, source: Spans) -> list[str]:

@@ -27,6 +27,8 @@ from service.pipeline.reading.source import OWN_VOICE
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# First and second person: a quotation's own voice, never a name (the pack lists third person).
+_SPEAKING = frozenset("i me my we us our you your".split())
 
 
 def words(text: str) -> list[str]:
@@ -110,8 +112,7 @@ def attributed(claim: Claim, outlet: str) -> bool:
 
 def as_written(speaker: str, source: str) -> bool:
     """A speaker that is still the article's pronoun or role noun, not a name."""
-    lex = english()
-    forms = set().union(*lex.pronouns.values())
+    forms = set().union(*english().pronouns.values()) | _SPEAKING
     ws = words(speaker)
     if not ws or all(w in forms for w in ws):
         return True

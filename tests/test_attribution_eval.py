@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from evals.attribution_eval import score_attribution, source_kind
-from evals.attribution_scoring import in_quotes, speaker_matches
+from evals.attribution_scoring import in_quotes, resolution, speaker_matches
 from evals.attribution_suite import run_suite
 from evals.claims_run import ClaimsRun
 from evals.own_set import LabelError, cut_inside, load_set, score_article
@@ -333,3 +333,21 @@ def test_the_test_split_warns_and_the_run_file_keeps_tables_and_claims(
     saved = json.loads(Path(report["run_file"]).read_text())
     assert Path(report["run_file"]).name.startswith("attribution-test-")
     assert saved["claims"]["a"][0]["speaker"] == "Jane Doe" and saved["model_calls"] == 1
+
+
+def test_the_expected_name_is_the_person_not_a_place_or_a_bracketed_party() -> None:
+    def tok(word: str, start: int, pos: str = "NNP", ner: str = "O") -> Token:
+        return Token(start, start + len(word), word, word, pos, ner)
+
+    chief = [tok("Charlotte", 0, ner="LOCATION"), tok("Chief", 10, ner="TITLE")]
+    chief += [tok("Kerr", 16, ner="PERSON"), tok("Putney", 21, ner="PERSON")]
+    rep = [tok("Jim", 0, ner="PERSON"), tok("Clyburn", 4, ner="PERSON"), tok("(", 12, "-LRB-")]
+    rep += [tok("D-S.C.", 13), tok(")", 19, "-RRB-")]
+    for tokens, name in ((chief, "Kerr Putney"), (rep, "Jim Clyburn")):
+        art = Article("p", "dev", "x", "", [], tokens, [])
+        assert source_kind(art, Spans(((0, 30),))) == ("name", name)
+
+
+def test_a_first_person_speaker_is_kept_as_written_not_a_wrong_name() -> None:
+    assert resolution("I", "PENCE", ["Hillary Clinton"]) == "unresolved"
+    assert resolution("Donald Trump", "he", ["Hillary Clinton"]) == "wrong"
