@@ -54,6 +54,8 @@ FURNITURE = [
     ("(BEGIN VIDEO CLIP.)", "video_prompt"),
     ("Media playback is unsupported on your device", "video_prompt"),
     ("Support us with a one-time donation, or become a Patron!", "donation"),
+    ("By Jane Doe, Political Correspondent", "byline"),
+    ("Crowds in the square on Sunday (AP Photo/Evan Vucci)", "image_caption"),
     ("Do you support Donald Trump? Like the page:", "share_prompt"),
     ("(Additional reporting by Kylie MacLellan; Editing by Michael Holden.)", "byline"),
     ("Phillip reported from Oakland, Calif.; Gearan, from Washington.", "byline"),
@@ -89,6 +91,9 @@ LOOKALIKES = [
     "Police reported from the scene that four people were hurt.",
     "Reporters from Reuters and AP were at the scene.",
     "Likes on the page rose after the post, the campaign said.",
+    "The rules were set by the US Environmental Protection Agency (EPA).",
+    "By September, broadband connections in the UK had overtaken dial-up.",
+    "By Christmas, Mr Smith said, the line would be open.",
 ]
 
 

@@ -88,7 +88,13 @@ def _rules(lex: Lexicon) -> list[Rule]:
             ),
             CAPTION_WORDS,
         ),
-        Rule("image_caption", re.compile(rf"\({credit}\)\.?$"), CAPTION_WORDS),
+        # In brackets closing a line, only a credit naming a photographer or a picture
+        # service: "(AP Photo/Evan Vucci)", never "... Protection Agency (EPA)."
+        Rule(
+            "image_caption",
+            re.compile(rf"\((?=[^()]*(?:/| via |Photo|Images|Picture)){credit}\)\.?$"),
+            CAPTION_WORDS,
+        ),
         # Alt text: "A military scene depicting ..."
         Rule(
             "image_caption",
@@ -110,7 +116,10 @@ def _rules(lex: Lexicon) -> list[Rule]:
         Rule("byline", re.compile(rf"^{_alt(lex, 'reporting_credits')}", re.I), 20),
         Rule(
             "byline",
-            re.compile(rf"^{_alt(lex, 'byline')} [A-Z][\w.'’-]+( [A-Z][\w.'’-]+){{0,3}}(,.*)?$"),
+            re.compile(
+                rf"^{_alt(lex, 'byline')} (?!{_alt(lex, 'not_names')}\b)"
+                rf"[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){{0,3}}(,[^.!?]*)?$"
+            ),
         ),
         Rule(
             "share_prompt",
