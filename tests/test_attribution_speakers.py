@@ -39,6 +39,8 @@ SPEAKERS = [
     ("The union threatened to strike again in the spring.", "The union"),
     ("Ms Reed vowed to fight on.", "Ms Reed"),
     ("Mr Hart conceded that mistakes had been made.", "Mr Hart"),
+    # a relative pronoun is the noun it hangs on
+    ("It was the Huffington Post which said the race was tight.", "Huffington Post"),
 ]
 
 
@@ -79,6 +81,13 @@ ROLES = [
         "scheme had worked",
         "The minister",
         id="a role two people hold",
+    ),
+    pytest.param(
+        "Labour leader Keir Starmer spoke in Leeds on Monday.\n"
+        "The Tory leader said the plan would fail.\n",
+        "would fail",
+        "The Tory leader",
+        id="a role qualified by another party",
     ),
 ]
 

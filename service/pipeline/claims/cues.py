@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from service.pipeline.claims.quotes import has_quotation, quoted_spans
+from service.pipeline.claims.quotes import quoted_spans
 from service.pipeline.language import english
 
 _LEX = english()
@@ -24,7 +24,7 @@ SOURCES = _LEX.institutions | _LEX.anonymous_sources | _LEX.role_nouns | _LEX.pe
 _CLOSING = frozenset(english().quote_marks.values())
 _REPORTS = frozenset({"ccomp", "xcomp"})
 # A subject after its verb, where the parser reads it as an object: "…,' said the minister".
-_INVERTED = frozenset({"dobj", "attr", "npadvmod", "oprd"})
+_INVERTED = frozenset({"dobj", "attr", "oprd"})
 
 
 def cue_key(verb: Token) -> str:
@@ -52,17 +52,20 @@ def is_cue(verb: Token) -> bool:
 
 
 def _reports(verb: Token) -> bool:
-    """The verb reports something: a clause, a quotation in its sentence, or a colon."""
-    if any(c.dep_ in _REPORTS for c in verb.children):
+    """The verb reports something: a clause, a quotation it frames (the parser hangs the
+    quotation's marks on the verb that introduces it), or a colon."""
+    if any(c.dep_ in _REPORTS or c.is_quote for c in verb.children):
         return True
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
-    return (after is not None and after.text == ":") or has_quotation(verb.doc.text)
+    return after is not None and after.text == ":"
 
 
 def quoted_chars(text: str, opens_quoted: bool) -> list[tuple[int, int]]:
     """The sentence's quoted character spans; a sentence that opens inside a quotation
     begun before it is quoted up to its first closing mark (or to its end)."""
-    spans = quoted_spans(text)
+    # Only a quotation that closes: scraped text mixes marks (“…") and an unclosed one
+    # would take the cue after it ("the group wrote") in.
+    spans = [(a, b) for a, b in quoted_spans(text) if text[b - 1] in _CLOSING]
     if opens_quoted and not any(a == 0 for a, _ in spans):
         close = next((i for i, ch in enumerate(text) if ch in _CLOSING), len(text))
         spans.append((0, close + 1))
@@ -85,6 +88,8 @@ def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | No
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subject is not None and subject.lower_ in ("it", "there"):
             subject = None
+        if subject is not None and subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+            subject = verb.head  # "the Huffington Post, which said …"
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         if agent is not None:
             subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
@@ -113,7 +118,14 @@ def _inverted_subject(verb: Token) -> Token | None:
         while head.dep_ == "compound" and head.head.i > head.i:
             head = head.head  # "added midfielder John Smith" read as one noun phrase
         return head
-    return next((c for c in verb.rights if c.dep_ in _INVERTED and c.pos_ != "PRON"), None)
+    return next(
+        (
+            c
+            for c in verb.rights
+            if c.dep_ in _INVERTED and c.pos_ != "PRON" and c.ent_type_ not in ("DATE", "TIME")
+        ),
+        None,
+    )
 
 
 def _misparsed_subject(doc: Doc, verb: Token) -> Token | None:

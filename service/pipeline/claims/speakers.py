@@ -36,8 +36,8 @@ def speaks(head: Token, verb: Token | None, people: People) -> bool:
     not "the revelations highlight …", which is the outlet's narration. With a verb that
     reports speech in most of its uses, any nominal subject speaks ("the airline said",
     "the father-of-four later said")."""
-    if verb is not None and reliable(verb) and head.pos_ in ("NOUN", "PROPN", "PRON"):
-        return True
+    if verb is not None and reliable(verb):
+        return True  # "One says …", "About four in 10 said …", "Many of them say …"
     phrase = head.doc[head.left_edge.i : head.right_edge.i + 1]
     lemma = head.lemma_.lower()
     return (
@@ -70,7 +70,7 @@ def speaker_name(
     named = _own_name(head, people)
     if named:
         return named
-    if head.pos_ == "NOUN" and not _indefinite(head) and head.tag_ not in ("NNS", "NNPS"):
+    if head.pos_ == "NOUN" and not (_indefinite(head) or _qualified(head)) and head.tag_ == "NN":
         holder = people.role_holder(head.lemma_.lower())  # one holder in the article, or None
         if holder:
             return holder
@@ -107,6 +107,18 @@ def _pronoun(head: Token, people: People, offset: int, previous: str | None) -> 
         return previous
     sure = resolve(head, offset, people)
     return sure.name if sure.name is not None else head.text
+
+
+def _qualified(head: Token) -> bool:
+    """A role said of someone else than its holder may be: "the former minister", "the
+    Tory leader", "the Senate Democratic leader" (a capitalised word, save an acronym such
+    as "the DIU chief", names which party, country or body)."""
+    for mod in head.lefts:
+        if mod.dep_ not in ("amod", "compound", "nmod"):
+            continue
+        if mod.lower_ in _LEX.role_qualifiers or (mod.text[:1].isupper() and not mod.is_upper):
+            return True
+    return False
 
 
 def _indefinite(head: Token) -> bool:
@@ -154,6 +166,6 @@ def written(head: Token) -> str:
         last += 1  # "the father-of-four": one word, however the parser splits it
     while first < head.i and doc[first].is_punct:
         first += 1
-    if doc[first].lower_ == "the" and first < last and doc[first + 1].ent_type_ in _GROUPS:
+    if doc[first].lower_ == "the" and first < head.i and head.ent_type_ in _GROUPS:
         first += 1  # "the Football Association", not "the Prime Minister"
     return doc[first : last + 1].text

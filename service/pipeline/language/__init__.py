@@ -48,6 +48,7 @@ class Lexicon:
     cue_verbs: frozenset[str] = frozenset()
     cue_verbs_clausal: frozenset[str] = frozenset()
 
+    role_qualifiers: frozenset[str] = frozenset()  # "the former minister" is not the minister
     @property
     def personal_pronouns(self) -> frozenset[str]:
         """Pronouns that stand for a person: he/she and their forms."""
@@ -77,6 +78,7 @@ def _load(path: Path) -> Lexicon:
         cue_verbs=frozenset(map(str, raw.get("cue_verbs") or ())),
         cue_verbs_clausal=frozenset(map(str, raw.get("cue_verbs_clausal") or ())),
         organisation_words=_words(raw.get("organisation_words")),
+        role_qualifiers=_words(raw.get("role_qualifiers")),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
     )
