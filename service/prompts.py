@@ -87,13 +87,3 @@ class PromptLibrary:
 def standalone(task: Prompt, values: dict[str, Any]) -> list[BaseMessage]:
     """A prompt that carries its own system text (no article prefix), as messages."""
     return [SystemMessage(task.system or ""), HumanMessage(task.render(**values))]
-
-
-def conversation(
-    prefix: Prompt, task: Prompt, prefix_values: dict[str, Any], task_values: dict[str, Any]
-) -> list[BaseMessage]:
-    """System text, then the shared article block, then the task: the order that lets the
-    model's prefix cache serve every task on one article from a single prefill."""
-    assert prefix.system is not None, "the prefix prompt must define the system message"
-    user = prefix.render(**prefix_values) + "\n\n" + task.render(**task_values)
-    return [SystemMessage(prefix.system), HumanMessage(user)]

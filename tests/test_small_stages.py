@@ -7,7 +7,7 @@ import pytest
 
 from service.llm.assets import ModelAssetError, ModelSpec, ensure_model
 from service.llm.tokens import count_tokens, seed_cache
-from service.pipeline.claims.entities import ground_entities
+from service.pipeline.claims.entities import Candidate, ground_entities
 from service.pipeline.claims.kinds import classify
 from service.pipeline.models import Claim, Span
 
@@ -53,15 +53,10 @@ def _claim(i: int, speaker: str) -> Claim:
     )
 
 
-def test_entities_lumped_together_by_the_model_are_split() -> None:
+def test_forms_of_one_candidate_that_share_nothing_are_split() -> None:
     text = "North Korea, John Kirby and Kirby again; the DPRK too."
     entities = ground_entities(
-        {
-            "people": [["North Korea", "John Kirby", "Kirby", "Invented Person"]],
-            "organizations": [],
-            "places": [],
-        },
-        text,
+        [Candidate("person", ["North Korea", "John Kirby", "Kirby", "Invented Person"])], text
     )
     assert sorted(e.name for e in entities) == ["John Kirby", "North Korea"]
 

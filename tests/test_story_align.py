@@ -197,7 +197,7 @@ def test_dates_model_numbers_and_weekdays_are_not_entities() -> None:
         "Speaking at an event in Kyiv Saturday, Kyrylo Budanov said more. Kyiv is calm. "
         "Vladimir Putin’s Russia needs shells, and Budanov agreed."
     )
-    found = [f for forms in rule_entities(text).values() for group in forms for f in group]
+    found = [f for candidate in rule_entities(text) for f in candidate.forms]
     assert not {"Jan", "KN", "Kyiv Saturday", "Vladimir Putin Russia"} & set(found)
     assert "Kyrylo Budanov" in found and "Budanov" in found and "Kyiv" in found
     entities = canonicalize(

@@ -8,8 +8,7 @@ from typing import Any
 
 from service.llm.backend import Backend
 from service.llm.calls import CallUsage
-from service.pipeline.prompt_names import ARTICLE
-from service.prompts import Prompt, PromptLibrary, conversation, standalone
+from service.prompts import Prompt, PromptLibrary, standalone
 
 _WORDS = re.compile(r"\w+")
 _ECHO_WORDS = 8  # consecutive words shared with a prompt: an echo, not a coincidence
@@ -42,21 +41,6 @@ class RunContext:
         prompt = self.prompts.get(name)
         self.used[name] = prompt
         return prompt
-
-    def ask(
-        self,
-        task_name: str,
-        article: str,
-        values: dict[str, Any],
-        *,
-        schema: dict[str, Any] | None = None,
-        label: str | None = None,
-    ) -> dict[str, Any]:
-        """Run a task on the shared article prefix and return its validated JSON."""
-        prefix = self.prompt(ARTICLE)
-        task = self.prompt(task_name)
-        messages = conversation(prefix, task, {"article": article}, values)
-        return self._generate(task, messages, schema, label)
 
     def ask_standalone(
         self,

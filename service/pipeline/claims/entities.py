@@ -1,17 +1,36 @@
 """Stage: entities with the surface forms the article actually uses, and the one rule for
-when two spellings name the same entity (`same_name`)."""
+when two spellings name the same entity (`same_name`).
+
+`rule_entities` finds names by rule (`Candidate`: a type and the spellings that name it);
+`ground_entities` keeps the spellings the text uses and merges candidates that name one
+entity."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Literal
 
 import yaml
 
 from service.pipeline.models import Entity, SurfaceForm
+
+CandidateType = Literal["person", "organization", "place"]
+_ORDER: tuple[CandidateType, ...] = ("person", "organization", "place")  # grounding order
+
+
+@dataclass
+class Candidate:
+    """A name found by rule and the spellings that name it (a surname alone joins its
+    person while candidates are gathered)."""
+
+    type: CandidateType
+    forms: list[str] = field(default_factory=list)
+
 
 OUTLET_VOICES = frozenset({"article", "the article", "outlet", "the outlet", "author", "report"})
 
@@ -24,18 +43,15 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "entity"
 
 
-_TYPES = {"people": "person", "organizations": "organization", "places": "place"}
-
-
-def ground_entities(data: dict[str, Any], text: str) -> list[Entity]:
-    """Keep only forms found verbatim in the cleaned text; split forms the model lumped
-    together that share nothing; merge entities sharing a form (the model may list
-    "Budanov" apart from "Kyrylo Budanov")."""
-    groups: list[tuple[str, dict[str, int]]] = []
-    for key, etype in _TYPES.items():
-        for spellings in data.get(key, []):
+def ground_entities(candidates: Sequence[Candidate], text: str) -> list[Entity]:
+    """Keep only forms found verbatim in the cleaned text; split forms of one candidate
+    that share nothing; merge candidates sharing a form ("Budanov" found apart from "Kyrylo
+    Budanov"). People first, then organisations, then places, each in the order found."""
+    groups: list[tuple[CandidateType, dict[str, int]]] = []
+    for etype in _ORDER:
+        for candidate in (c for c in candidates if c.type == etype):
             forms: dict[str, int] = {}
-            for form in spellings:
+            for form in candidate.forms:
                 form = " ".join(str(form).split())
                 n = _count(form, text)
                 if n and form not in forms:
@@ -54,7 +70,7 @@ def ground_entities(data: dict[str, Any], text: str) -> list[Entity]:
             Entity(
                 id=_slug(name),
                 name=name,
-                type=etype,  # type: ignore[arg-type]
+                type=etype,
                 surface_forms=[SurfaceForm(text=f, count=n) for f, n in forms.items()],
             )
         )
@@ -140,11 +156,11 @@ def name_parts(phrase: str) -> list[str]:
     return out
 
 
-def rule_entities(text: str) -> dict[str, list[list[str]]]:
-    """Named entities by rule, for when the model lists none: capitalised sequences that are
-    not just a sentence's first word, sorted into people / organisations / places. A
-    surname alone joins the person it names ("Budanov" -> Kyrylo Budanov's forms)."""
-    found: dict[str, list[list[str]]] = {"people": [], "organizations": [], "places": []}
+def rule_entities(text: str) -> list[Candidate]:
+    """Named entities by rule: capitalised sequences that are not just a sentence's first
+    word, sorted into people / organisations / places. A surname alone joins the person it
+    names ("Budanov" -> Kyrylo Budanov's forms)."""
+    found: list[Candidate] = []
     seen: set[str] = set()
     for m in _CAPSEQ.finditer(text):
         if re.match(r"-?\d", text[m.end() : m.end() + 2]):
@@ -154,16 +170,17 @@ def rule_entities(text: str) -> dict[str, list[list[str]]]:
         for phrase in name_parts(m.group(0)):
             for name in _org_then_person(phrase):
                 _rule_entity(name, m.start(), text, seen, found)
-    people = found["people"]
-    for key in ("places", "organizations"):
-        for forms in list(found[key]):
+    people = [c for c in found if c.type == "person"]
+    for etype in ("place", "organization"):
+        for other in [c for c in found if c.type == etype]:
+            name = other.forms[0]
             home = next(
-                (p for p in people if len(forms[0].split()) == 1 and p[0].split()[-1] == forms[0]),
+                (p for p in people if len(name.split()) == 1 and p.forms[0].split()[-1] == name),
                 None,
             )
             if home is not None:
-                home.append(forms[0])
-                found[key].remove(forms)
+                home.forms.append(name)
+                found.remove(other)
     return found
 
 
@@ -178,7 +195,7 @@ def _org_then_person(phrase: str) -> list[str]:
 
 
 def _rule_entity(
-    phrase: str, start: int, text: str, seen: set[str], found: dict[str, list[list[str]]]
+    phrase: str, start: int, text: str, seen: set[str], found: list[Candidate]
 ) -> None:
     words = phrase.split()
     while words and (
@@ -195,11 +212,11 @@ def _rule_entity(
         return
     seen.add(name)
     if _ORG_WORDS.search(name) or name.isupper():
-        found["organizations"].append([name])
+        found.append(Candidate("organization", [name]))
     elif _PLACE_WORDS.search(name) or len(words) == 1:
-        found["places"].append([name])
+        found.append(Candidate("place", [name]))
     elif 2 <= len(words) <= 3:
-        found["people"].append([name])
+        found.append(Candidate("person", [name]))
 
 
 # The one "same entity" rule, for the entities of one article and across a story's articles.
