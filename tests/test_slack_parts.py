@@ -27,6 +27,7 @@ from service.slack.articles import (
 from service.slack.blocks import all_claims_modal, summary_blocks, summary_rows
 from service.slack.handlers import COMMAND, SHORTCUT
 from service.slack.notify import job_message, response_url_allowed, seal, slack_notifier, unseal
+from tests.fake_slack import FakeSlack, serve_slack
 
 LONG = " ".join(["word"] * PASTED_ARTICLE_WORDS)
 
@@ -170,11 +171,35 @@ def test_a_notify_target_is_honoured_only_with_our_seal(cfg: Settings) -> None:
     assert unseal(target, other) is None
 
 
-def test_an_unsealed_target_is_not_posted_to(cfg: Settings) -> None:
-    # the notifier's client points nowhere reachable: posting would raise, not being called passes
-    notify = slack_notifier(cfg.model_copy(update={"slack_api_url": "http://127.0.0.1:9/api/"}))
-    forged = {"kind": "slack", "response_url": "http://127.0.0.1:9/response/x", "seal": "0" * 64}
-    asyncio.run(notify(view(notify=forged, result={"results": []})))
+def _posted(cfg: Settings, target: dict[str, Any], forge: Any) -> int:
+    """Posts (thread messages and response_url answers) a fake Slack receives when a job
+    ends with `target`, sealed, then changed by `forge` as a client of /v1/jobs could."""
+    with serve_slack(FakeSlack()) as slack:
+        settings = cfg.model_copy(update={"slack_api_url": f"{slack.base}/api/"})
+        sealed = seal({**target, "response_url": slack.response_url()}, settings)
+        notify = slack_notifier(settings)
+        asyncio.run(notify(view(notify=forge(sealed), result={"results": []})))
+        return len(slack.api_calls("chat.postMessage")) + len(slack.responses)
+
+
+FORGERIES = {
+    "no seal": lambda t: {k: v for k, v in t.items() if k != "seal"},
+    "a made-up seal": lambda t: {**t, "seal": "0" * 64},
+    "moved to another channel": lambda t: {**t, "channel": "C2"},
+    "another answer address": lambda t: {**t, "response_url": t["response_url"] + "-2"},
+}
+
+
+@pytest.mark.parametrize("forge", FORGERIES.values(), ids=FORGERIES.keys())
+@pytest.mark.parametrize(
+    "target", [{"channel": "C1", "thread_ts": "1.0"}, {"in_channel": True}], ids=["thread", "url"]
+)
+def test_a_forged_target_is_not_posted_to(
+    cfg: Settings, target: dict[str, Any], forge: Any
+) -> None:
+    # The same target, sealed as the handlers seal it, is delivered: only the seal refuses.
+    assert _posted(cfg, target, lambda t: t) == 1
+    assert _posted(cfg, target, forge) == 0
 
 
 def test_response_urls_must_point_at_slack(cfg: Settings) -> None:
