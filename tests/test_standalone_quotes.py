@@ -77,3 +77,9 @@ def test_a_quote_split_at_but_is_never_stitched() -> None:
     claims = [c for c in _claims(text) if "referee" in c.text or "played well" in c.text]
     assert len(claims) == 1
     assert "played well in the first half, but the referee ruined the game" in claims[0].text
+
+
+def test_wikipedia_double_backticks_quote() -> None:
+    text = "In ``The Inner Circle'', Deangelo picks favorites among the staff."
+    assert [text[a:b] for a, b in quoted_spans(text)] == ["`The Inner Circle'"]
+    assert "Deangelo" not in "".join(text[a:b] for a, b in quoted_spans(text))

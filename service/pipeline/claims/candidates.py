@@ -23,7 +23,8 @@ from service.pipeline.language import english
 _LEX = english()
 SEVERAL = "several people it may stand for"
 NO_ONE = "no one named before it agrees with it"
-MAYBE = "the one name it may stand for may not be a person's"
+MAYBE = "the one name it may stand for may not be a person's, or was named far before"
+UNKNOWN_SPEAKER = "inside a quotation whose speaker is not known"
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,19 @@ def resolve(tok: Token, offset: int, people: People, speaker: str | None = None)
             latest[m.name] = m
     survivors = sorted(latest.values(), key=lambda m: abs(at - m.start))
     sure = survivors[0] if len(survivors) == 1 else _salient(tok, people, survivors, at)
-    if sure is not None and sure.start < at and sure not in people.maybe:
+    names = tuple(m.name for m in survivors)
+    if own_quote is not None and not (speaker and people.is_person(speaker)):
+        # whose words these are is not known, so neither is whom they call "he"
+        return Resolution(None, names, UNKNOWN_SPEAKER if survivors else NO_ONE)
+    if (
+        sure is not None
+        and sure.start < at
+        and sure not in people.maybe
+        and people.close(sure, at, people.sentence_at(at))
+    ):
         return Resolution(sure, ())
     reason = SEVERAL if len(survivors) > 1 else MAYBE if survivors else NO_ONE
-    return Resolution(None, tuple(m.name for m in survivors), reason)
+    return Resolution(None, names, reason)
 
 
 def _salient(tok: Token, people: People, survivors: list[Mention], at: int) -> Mention | None:

@@ -7,6 +7,7 @@ makes "the chief" him), the names that may be people's, and the genders the arti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -17,6 +18,11 @@ from service.pipeline.claims.quotes import inside, quoted_spans
 from service.pipeline.language import english
 
 _LEX = english()
+_AGED = re.compile(r"\b[Tt]he (?:\d+|[a-z]+)-year-old\b(?!-? ?[a-z]*(?:man|woman|boy|girl))")
+# Nouns that name a person: a role, a kind of source, a relative.
+_PERSON_NOUNS = (
+    _LEX.role_nouns | _LEX.people_nouns | frozenset().union(*_LEX.gendered_nouns.values())
+)
 # Capitalised words that are no one's name: titles and pronouns.
 _NOT_NAMES = (
     _LEX.title_words
@@ -101,6 +107,9 @@ class PeopleBuilder:
             if tok.pos_ == "NOUN" and tok.tag_ == "NN" and not tok.ent_type_:
                 start = offset + tok.idx
                 self.nouns.append((tok.lemma_.lower(), start, start + len(tok.text), sid))
+        for age in _AGED.finditer(doc.text):  # "the 87-year-old was found dead": someone
+            start = offset + age.start()
+            self.people.maybe.append(Mention(age.group(), start, start + len(age.group()), sid))
 
     def done(self, text: str | None = None) -> People:
         """`text`: the cleaned article, for its quotations (a quote's names are no
@@ -109,16 +118,25 @@ class PeopleBuilder:
         # "he" means.
         people = self.people
         people.quotations = quoted_spans(text) if text is not None else None
+        if text is not None:
+            people.paragraphs = [0] + [m.end() for m in re.finditer(r"\n+", text)]
         # A name first seen untagged ("Wade worked with …") is the person named later.
         for m in list(people.maybe):
             name = people.person_named(m.name)
             if name and people.is_person(name):
                 people.maybe.remove(m)
-                people.mentions.append(Mention(name, m.start, m.end, m.sentence))
+                people.mentions.append(Mention(name, m.start, m.end, m.sentence, m.subject))
         for lemma, start, end, sid in self.nouns:
             holder = people.role_holder(lemma)
             if holder:
                 people.mentions.append(Mention(holder, start, end, sid))
+            elif lemma in _PERSON_NOUNS:
+                # "The Ukrainian spy chief also highlighted …": someone, not known who —
+                # a later "He" may mean them as well as anyone named.
+                people.maybe.append(Mention(f"the {lemma}", start, end, sid))
+                for gender, nouns in _LEX.gendered_nouns.items():
+                    if lemma in nouns:  # "her mother" is no "he"
+                        people.learn_gender(f"the {lemma}", gender)
         people.mentions.sort(key=lambda m: m.start)
         return people
 
@@ -127,8 +145,14 @@ def _org_like(form: str) -> bool:
     """A name an organisation's words make one ("Rostrum Group Ltd.", "BBC")."""
     words = form.replace(".", " ").split()
     return (form.isupper() and len(form) > 1) or any(
-        w.lower() in _LEX.organisation_words for w in words
+        w.lower() in _LEX.organisation_words | _LEX.institutions for w in words
     )
+
+
+def _is_subject(tok: Token) -> bool:
+    """The subject of its clause, or one of several ("Hale and Ortiz both spoke")."""
+    subjects = ("nsubj", "nsubjpass")
+    return tok.dep_ in subjects or (tok.dep_ == "conj" and tok.head.dep_ in subjects)
 
 
 def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:
@@ -137,7 +161,9 @@ def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:
     tagged = {t.i for e in doc.ents for t in e}
     runs: list[list[Token]] = []
     for tok in doc:
-        plain = tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.i not in tagged
+        capital = tok.text[:1].isupper() and tok.i not in tagged
+        known = people.person_named(tok.text) if capital and tok.is_alpha else None
+        plain = capital and (tok.pos_ == "PROPN" or (known and people.is_person(known)))
         if plain and tok.lower_ not in _NOT_NAMES:
             if runs and runs[-1][-1].i == tok.i - 1:
                 runs[-1].append(tok)
@@ -149,7 +175,8 @@ def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:
         if not form or _org_like(form):
             continue
         start = offset + span.start_char
-        people.maybe.append(Mention(form, start, start + len(form), sid))
+        subject = _is_subject(span.root)
+        people.maybe.append(Mention(form, start, start + len(form), sid, subject))
 
 
 def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
@@ -166,7 +193,7 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
             continue
         name = _referent(people, form, label)
         start = offset + ent.start_char
-        subject = ent.root.dep_ in ("nsubj", "nsubjpass")
+        subject = _is_subject(ent.root)
         people.mentions.append(Mention(name, start, start + len(form), sid, subject))
         people.counts[name] += 1
         if label != "PERSON":

@@ -57,6 +57,7 @@ class People:
     # Quotations (cleaned-text spans), None until the builder saw the whole text.
     quotations: list[tuple[int, int]] | None = None
     starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, sentence id)
+    paragraphs: list[int] = field(default_factory=list)  # where each paragraph starts
 
     def sentence_at(self, at: int) -> int:
         """The id of the sentence holding an offset (0 before any)."""
@@ -110,14 +111,23 @@ class People:
         known = self.genders.get(name)
         self.genders[name] = gender if known in (None, gender) else _CONFLICT
 
+    def close(self, m: Mention, at: int, sentence: int) -> bool:
+        """Named in the pronoun's sentence, the WINDOW before, or its paragraph."""
+        paragraph = max((p for p in self.paragraphs if p <= at), default=0)
+        return m.sentence >= sentence - WINDOW or m.start >= paragraph
+
     def persons_near(self, at: int, sentence: int) -> list[Mention]:
-        """Mentions of people and maybe-people before an offset (in its sentence and the
-        WINDOW before) or after it in its sentence."""
-        near = [m for m in self.mentions if self.is_person(m.name)] + self.maybe
+        """Mentions of people and maybe-people before an offset (in its sentence, the WINDOW
+        before or its paragraph), after it in its sentence, and the article's most-named
+        person so far wherever named (a "he" pages later may still be them)."""
+        people = [m for m in self.mentions if self.is_person(m.name)]
+        before = Counter(m.name for m in people if m.start < at)
+        top = [n for n, c in before.most_common(1) if c >= 2]
         return [
             m
-            for m in near
-            if (m.start < at and m.sentence >= sentence - WINDOW) or m.sentence == sentence
+            for m in people + self.maybe
+            if m.sentence == sentence
+            or (m.start < at and (self.close(m, at, sentence) or m.name in top))
         ]
 
 
@@ -129,14 +139,12 @@ def strip_form(text: str) -> str:
 
 def excluded(pronoun: Token, other: Token) -> bool:
     """Names a plain pronoun cannot stand for in its own sentence: another argument of its
-    own verb ("He hugged David", "David hugged him"), or a name inside the clause the
-    pronoun is the subject or object of ("He said David was wrong"). A possessive may
-    ("David hugged his mother")."""
+    own verb ("He hugged David", "David hugged him"). A possessive may ("David hugged his
+    mother"). A name further inside the pronoun's clause ("He said David was wrong") stays
+    a candidate: barring it would trust the parse to pick someone else."""
     if pronoun.dep_ not in _ARGUMENTS or pronoun.i == other.i:
         return False
-    if pronoun.head == other.head and other.dep_ in _ARGUMENTS:
-        return True
-    return other.i > pronoun.i and other in pronoun.head.subtree
+    return pronoun.head == other.head and other.dep_ in _ARGUMENTS
 
 
 def pool(people: People, tok: Token, offset: int, sid: int) -> list[Mention]:

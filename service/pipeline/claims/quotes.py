@@ -107,9 +107,18 @@ def _closes_from_start(
     return True
 
 
+def _single_marks(text: str) -> str:
+    """``…'' read as “…” (same length, so offsets hold): a space where the second
+    character was, on the side that keeps the mark able to open or close."""
+    for opener, closer in english().quote_digraphs.items():
+        text = text.replace(opener, " “"[: len(opener) - 1] + "“").replace(closer, "”" + " ")
+    return text
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the quotations in `text`, quote marks included, paragraph by
     paragraph (lines)."""
+    text = _single_marks(text)
     spans: list[tuple[int, int]] = []
     base = 0
     for line in text.split("\n"):

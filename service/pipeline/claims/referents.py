@@ -21,7 +21,8 @@ SUBJECT = frozenset({"nsubj", "nsubjpass"})
 SINGULAR = frozenset({"it", "its"})
 PLURAL = frozenset({"they", "their"})
 POSSESSIVE = frozenset({"its", "their"})
-_NAMED = frozenset({"GPE", "ORG", "NORP"})  # "They supply…" after "North Korea …"
+_NAMED = frozenset({"GPE", "ORG"})  # "They supply…" after "North Korea …"
+# A nationality ("Greek") describes people; it names no one "they" could be.
 _MARKS = frozenset("\"“”«»‘’'(—–-")
 
 
@@ -60,6 +61,10 @@ def _thing(phrase: Span, offset: int, sid: int) -> Thing | None:
     head = phrase.root
     if head.pos_ not in ("NOUN", "PROPN") or head.ent_type_ == "PERSON":
         return None
+    if any(t.pos_ == "PRON" or t.tag_ == "PRP$" for t in phrase):
+        return None  # "Their pensions": itself waits for a referent
+    if head.tag_ == "NNS" and not any(t.dep_ in ("det", "poss", "nummod") for t in phrase):
+        return None  # "People", "Indie stalwarts": people in general, or a description
     start = offset + phrase.start_char
     plural = head.tag_ in ("NNS", "NNPS")
     return Thing(phrase.text, start, start + len(phrase.text), sid, plural, not plural)
@@ -95,7 +100,9 @@ def antecedent(tok: Token, before: list[Thing]) -> Thing | None:
     if low not in POSSESSIVE and tok.dep_ not in SUBJECT:
         return None  # "It is said that…" and the like: expletive or object
     plural = low in PLURAL
-    return next((t for t in before if (t.plural if plural else t.singular)), None)
+    agree = [t for t in before if (t.plural if plural else t.singular)]
+    # Two subjects it may continue: neither is sure (a wrong antecedent misquotes).
+    return agree[0] if len({t.text for t in agree}) == 1 else None
 
 
 def as_mention(thing: Thing) -> Mention:
@@ -105,7 +112,7 @@ def as_mention(thing: Thing) -> Mention:
 def replacement(tok: Token, thing: Thing, quoted: bool) -> str:
     text = thing.text
     if tok.lower_ in POSSESSIVE:
-        text += "’s"
+        text += "’" if thing.plural and not thing.singular and text.endswith("s") else "’s"
     if tok.text[:1].isupper():
         text = text[:1].upper() + text[1:]
     return f"[{text}]" if quoted else text

@@ -40,6 +40,7 @@ class Lexicon:
     organisation_words: frozenset[str]  # words that make a name an organisation's
     gender_titles: dict[str, frozenset[str]]  # gender -> titles before a name ("mrs")
     gendered_nouns: dict[str, frozenset[str]]  # gender -> nouns naming a person ("mother")
+    quote_digraphs: dict[str, str] = field(default_factory=dict)  # "``" -> "''"
 
     # Page furniture cues (captions, credits, prompts), kind -> regex alternatives.
     furniture: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -81,6 +82,7 @@ def _load(path: Path) -> Lexicon:
         role_qualifiers=_words(raw.get("role_qualifiers")),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
+        quote_digraphs={str(k): str(v) for k, v in (raw.get("quote_digraphs") or {}).items()},
     )
 
 
