@@ -39,6 +39,8 @@ SPEAKERS = [
     ("The union threatened to strike again in the spring.", "The union"),
     ("Ms Reed vowed to fight on.", "Ms Reed"),
     ("Mr Hart conceded that mistakes had been made.", "Mr Hart"),
+    # a transcript's speaker before a colon
+    ('Rep. Trey Gowdy (R-S.C.): "I have not heard anyone else cite that figure."', "Trey Gowdy"),
     # a relative pronoun is the noun it hangs on
     ("It was the Huffington Post which said the race was tight.", "Huffington Post"),
 ]

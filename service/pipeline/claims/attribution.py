@@ -19,12 +19,14 @@ from spacy.tokens import Doc, Token
 
 from service.limits import Cue
 from service.pipeline.claims.cues import according, speech_verb
-from service.pipeline.claims.people import People
+from service.pipeline.claims.people import People, strip_form
 from service.pipeline.claims.quotes import has_quotation, quoted_spans
 from service.pipeline.claims.speakers import speaker_name, speaks
+from service.pipeline.language import english
 
 UNATTRIBUTED = "unattributed"
 
+_OPENING = frozenset(english().quote_marks)
 # Openings that carry the previous sentence's speaker on ("In return, Moscow provides …"
 # after "According to the chief of the GUR, …").
 _CARRY_ON = re.compile(r"^(In return|In addition|Additionally|Moreover|Furthermore),", re.I)
@@ -48,9 +50,16 @@ __all__ = ["NARRATION", "UNATTRIBUTED", "Attribution", "attribute", "has_quotati
 
 
 def opens_quoted(paragraph: str, start: int) -> bool:
-    """Whether the sentence at `start` of its paragraph opens inside a quotation: with a
-    quotation mark, or within a quotation an earlier sentence of the paragraph opened."""
-    return any(a <= start < b for a, b in quoted_spans(paragraph))
+    """Whether the sentence at `start` of its paragraph opens inside a quotation: within
+    one an earlier sentence of the paragraph opened, or with a quotation mark of its own
+    (not merely before a mark read as closing a quotation, which may be misread: it must
+    not hide the sentence's own cue)."""
+    for a, b in quoted_spans(paragraph.replace("\xa0", " ")):
+        if a < start < b:
+            return True
+        if a == start < b:
+            return paragraph[start] in _OPENING
+    return False
 
 
 def _span(doc: Doc, tokens: list[Token], offset: int) -> tuple[int, int]:
@@ -72,6 +81,24 @@ def _according(doc: Doc, people: People, offset: int) -> Attribution | None:
     return Attribution("according_to", name, start, end, None, pobj.i, tok.i)
 
 
+def _labelled(doc: Doc, people: People, offset: int) -> Attribution | None:
+    """ "Rep. Trey Gowdy (R-S.C.): "I have not heard …"": a transcript's or a headline's
+    speaker, a person the article names, before a colon that opens the sentence."""
+    colon = next((t for t in doc[:12] if t.text in (":", "):")), None)
+    if colon is None or colon.i == 0:
+        return None
+    last = colon.i - 1
+    if colon.text == "):" or doc[last].text == ")":  # "(R-S.C.)": the party and state
+        last = next((t.i - 1 for t in reversed(doc[: colon.i]) if t.text == "("), last)
+    ent = next((e for e in doc.ents if e.end - 1 == last and e.label_ == "PERSON"), None)
+    name = people.full(strip_form(ent.text)) if ent is not None else None
+    if ent is None or name is None or not people.is_person(name):
+        return None
+    start, end = offset + ent.start_char, offset + colon.idx + 1
+    cue: Cue = "quote" if has_quotation(doc.text) else "said"
+    return Attribution(cue, name, start, end, None, ent.root.i, None)
+
+
 def attribute(
     doc: Doc,
     offset: int,
@@ -85,6 +112,9 @@ def attribute(
     if quoted is None:
         quoted = opens_quoted(doc.text, 0)
     found = _according(doc, people, offset)
+    if found:
+        return found
+    found = _labelled(doc, people, offset)
     if found:
         return found
     speech = speech_verb(doc, quoted)

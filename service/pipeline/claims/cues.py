@@ -22,6 +22,7 @@ NOUN_PARSED_VERBS = _LEX.noun_parsed_verbs
 # Nouns that name someone who can speak: a person by position or kind, an institution.
 SOURCES = _LEX.institutions | _LEX.anonymous_sources | _LEX.role_nouns | _LEX.people_nouns
 _CLOSING = frozenset(english().quote_marks.values())
+_OPENING = frozenset(english().quote_marks)
 _REPORTS = frozenset({"ccomp", "xcomp"})
 # A subject after its verb, where the parser reads it as an object: "…,' said the minister".
 _INVERTED = frozenset({"dobj", "attr", "oprd"})
@@ -63,9 +64,14 @@ def _reports(verb: Token) -> bool:
 def quoted_chars(text: str, opens_quoted: bool) -> list[tuple[int, int]]:
     """The sentence's quoted character spans; a sentence that opens inside a quotation
     begun before it is quoted up to its first closing mark (or to its end)."""
-    # Only a quotation that closes: scraped text mixes marks (“…") and an unclosed one
-    # would take the cue after it ("the group wrote") in.
-    spans = [(a, b) for a, b in quoted_spans(text) if text[b - 1] in _CLOSING]
+    # Only a quotation that closes and opens with a mark of its own: scraped text mixes
+    # marks (“…") and puts no-break spaces before them, and a quotation misread as running
+    # from the sentence's start, or to its end, would take the cue ("the group wrote") in.
+    spans = [
+        (a, b)
+        for a, b in quoted_spans(text.replace("\xa0", " "))
+        if text[b - 1] in _CLOSING and (text[a] in _OPENING or opens_quoted)
+    ]
     if opens_quoted and not any(a == 0 for a, _ in spans):
         close = next((i for i, ch in enumerate(text) if ch in _CLOSING), len(text))
         spans.append((0, close + 1))
@@ -81,30 +87,47 @@ def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | No
         t
         for t in doc
         if (is_cue(t) or (t.dep_ == "ROOT" and t.lower_ in NOUN_PARSED_VERBS))
-        and not any(a <= t.idx < b for a, b in quoted)
+        and not _inside(t, quoted)
     ]
-    verbs.sort(key=lambda t: (t.dep_ != "ROOT", t.i))
+    # A verb that reports speech in most of its uses before one that only may ("…, the
+    # senator said, the media considered him …"); then the main clause's.
+    verbs.sort(key=lambda t: (not reliable(t), t.dep_ != "ROOT", t.i))
     for verb in verbs:
-        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and subject.lower_ in ("it", "there"):
-            subject = None
-        if subject is not None and subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
-            subject = verb.head  # "the Huffington Post, which said …"
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-        if agent is not None:
-            subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-        if subject is None and not passive and verb.dep_ in ("advcl", "xcomp", "conj"):
-            # "Budanov remains hopeful, believing that …": the clause shares its subject.
-            subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
-        if subject is None and not passive:
-            subject = _inverted_subject(verb) or _misparsed_subject(doc, verb)
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        subject = _subject(doc, verb, agent, passive, quoted)
+        if subject is not None and _inside(subject, quoted):
+            # "“My apologies, I'm sorry,” said Quick": the quotation is no speaker
+            subject = _inverted_subject(verb)
         if subject is None and not passive:
             continue
         if passive and agent is None:
             return verb, None
         return verb, subject
     return None
+
+
+def _inside(tok: Token, quoted: list[tuple[int, int]]) -> bool:
+    return any(a <= tok.idx < b for a, b in quoted)
+
+
+def _subject(
+    doc: Doc, verb: Token, agent: Token | None, passive: bool, quoted: list[tuple[int, int]]
+) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subject = next((c for c in subjects if not _inside(c, quoted)), None)
+    if subject is not None and subject.lower_ in ("it", "there"):
+        subject = None
+    if subject is not None and subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+        subject = verb.head  # "the Huffington Post, which said …"
+    if agent is not None:
+        subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
+    if subject is None and not passive and verb.dep_ in ("advcl", "xcomp", "conj"):
+        # "Budanov remains hopeful, believing that …": the clause shares its subject.
+        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if subject is None and not passive:
+        subject = _inverted_subject(verb) or _misparsed_subject(doc, verb)
+    return subject
 
 
 def _inverted_subject(verb: Token) -> Token | None:
