@@ -182,24 +182,40 @@ def story(
         Path | None,
         typer.Option(help="rebuild from the per-article results an earlier run wrote (no model)"),
     ] = None,
+    split: Annotated[
+        str | None, typer.Option(help="only the seed, dev or test sets (test: reported once)")
+    ] = None,
 ) -> None:
-    """Story-level eval: corroboration recall, false supports, duplicate members, entity
-    fragments, discrepancy recall/precision, shared clusters, summary agreement."""
-    from evals.story_eval import SavedResults, evaluate, format_report, run_story_evals
+    """Story-level eval: corroboration recall and precision, different facts joined,
+    duplicate clusters, false supports, entity fragments, speaker faults, discrepancy
+    recall/precision, shared clusters, summary agreement; pooled per split."""
+    from evals.story_eval import (
+        SavedResults,
+        evaluate,
+        format_pooled,
+        format_report,
+        pooled,
+        run_story_evals,
+        write_run,
+    )
     from evals.story_labels import STORIES, load_story_label
 
+    if split not in (None, "seed", "dev", "test"):
+        raise typer.BadParameter("--split seed|dev|test")
     if story_json is not None:
         if labels is None:
             raise typer.BadParameter("--story-json needs --labels")
-        reports = [evaluate(load_story_label(labels), json.loads(story_json.read_text()))]
+        saved = json.loads(story_json.read_text())  # a story, or a story run file
+        reports = [evaluate(load_story_label(labels), saved.get("story_json", saved))]
     else:
         engine: Any = SavedResults(results) if results is not None else _engines().base
         directory = STORIES if labels is None else labels.parent
-        reports = run_story_evals(engine, directory, out, words_only)
-        if labels is not None:
-            reports = [r for r in reports if r["story"] == load_story_label(labels).id]
+        only = None if labels is None else load_story_label(labels).id
+        reports = run_story_evals(engine, directory, out, words_only, split, only)
+        typer.echo(f"run file: {write_run(reports, out, split or only or 'all')}")
     for report in reports:
         typer.echo(format_report(report))
+    typer.echo(format_pooled(pooled(reports)))
     raise typer.Exit(code=0 if all(r["passed"] for r in reports) else 1)
 
 
