@@ -69,3 +69,18 @@ def test_british_single_quotation_marks_continue_too() -> None:
     claim = _find(_claims(text), "deeply ashamed")
     assert claim.speaker == "Sarah Cole"
     assert claim.attribution is not None and claim.attribution.cue == "quote"
+
+
+def test_a_colon_frames_the_quotation_after_it_as_its_subjects_words() -> None:
+    text = (
+        "The race has tightened in the last two weeks of the campaign.\n"
+        "Or, as Tom Ridge, a former secretary of homeland security, put it: “The barbarians "
+        "are no longer at the gate.”\n"
+        "Senator Jane Hill gave her answer:\n"
+        "“We will not give up the fight for these families.”\n"
+        "The result was clear: the vote went to the incumbent.\n"
+    )
+    claims = _claims(text)
+    assert _find(claims, "barbarians").speaker == "Tom Ridge"
+    assert _find(claims, "give up the fight").speaker == "Jane Hill"
+    assert _find(claims, "went to the incumbent").speaker == OUTLET

@@ -99,6 +99,40 @@ def _labelled(doc: Doc, people: People, offset: int) -> Attribution | None:
     return Attribution(cue, name, start, end, None, ent.root.i, None)
 
 
+def _framed(doc: Doc, people: People, offset: int) -> Attribution | None:
+    """ "As Tom Ridge put it: '…'", "A footnote in the report makes that clear: "…"", "NBC
+    News has proof:" before a quoted paragraph: a colon that introduces a quotation frames
+    it as its clause's subject's words, whatever the verb."""
+    colon = next(
+        (
+            t
+            for t in doc
+            if t.text == ":" and (t.i == len(doc) - 1 or doc[t.i + 1].text[:1] in _OPENING)
+        ),
+        None,
+    )
+    if colon is None:
+        return None
+    # the last clause before the colon with a subject of its own ("as Tom Ridge put it:")
+    framing = [
+        (v, c)
+        for v in doc[: colon.i]
+        if v.pos_ in ("VERB", "AUX")
+        for c in v.children
+        if c.dep_ == "nsubj" and c.i < colon.i
+    ]
+    if not framing:
+        return None
+    verb, subject = framing[-1]
+    if subject.lower_ in ("it", "there") or not speaks(subject, None, people):
+        return None
+    name = speaker_name(subject, people, offset)
+    if name is None:
+        return None
+    start, end = _span(doc, [subject, verb], offset)
+    return Attribution("quote", name, start, end, None, subject.i, verb.i)
+
+
 def attribute(
     doc: Doc,
     offset: int,
@@ -114,7 +148,7 @@ def attribute(
     found = _according(doc, people, offset)
     if found:
         return found
-    found = _labelled(doc, people, offset)
+    found = _labelled(doc, people, offset) or _framed(doc, people, offset)
     if found:
         return found
     speech = speech_verb(doc, quoted)

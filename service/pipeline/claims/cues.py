@@ -118,8 +118,8 @@ def _subject(
     subject = next((c for c in subjects if not _inside(c, quoted)), None)
     if subject is not None and subject.lower_ in ("it", "there"):
         subject = None
-    if subject is not None and subject.tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
-        subject = verb.head  # "the Huffington Post, which said …"
+    if subject is not None and subject.tag_ in ("WDT", "WP"):
+        subject = _antecedent(subject)  # "the Huffington Post, which said …"
     if agent is not None:
         subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
     if subject is None and not passive and verb.dep_ in ("advcl", "xcomp", "conj"):
@@ -128,6 +128,18 @@ def _subject(
     if subject is None and not passive:
         subject = _inverted_subject(verb) or _misparsed_subject(doc, verb)
     return subject
+
+
+def _antecedent(relative: Token) -> Token | None:
+    """The noun a "who" or "which" hangs on: the relative clause's head, or the noun right
+    before it (the parser may attach the clause elsewhere)."""
+    clause = next((t for t in relative.ancestors if t.dep_ == "relcl"), None)
+    if clause is not None and clause.head.pos_ in ("NOUN", "PROPN"):
+        return clause.head
+    before = relative.doc[relative.i - 1] if relative.i > 0 else None
+    if before is not None and before.text == ",":
+        before = relative.doc[relative.i - 2] if relative.i > 1 else None
+    return before if before is not None and before.pos_ in ("NOUN", "PROPN") else None
 
 
 def _inverted_subject(verb: Token) -> Token | None:
