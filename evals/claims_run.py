@@ -5,6 +5,7 @@ claims are kept in the run file, so a later scorer can score the same claims aga
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -50,9 +51,31 @@ class ClaimsRun:
 
     def record(self) -> dict[str, Any]:
         return {
+            "code": code_version(),
             "model_calls": self.calls,
             "wall_seconds": round(time.perf_counter() - self.started, 1),
             "errors": self.errors,
             "rescored": self.replay is not None,
             "claims": self.saved,
         }
+
+
+def code_version() -> dict[str, Any]:
+    """Which code made the claims: the folder `service` was imported from, its git commit and
+    whether tracked files differ from it (None outside a checkout, as in an exported tree)."""
+    import service
+
+    root = Path(service.__file__).resolve().parent.parent
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=20
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no") if commit else None
+    return {"code": str(root), "commit": commit, "dirty": bool(status) if commit else None}

@@ -333,6 +333,7 @@ def test_the_test_split_warns_and_the_run_file_keeps_tables_and_claims(
     saved = json.loads(Path(report["run_file"]).read_text())
     assert Path(report["run_file"]).name.startswith("attribution-test-")
     assert saved["claims"]["a"][0]["speaker"] == "Jane Doe" and saved["model_calls"] == 1
+    assert Path(saved["code"]["code"]) == Path(__file__).resolve().parent.parent  # which code
 
 
 def test_the_expected_name_is_the_person_not_a_place_or_a_bracketed_party() -> None:
