@@ -144,7 +144,7 @@ def test_no_false_support_and_no_duplicate_members_whatever_the_figures(
             assert set(numbers_in(c.text)) <= shown
 
 
-def test_outlets_come_from_the_request_url_or_masthead_and_files_only_as_fallback() -> None:
+def test_outlets_come_from_the_request_url_or_masthead_never_a_file_name() -> None:
     masthead = "Spy chief warns on arms\nICARO Media Group\nNorth Korea supplies shells to Russia, Budanov said."
     credit = "North Korea supplies shells to Russia.\nRead the original article on The New Voice of Ukraine"
     plain = "North Korea supplies shells to Russia."
@@ -160,14 +160,15 @@ def test_outlets_come_from_the_request_url_or_masthead_and_files_only_as_fallbac
         results, [plain, plain, masthead, credit, plain], ["a", "b", "c", "d", "004_file"]
     )
     assert [a.id for a in story.articles] == ["Reuters", "kyivindependent.com", "ICARO Media Group",
-                                              "The New Voice of Ukraine", "004_file"]  # fmt: skip
+                                              "The New Voice of Ukraine", "article 5"]  # fmt: skip
     assert [a.named_from for a in story.articles] == [
         "request",
         "url",
         "masthead",
         "masthead",
-        "file",
+        "position",
     ]
+    assert "004_file" not in story.summary
 
 
 def test_summary_names_outlets_and_agrees_with_the_cluster_counts() -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Literal
 
+from service.pipeline.claims.entities import name_parts
 from service.pipeline.models import Claim, Span, SummaryResult
 from service.pipeline.reading.nlp import parse_each
 from service.story.align import (
@@ -18,7 +19,13 @@ from service.story.align import (
 )
 from service.story.discrepancies import conflicts, discrepancy
 from service.story.embed import Embedder, default_embedder
-from service.story.entities import canonicalize, resolver, speaker_key
+from service.story.entities import (
+    canonicalize,
+    parser_names,
+    resolver,
+    speaker_key,
+    tagged_form,
+)
 from service.story.facts import Speaker, facts
 from service.story.models import Cluster, Discrepancy, Origin, Story, StoryArticle, Support
 from service.story.origin import SourceOrigin, primary_origin
@@ -27,6 +34,7 @@ from service.story.quantities import quantities, resolve_dates
 from service.story.roles import role_conflicts
 from service.story.similarity import Similarity, canonical_terms, canonical_text
 from service.story.summary import display_text, write_summary
+from service.story.wording import UNNAMED, compared_text, pronoun_speakers
 
 Auto = Literal["auto"]
 Centrality = Callable[[Item, list[Item]], float]  # an item's likeness to a cluster's members
@@ -44,9 +52,10 @@ def _published(result: SummaryResult) -> date | None:
         return None
 
 
-def _speaker(claim: Claim, resolve: dict[str, str]) -> Speaker:
+def _speaker(claim: Claim, resolve: dict[str, str], pronouns: frozenset[str]) -> Speaker:
+    """A pronoun speaker ("I", "he") is no one across articles: its key is UNNAMED."""
     cue = claim.attribution.cue_span if claim.attribution is not None else None
-    key = speaker_key(claim.speaker, resolve)
+    key = UNNAMED if claim.speaker in pronouns else speaker_key(claim.speaker, resolve)
     return Speaker(claim.speaker, key, cue.quote if cue is not None else None)
 
 
@@ -59,12 +68,14 @@ def _items(
     """One item per statement: a claim stating two facts in two clauses gives two items,
     so it can support one cluster for each (an article still counts once per cluster)."""
     items = []
+    pronouns = pronoun_speakers(c.speaker for r in results for c in r.claims)
     for article, result in zip(ids, results, strict=True):
         source = result.source
         voices = {"the article", article, source.outlet}
-        docs = parse_each([c.text for c in result.claims])
+        # a claim whose referents are in doubt is compared in the article's words (wording.py)
+        docs = parse_each([compared_text(c) for c in result.claims])
         for claim, doc in zip(result.claims, docs, strict=True):
-            speaker = _speaker(claim, resolve)
+            speaker = _speaker(claim, resolve, pronouns)
             for part, fact in enumerate(facts(doc, speaker, people)):
                 items.append(
                     Item(
@@ -86,6 +97,26 @@ def _items(
     return sorted(items, key=lambda i: (i.article, i.number, i.part))
 
 
+def _mentions(
+    ids: list[str], results: Sequence[SummaryResult], texts: list[str]
+) -> list[tuple[str, str, str]]:
+    """(article, name, type) for each entity form, cut to the part the parser tags as a
+    name in that article (entities.py); forms with no such part are left out."""
+    out: list[tuple[str, str, str]] = []
+    # the claims too: their sentences are the article's, read alone (a name put for "he")
+    read = [
+        t + "\n" + "\n".join(c.text for c in r.claims) for r, t in zip(results, texts, strict=True)
+    ]
+    for a, r, tagged in zip(ids, results, parser_names(read), strict=True):
+        for e in r.entities:
+            for f in e.surface_forms:
+                for part in name_parts(f.text):
+                    name = tagged_form(part, tagged)
+                    if name is not None:
+                        out.append((a, name, e.type))
+    return out
+
+
 def build_story(
     results: Sequence[SummaryResult],
     texts: Sequence[str],
@@ -93,19 +124,14 @@ def build_story(
     embed: Embedder | Auto | None = "auto",
 ) -> Story:
     """results: each article's pipeline result; texts: the text its evidence offsets point
-    into (the input; for HTML the extracted text is taken from the result); names: fallback
-    article names such as file names; embed: how claims are compared by meaning ("auto": the
+    into (the input; for HTML the extracted text is taken from the result); names: ignored,
+    kept for callers that still pass file names (an article is never named by its file,
+    outlets.py); embed: how claims are compared by meaning ("auto": the
     pinned e5 model when installed; None: words only)."""
-    articles = article_names(results, texts, names)
+    articles = article_names(results, texts)
     ids = [a.id for a in articles]
     full_texts = [_text_of(r, t) for r, t in zip(results, texts, strict=True)]
-    mentions = [
-        (a, f.text, e.type)
-        for a, r in zip(ids, results, strict=True)
-        for e in r.entities
-        for f in e.surface_forms
-    ]
-    entities = canonicalize(mentions)
+    entities = canonicalize(_mentions(ids, results, full_texts))
     resolve = resolver(entities)
     names_of = {alias: e.name for e in entities for alias in e.aliases}
     origin_of = dict(zip(ids, (primary_origin(t) for t in full_texts), strict=True))
@@ -198,8 +224,8 @@ def _supports(
                 article=article,
                 claim_id=first.claim.id,
                 claim_ids=list(dict.fromkeys(i.claim.id for i in own)),
-                text=first.claim.text,
-                speaker=article if first.outlet_voice else first.claim.speaker,
+                text=compared_text(first.claim),
+                speaker=_speaker_name(first),
                 evidence=spans,
                 # A relay of an interview or event takes its facts from there, even the
                 # sentences it words in its own voice; otherwise it is its own origin.
@@ -215,10 +241,13 @@ def _cluster(
 ) -> Cluster:
     supports, origins = _supports(node.items, origin_of)
     best, text = _wording(node, centrality)
+    # the wording's speaker, else any member's that names someone: never a pronoun
+    named = [best] + [i for i in node.items if i.speaker != UNNAMED or i.outlet_voice]
+    speaker = next((_speaker_name(i) for i in named if _speaker_name(i) != UNNAMED), UNNAMED)
     return Cluster(
         id="",
-        text=display_text(text, best.claim.speaker),
-        speaker=best.article if best.outlet_voice else best.claim.speaker,
+        text=display_text(text, speaker if speaker != UNNAMED else ""),
+        speaker=speaker,
         # Each supporter's own wording of the figures: "nearly 40 percent", "up to 40%".
         numbers=list(
             dict.fromkeys(
@@ -244,8 +273,8 @@ def _wording(node: Node, centrality: Centrality) -> tuple[Item, str]:
     it); else the source words of one."""
     ranked = sorted(node.items, key=lambda i: (i.part > 0, -centrality(i, node.items), i.number))
     for item in ranked:
-        if number_key(item.claim.text) == node.key:
-            return item, item.claim.text
+        if number_key(compared_text(item.claim)) == node.key:
+            return item, compared_text(item.claim)
     for item in ranked:
         if number_key(item.text) == node.key:
             return item, item.text
@@ -253,7 +282,14 @@ def _wording(node: Node, centrality: Centrality) -> tuple[Item, str]:
         for span in item.claim.evidence:
             if number_key(span.quote) == node.key:
                 return item, span.quote
-    return ranked[0], ranked[0].claim.text
+    return ranked[0], compared_text(ranked[0].claim)
+
+
+def _speaker_name(item: Item) -> str:
+    """The article for its own voice, the claim's speaker, UNNAMED for a pronoun."""
+    if item.outlet_voice:
+        return item.article
+    return UNNAMED if item.speaker == UNNAMED else item.claim.speaker
 
 
 def _origins(ids: list[str], origin_of: dict[str, SourceOrigin | None]) -> list[Origin]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from service.story.align import ATTRIBUTION, LINK, Conflict, Item, conflict_of
 from service.story.models import Discrepancy, Side
 from service.story.similarity import Similarity
+from service.story.wording import UNNAMED
 
 # A figure that differs says more than a scope, a scope more than who said it.
 _ORDER = ("number", "scope", "date", "attribution")
@@ -19,8 +20,11 @@ _Pair = tuple[tuple[str, str], tuple[str, str]]
 
 
 def _source(a: Item, b: Item) -> str | None:
-    """Who each side credits, when both credit someone and not the same one."""
+    """Who each side credits, when both name someone and not the same one (a pronoun kept
+    as written names no one: it may be the same person)."""
     if a.outlet_voice or b.outlet_voice or a.speaker == b.speaker:
+        return None
+    if UNNAMED in (a.speaker, b.speaker):
         return None
     return f"attributed to {a.claim.speaker} and to {b.claim.speaker}"
 

@@ -4,17 +4,59 @@ Rules, in order: a curated alias set (acronyms in other languages: GUR/HUR/DIU);
 person when surnames share a transliteration skeleton and first names, if both given, do too
 (Kyrylo/Kirill Budanov, Volodymyr/Vladimir); a form inside another (Budanov / Kyrylo
 Budanov). The result does not depend on the order the articles come in.
+
+Only names the parser tags as names become entities (`parser_names`): the pipeline's
+capitalised runs also catch a headline's words ("<First> <Last> Makes"), a title with a
+first name ("Attorney General Loretta") and fragments ("Trump Jr"), none of which a reader
+would call an entity, and each would be one more alias tying unrelated claims together.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from service.pipeline.claims.entities import alias_sets, fold, name_parts, same_entity
 from service.pipeline.claims.ground import normalize
+from service.pipeline.reading.nlp import parse_each
 from service.story.models import StoryEntity
 from service.story.unionfind import UnionFind
+
+# spaCy's labels for names of people, organisations, places and groups
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+
+
+def _bare(name: str) -> str:
+    """A tagged name without a leading article or a trailing possessive or stop."""
+    name = re.sub(r"^the\s+", "", fold(name))
+    return re.sub(r"(?:'s|')$", "", name).strip(" .,;:")
+
+
+def parser_names(texts: Sequence[str]) -> list[frozenset[str]]:
+    """Per article, every name the parser tags in it (folded, bare), paragraph by paragraph."""
+    out = []
+    for text in texts:
+        paragraphs = [p for p in text.split("\n") if p.strip()]
+        out.append(
+            frozenset(
+                _bare(e.text)
+                for doc in parse_each(paragraphs)
+                for e in doc.ents
+                if e.label_ in _NAME_LABELS
+            )
+        )
+    return out
+
+
+def tagged_form(form: str, tagged: frozenset[str]) -> str | None:
+    """The form, less leading words (a title: "President Obama" -> "Obama"), that the parser
+    tags as a name somewhere in the article; None when no tail of it is one."""
+    words = form.split()
+    for k in range(len(words)):
+        tail = " ".join(words[k:])
+        if _bare(tail) in tagged:
+            return tail
+    return None
 
 
 def part_of(short: str, long: str) -> bool:

@@ -2,7 +2,8 @@
 
 In order: the outlet given with the request, the URL's host, the masthead the cleaner found
 in the page's own boilerplate ("ICARO Media Group", "Read the original article on The New
-Voice of Ukraine"), and only then the fallback name (a file name) or the position.
+Voice of Ukraine"), else its position ("article 2"). Never a file name: "003_22b7d4c8"
+names no outlet, and a reader would take it for one.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from service.story.models import StoryArticle
 NamedFrom = Literal["request", "url", "masthead", "file", "position"]
 
 
-def _named(result: SummaryResult, text: str, fallback: str | None, n: int) -> tuple[str, NamedFrom]:
+def _named(result: SummaryResult, text: str, n: int) -> tuple[str, NamedFrom]:
     source = result.source
     if source.outlet and source.outlet.strip():
         return source.outlet.strip(), "request"
@@ -28,19 +29,14 @@ def _named(result: SummaryResult, text: str, fallback: str | None, n: int) -> tu
     masthead = clean_text(source.extracted_text or text).masthead
     if masthead:
         return masthead, "masthead"
-    if fallback:
-        return fallback, "file"
     return f"article {n}", "position"
 
 
-def article_names(
-    results: Sequence[SummaryResult], texts: Sequence[str], fallbacks: Sequence[str | None] | None
-) -> list[StoryArticle]:
+def article_names(results: Sequence[SummaryResult], texts: Sequence[str]) -> list[StoryArticle]:
     """One StoryArticle per result, its id the outlet name made unique ("X", "X (2)")."""
-    fallbacks = list(fallbacks) if fallbacks is not None else [None] * len(results)
     out: list[StoryArticle] = []
-    for n, (result, text, fallback) in enumerate(zip(results, texts, fallbacks, strict=True), 1):
-        base, named_from = _named(result, text, fallback, n)
+    for n, (result, text) in enumerate(zip(results, texts, strict=True), 1):
+        base, named_from = _named(result, text, n)
         name, k = base, 2
         while name in {a.id for a in out}:
             name, k = f"{base} ({k})", k + 1
