@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from langchain_core.messages import BaseMessage
+from pydantic import Field
 
 from service.compose import build_engine
 from service.config import Settings
@@ -22,7 +23,7 @@ SEED = next(ARTICLES.glob("004*.txt")).read_text()
 class PassageReader(ScriptedChatModel):
     """'Yes' when the statement's words are in the passage it was shown; keeps each passage."""
 
-    passages: list[str] = []
+    passages: list[str] = Field(default_factory=list)
 
     def answer_logprobs(
         self, messages: list[BaseMessage], yes: tuple[str, ...], no: tuple[str, ...]
@@ -36,7 +37,7 @@ class PassageReader(ScriptedChatModel):
 
 
 def test_a_statement_is_asked_on_its_claims_sentences(tmp_path: Path) -> None:
-    reader = PassageReader(responder=reader_responder, passages=[])
+    reader = PassageReader(responder=reader_responder)
     backend = ChatModelBackend(
         reader, model_id="scripted:passage", context_tokens=4096, binder=local_binder
     )
