@@ -4,11 +4,14 @@ service makes (`Engine.claims`: the same reading and claim stages as a summary, 
 Each annotated attribution (content, cue, source) is scored through the claim carrying its
 content (attribution_scoring.py). Categories:
 - **quote**: the content is a direct quotation (quotation marks of any style around it);
-- **speech**: the cue is speech or writing: a cue word's CoreNLP lemma is in SPEECH_CUES, or
-  the cue is "according to" or a bare colon. The list is the speech-or-writing lemmas among
-  the 150 most frequent cues of PolNeAR train (said, told, according to, wrote, added,
-  asked, called, noted, reported, announced, tweeted, ...) plus their common synonyms; it is
-  the eval's definition and does not follow the pipeline's language pack;
+- **speech**: the cue is speech or writing: a cue word's CoreNLP lemma (or the word less an
+  inflection: CoreNLP leaves some "said" as is) is in SPEECH_CUES, or the cue is
+  "according to" or a bare colon or dash. The list is the speech-or-writing
+  lemmas among the 150 most frequent cues of PolNeAR train (said, told, according to,
+  wrote, added, asked, called, noted, reported, announced, tweeted, ...) plus common
+  synonyms; it is the eval's definition and does not follow the pipeline's language pack.
+  An article without a CoreNLP file (one in dev) has its sources 'unknown' (neither name
+  nor pronoun);
 - **all**: every attribution, beliefs, plans and "polls show" included.
 The source is a **name** when it holds a proper noun (CoreNLP NNP/NNPS, not a nationality,
 title or other MISC class) not after a preposition and not a possessive ("Trump's running
@@ -23,6 +26,7 @@ credited to the enclosing source X, who states it in the article (`by_outer` in 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -99,9 +103,12 @@ def the_name(tokens: Sequence[Token]) -> str | None:
 
 
 def source_kind(article: Article, source: Spans | None) -> tuple[str, str | None]:
-    """('name', the name) | ('pronoun', None) | ('description', None) | ('none', None)."""
+    """('name', the name) | ('pronoun', None) | ('description', None) | ('none', None) |
+    ('unknown', None) for an article without CoreNLP annotation."""
     if source is None:
         return "none", None
+    if not article.tokens:
+        return "unknown", None  # no CoreNLP file: neither names nor pronouns are read
     tokens = _inside(article.tokens, source)
     if tokens and all(t.pos in ("PRP", "PRP$") for t in tokens):
         return "pronoun", None
@@ -123,12 +130,28 @@ def chain_names(article: Article, source: Spans) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+_IRREGULAR = {"said": "say", "told": "tell", "wrote": "write", "written": "write"}
+_IRREGULAR |= {"spoke": "speak", "spoken": "speak"}
+PUNCTUATION_CUES = frozenset(":―—–")  # a bare colon or dash introducing a quotation
+
+
+def lemma_guess(word: str) -> set[str]:
+    """Candidate lemmas of an inflected verb (over-generous: only members of SPEECH_CUES
+    count)."""
+    w = word.lower()
+    cut = {w, w[:-1], w[:-2], w[:-3], w[:-3] + "e", w[:-3] + "y"}
+    return {_IRREGULAR.get(w, w)} | cut
+
+
 def is_speech(article: Article, cue: Spans | None) -> bool:
     if cue is None:
         return False
     text = cue.text(article.text).lower().strip()
     lemmas = {t.lemma.lower() for t in _inside(article.tokens, cue)}
-    return text == ":" or "according to" in text or not lemmas.isdisjoint(SPEECH_CUES)
+    lemmas |= set().union(*(lemma_guess(w) for w in re.findall(r"[a-z]+", text)))
+    if text and set(text) <= PUNCTUATION_CUES:
+        return True
+    return "according to" in text or not lemmas.isdisjoint(SPEECH_CUES)
 
 
 def enclosing(ann: Annotated, anns: Sequence[Annotated]) -> list[Annotated]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.attribution_eval import score_attribution, source_kind
+from evals.attribution_eval import is_speech, score_attribution, source_kind
 from evals.attribution_scoring import in_quotes, resolution, speaker_matches
 from evals.attribution_suite import run_suite
 from evals.claims_run import ClaimsRun
@@ -352,3 +352,11 @@ def test_the_expected_name_is_the_person_not_a_place_or_a_bracketed_party() -> N
 def test_a_first_person_speaker_is_kept_as_written_not_a_wrong_name() -> None:
     assert resolution("I", "PENCE", ["Hillary Clinton"]) == "unresolved"
     assert resolution("Donald Trump", "he", ["Hillary Clinton"]) == "wrong"
+
+
+def test_speech_cues_without_corenlp_lemmas_and_a_dash_before_a_quotation() -> None:
+    text = "Jane Doe ― “We won.” Bob said it. Polls show a lead."
+    art = Article("s", "dev", "x", text, [], [], [])
+    assert is_speech(art, _spans(text, "―")) and is_speech(art, _spans(text, "said"))
+    assert not is_speech(art, _spans(text, "show"))
+    assert source_kind(art, _spans(text, "Bob")) == ("unknown", None)
