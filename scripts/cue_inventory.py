@@ -38,16 +38,20 @@ FLOOR = 5  # annotated uses in train
 RATIO = 0.5  # annotated uses / verb uses in the train texts: a cue on its own
 CLAUSAL_RATIO = 0.2  # a cue when it reports a clause or a quotation
 MAX_CUE_TOKENS = 4  # longer cue spans are paraphrases ("reserved his most eloquent passion for")
+SOURCE_FLOOR = 10  # a common noun heading this many annotated sources names a speaker
+MAX_SOURCE_TOKENS = 8
 
 
-def _spans(ann: Path) -> set[tuple[int, int]]:
-    """Cue spans of one annotation file (first..last offset of a discontinuous span)."""
+def _spans(ann: Path) -> set[tuple[str, int, int]]:
+    """Cue and Source spans of one annotation file (first..last offset of a discontinuous
+    span)."""
     out = set()
     for line in ann.read_text(encoding="utf-8").splitlines():
         parts = line.split("\t")
-        if len(parts) == 3 and parts[1].startswith("Cue "):
-            offsets = parts[1][4:].split(";")
-            out.add((int(offsets[0].split()[0]), int(offsets[-1].split()[1])))
+        kind = parts[1].split(" ", 1)[0] if len(parts) == 3 else ""
+        if kind in ("Cue", "Source"):
+            offsets = parts[1][len(kind) + 1 :].split(";")
+            out.add((kind, int(offsets[0].split()[0]), int(offsets[-1].split()[1])))
     return out
 
 
@@ -57,24 +61,26 @@ def _key(verb: Token) -> str:
     return f"{verb.lemma_.lower()} {prt.lower_}" if prt is not None else verb.lemma_.lower()
 
 
-def _head(doc: Doc, start: int, end: int) -> Token | None:
+def _head(doc: Doc, start: int, end: int, pos: str, longest: int) -> Token | None:
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or len(span) > MAX_CUE_TOKENS:
+    if span is None or len(span) > longest:
         return None
     heads = [t for t in span if t.head.i == t.i or not span.start <= t.head.i < span.end]
     head = heads[0] if len(heads) == 1 else None
-    return head if head is not None and head.pos_ == "VERB" else None
+    return head if head is not None and head.pos_ == pos else None
 
 
-def count(root: Path) -> tuple[Counter[str], Counter[str]]:
-    """(annotated cue uses, all verb uses) by key, over the train split."""
+def count(root: Path) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """(annotated cue uses, all verb uses) by key, and the common nouns heading annotated
+    sources, over the train split."""
     train = root / "data" / "train"
-    cues_by_text: dict[str, set[tuple[int, int]]] = {}
+    cues_by_text: dict[str, set[tuple[str, int, int]]] = {}
     for ann in sorted((train / "attributions").glob("*.ann")):
         base = ann.stem.rsplit("_", 1)[0]  # one file per annotator; spans are merged
         cues_by_text.setdefault(base, set()).update(_spans(ann))
     cued: Counter[str] = Counter()
     used: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
     bases = sorted(cues_by_text)
     texts = (
         (train / "text" / f"{b}.txt").read_text(encoding="utf-8")
@@ -83,13 +89,14 @@ def count(root: Path) -> tuple[Counter[str], Counter[str]]:
     )
     for n, (base, doc) in enumerate(zip(bases, parser().pipe(texts, batch_size=8), strict=False)):
         used.update(_key(t) for t in doc if t.pos_ == "VERB")
-        for start, end in cues_by_text[base]:
-            head = _head(doc, start, end)
-            if head is not None:
+        for kind, start, end in cues_by_text[base]:
+            if kind == "Cue" and (head := _head(doc, start, end, "VERB", MAX_CUE_TOKENS)):
                 cued[_key(head)] += 1
+            elif kind == "Source" and (head := _head(doc, start, end, "NOUN", MAX_SOURCE_TOKENS)):
+                sources[head.lemma_.lower()] += 1
         if n % 100 == 0:
             print(f"{n}/{len(bases)} articles", file=sys.stderr)
-    return cued, used
+    return cued, used, sources
 
 
 def inventory(cued: Counter[str], used: Counter[str]) -> list[tuple[str, int, float]]:
@@ -101,9 +108,10 @@ def inventory(cued: Counter[str], used: Counter[str]) -> list[tuple[str, int, fl
     return keep
 
 
-def block(keep: list[tuple[str, int, float]]) -> str:
+def block(keep: list[tuple[str, int, float]], sources: Counter[str]) -> str:
     alone = sorted(k for k, _, r in keep if r >= RATIO)
     clausal = sorted(k for k, _, r in keep if r < RATIO)
+    nouns = sorted(k for k, n in sources.items() if n >= SOURCE_FLOOR and k.isalpha())
     lines = [
         BEGIN,
         "# Derived from PolNeAR TRAIN by scripts/cue_inventory.py (do not edit by hand; rerun",
@@ -112,12 +120,17 @@ def block(keep: list[tuple[str, int, float]]) -> str:
         f"# {FLOOR} times. cue_verbs: a cue in at least {RATIO:.0%} of the verb's uses in the train",
         f"# texts; cue_verbs_clausal: in {CLAUSAL_RATIO:.0%}-{RATIO:.0%}, a cue only when it "
         "reports a clause",
-        "# or a quotation.",
+        "# or a quotation. source_nouns: common nouns heading at least "
+        f"{SOURCE_FLOOR} annotated Source spans",
+        "# ('campaign', 'spokesman'): a subject that can speak.",
         "cue_verbs: [",
         *_wrapped(alone),
         "]",
         "cue_verbs_clausal: [",
         *_wrapped(clausal),
+        "]",
+        "source_nouns: [",
+        *_wrapped(nouns),
         "]",
         END,
     ]
@@ -150,14 +163,14 @@ def main() -> None:
     if root is None:
         print("PolNeAR is not on this machine (see evals/corpora): nothing derived")
         return
-    cued, used = count(root)
+    cued, used, sources = count(root)
     keep = inventory(cued, used)
     if dry:
         for key, n, ratio in keep:
             print(f"{key:20} {n:5} {ratio:.2f}")
-        print(block(keep))
+        print(block(keep, sources))
         return
-    write(block(keep))
+    write(block(keep, sources))
     print(f"{len(keep)} cues written to {PACK.relative_to(ROOT)}")
 
 

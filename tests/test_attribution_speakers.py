@@ -91,6 +91,13 @@ ROLES = [
         "The Tory leader",
         id="a role qualified by another party",
     ),
+    pytest.param(
+        "The director of the agency, John Hackett, signed the letter.\n"
+        "The agency said the records had been searched twice.\n",
+        "searched twice",
+        "The agency",
+        id="an institution is no person's role",
+    ),
 ]
 
 
@@ -99,6 +106,14 @@ def test_a_role_noun_is_a_name_only_when_the_article_gives_it_to_one_person(
     text: str, words: str, speaker: str
 ) -> None:
     assert _speaker(_claims(text), words) == speaker
+
+
+def test_a_participle_names_no_speaker_for_its_sentence() -> None:
+    claims = _claims(
+        "The jobs report cheered Democrats hoping to retain the White House, but it "
+        "created a new atmosphere of uncertainty.\n"
+    )
+    assert all(c.speaker == OUTLET for c in claims)
 
 
 def test_a_verb_that_is_rarely_a_cue_needs_something_reported() -> None:

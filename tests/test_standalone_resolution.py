@@ -131,3 +131,12 @@ def test_it_or_they_continue_only_a_sure_subject() -> None:
 def test_no_wrong_name(text: str, words: str, never: tuple[str, ...]) -> None:
     claim = _about(text, words)
     assert not any(name in claim.text for name in never)
+
+
+def test_the_one_survivor_needs_the_pronouns_gender_shown() -> None:
+    """Alex Kim is the only one left once the quotation's name is set aside, but the
+    article never shows whether Alex Kim is a 'he': the pronoun stays, with the name."""
+    text = "“Sam Ortiz is wrong about the budget,” Alex Kim said. Later he resigned in anger."
+    claim = _about(text, "resigned")
+    assert claim.text == "Later he resigned in anger."
+    assert claim.unresolved[0].candidates == ["Alex Kim"]

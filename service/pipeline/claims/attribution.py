@@ -7,7 +7,10 @@ speaker is, precision first, is speakers.py: a name only where the article settl
 else the subject's words as written ("a spokesman for the trust", "he"), never a guess and
 never the outlet. Where the article does not say who (a passive "it is reported", "sources
 said"), the speaker is the explicit UNATTRIBUTED value. A quotation with no cue of its own
-continues the speaker of the quotation before it, across sentences and paragraphs.
+continues the speaker of the quotation before it, across sentences and paragraphs (and past
+a caption line, see build.py); a colon frames the quotation after it as the words of its
+clause's subject ("as Tom Ridge put it: '…'"), and a transcript's "Name: '…'" as the named
+person's.
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from service.pipeline.language import english
 UNATTRIBUTED = "unattributed"
 
 _OPENING = frozenset(english().quote_marks)
+_EXPLETIVE = english().expletive_subjects
 # Openings that carry the previous sentence's speaker on ("In return, Moscow provides …"
 # after "According to the chief of the GUR, …").
-_CARRY_ON = re.compile(r"^(In return|In addition|Additionally|Moreover|Furthermore),", re.I)
+_CARRY_ON = re.compile(rf"^(?:{'|'.join(map(re.escape, english().carry_on_openers))}),", re.I)
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ def _framed(doc: Doc, people: People, offset: int) -> Attribution | None:
     if not framing:
         return None
     verb, subject = framing[-1]
-    if subject.lower_ in ("it", "there") or not speaks(subject, None, people):
+    if subject.lower_ in _EXPLETIVE or not speaks(subject, None, people):
         return None
     name = speaker_name(subject, people, offset)
     if name is None:

@@ -4,7 +4,8 @@ far worse than a pronoun left as written.
 The candidates are the people named before the pronoun, in its sentence and the few before
 (people.pool: never its own verb's other argument, "He hugged David"), kept only if they
 agree with it: a gender the article shows for the name (a title, a describing noun, a
-pronoun that could mean no one else) must be the pronoun's; a name inside a quotation is
+pronoun that could mean no one else) must be the pronoun's, and the one survivor must
+have it shown (an unknown "he or she" is no evidence); a name inside a quotation is
 no antecedent outside that quotation; inside a quotation, its speaker is not "he" (the
 speaker would say "I"). Exactly one survivor is the referent; two or more, and the pronoun
 stays, recorded with them.
@@ -25,6 +26,7 @@ SEVERAL = "several people it may stand for"
 NO_ONE = "no one named before it agrees with it"
 MAYBE = "the one name it may stand for may not be a person's, or was named far before"
 UNKNOWN_SPEAKER = "inside a quotation whose speaker is not known"
+UNSHOWN = "the article does not show this person's gender"
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,9 @@ def resolve(tok: Token, offset: int, people: People, speaker: str | None = None)
         and sure not in people.maybe
         and people.close(sure, at, people.sentence_at(at))
     ):
-        return Resolution(sure, ())
+        if people.gender(sure.name) == gender:
+            return Resolution(sure, ())
+        return Resolution(None, (sure.name,), UNSHOWN)
     reason = SEVERAL if len(survivors) > 1 else MAYBE if survivors else NO_ONE
     return Resolution(None, names, reason)
 

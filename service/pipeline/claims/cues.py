@@ -19,10 +19,18 @@ from service.pipeline.language import english
 _LEX = english()
 # "Western intelligence estimates that …" parses "estimates" as a noun heading the sentence.
 NOUN_PARSED_VERBS = _LEX.noun_parsed_verbs
-# Nouns that name someone who can speak: a person by position or kind, an institution.
-SOURCES = _LEX.institutions | _LEX.anonymous_sources | _LEX.role_nouns | _LEX.people_nouns
+# Nouns that name someone who can speak: a person by position or kind, an institution,
+# and the nouns heading PolNeAR train's annotated sources ("campaign", "aide").
+SOURCES = (
+    _LEX.institutions
+    | _LEX.anonymous_sources
+    | _LEX.role_nouns
+    | _LEX.people_nouns
+    | _LEX.source_nouns
+)
 _CLOSING = frozenset(english().quote_marks.values())
 _OPENING = frozenset(english().quote_marks)
+_MODIFIERS = frozenset({"acl", "amod", "advcl", "pcomp", "npadvmod"})
 _REPORTS = frozenset({"ccomp", "xcomp"})
 # A subject after its verb, where the parser reads it as an object: "…,' said the minister".
 _INVERTED = frozenset({"dobj", "attr", "oprd"})
@@ -116,15 +124,17 @@ def _subject(
 ) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     subject = next((c for c in subjects if not _inside(c, quoted)), None)
-    if subject is not None and subject.lower_ in ("it", "there"):
+    if subject is not None and subject.lower_ in _LEX.expletive_subjects:
         subject = None
     if subject is not None and subject.tag_ in ("WDT", "WP"):
         subject = _antecedent(subject)  # "the Huffington Post, which said …"
     if agent is not None:
         subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
-    if subject is None and not passive and verb.dep_ in ("advcl", "xcomp", "conj"):
-        # "Budanov remains hopeful, believing that …": the clause shares its subject.
-        subject = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+    if subject is None and not passive and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp"):
+        # "Budanov remains hopeful, believing that …", "… by criticizing the fact-checkers":
+        # the clause shares its host's subject.
+        host = verb.head.head if verb.head.dep_ == "prep" else verb.head
+        subject = next((c for c in host.children if c.dep_ == "nsubj"), None)
     if subject is None and not passive:
         subject = _inverted_subject(verb) or _misparsed_subject(doc, verb)
     return subject
@@ -166,6 +176,8 @@ def _inverted_subject(verb: Token) -> Token | None:
 def _misparsed_subject(doc: Doc, verb: Token) -> Token | None:
     """The small parser sometimes hangs "…, Kyrylo Budanov, highlighted" off an earlier noun
     and leaves the verb without a subject: take the person named right before the verb."""
+    if verb.dep_ in _MODIFIERS:
+        return None  # "Democrats hoping to retain …": a participle says nothing of a speaker
     before = doc[verb.i - 1] if verb.i > 0 else None
     if before is not None and (
         before.pos_ == "PROPN" or (before.pos_ == "NOUN" and before.lemma_.lower() in SOURCES)

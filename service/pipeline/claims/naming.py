@@ -236,7 +236,7 @@ def _genders_from_pronouns(people: People, doc: Doc, offset: int, sid: int) -> N
             continue
         names = {
             m.name
-            for m in pool(people, tok, offset, sid)
+            for m in pool(people, tok, offset, sid, wide=False)
             if m.sentence != sid or not inside(quoted, m.start - offset, m.end - offset)
         }
         if len(names) == 1:

@@ -116,18 +116,19 @@ class People:
         paragraph = max((p for p in self.paragraphs if p <= at), default=0)
         return m.sentence >= sentence - WINDOW or m.start >= paragraph
 
-    def persons_near(self, at: int, sentence: int) -> list[Mention]:
+    def persons_near(self, at: int, sentence: int, wide: bool = True) -> list[Mention]:
         """Mentions of people and maybe-people before an offset (in its sentence, the WINDOW
-        before or its paragraph), after it in its sentence, and the article's most-named
-        person so far wherever named (a "he" pages later may still be them)."""
+        before or, `wide`, its paragraph), after it in its sentence, and (`wide`) the
+        article's most-named person so far wherever named (a "he" pages later may be them)."""
         people = [m for m in self.mentions if self.is_person(m.name)]
         before = Counter(m.name for m in people if m.start < at)
-        top = [n for n, c in before.most_common(1) if c >= 2]
+        top = [n for n, c in before.most_common(1) if c >= 2] if wide else []
         return [
             m
             for m in people + self.maybe
             if m.sentence == sentence
-            or (m.start < at and (self.close(m, at, sentence) or m.name in top))
+            or (m.start < at and (m.sentence >= sentence - WINDOW or m.name in top))
+            or (wide and m.start < at and self.close(m, at, sentence))
         ]
 
 
@@ -147,11 +148,11 @@ def excluded(pronoun: Token, other: Token) -> bool:
     return pronoun.head == other.head and other.dep_ in _ARGUMENTS
 
 
-def pool(people: People, tok: Token, offset: int, sid: int) -> list[Mention]:
+def pool(people: People, tok: Token, offset: int, sid: int, wide: bool = True) -> list[Mention]:
     """The mentions a personal pronoun may stand for: people (and maybe-people) named
     before it, in its sentence or the WINDOW before, or after it in its sentence."""
     doc = tok.doc
-    near = people.persons_near(offset + tok.idx, sid)
+    near = people.persons_near(offset + tok.idx, sid, wide)
     barred = set()  # a name barred once is barred everywhere: "David … He hugged David"
     for m in near:
         if m.sentence == sid:

@@ -23,9 +23,9 @@ from service.pipeline.language import english
 _LEX = english()
 PERSONAL = _LEX.personal_pronouns
 # Pronouns that speak for their writer or a group: kept as written, never a name.
-_OTHER_PRONOUNS = frozenset({"i", "we", "you", "they"})
+_OTHER_PRONOUNS = _LEX.speaking_pronouns
 _GROUPS = frozenset({"ORG", "NORP", "GPE", "FAC"})
-_INDEFINITE = frozenset({"a", "an", "another", "one", "some", "any"})
+_INDEFINITE = _LEX.indefinite_determiners
 # What hangs off a subject but is not part of naming it: "the minister, who …", ", John
 # Smith," (an apposition is read for its name separately), "and …".
 _NOT_NAMING = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advmod", "parataxis"})
@@ -70,7 +70,7 @@ def speaker_name(
     named = _own_name(head, people)
     if named:
         return named
-    if head.pos_ == "NOUN" and not (_indefinite(head) or _qualified(head)) and head.tag_ == "NN":
+    if _role_noun(head):
         holder = people.role_holder(head.lemma_.lower())  # one holder in the article, or None
         if holder:
             return holder
@@ -107,6 +107,18 @@ def _pronoun(head: Token, people: People, offset: int, previous: str | None) -> 
         return previous
     sure = resolve(head, offset, people)
     return sure.name if sure.name is not None else head.text
+
+
+def _role_noun(head: Token) -> bool:
+    """A singular noun that may name the one person given that role: not "a spokesman"
+    (someone new), "the former minister" (another office), or an institution ("the
+    department" is no one, whoever the article calls its director)."""
+    return (
+        head.pos_ == "NOUN"
+        and head.tag_ == "NN"
+        and head.lemma_.lower() not in _LEX.institutions
+        and not (_indefinite(head) or _qualified(head))
+    )
 
 
 def _qualified(head: Token) -> bool:
