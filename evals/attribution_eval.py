@@ -32,7 +32,14 @@ from pathlib import Path
 from typing import Any
 
 from evals.attribution_report import Metric, Outcome, tables
-from evals.attribution_scoring import attributed, by_outlet, carrier, in_quotes, resolution
+from evals.attribution_scoring import (
+    as_written,
+    attributed,
+    by_outlet,
+    carrier,
+    in_quotes,
+    resolution,
+)
 from evals.attribution_scoring import speaker_matches as matches
 from evals.claims_run import ClaimsRun
 from evals.polnear import Annotated, Article, Spans, Token, load_split
@@ -60,6 +67,7 @@ METRICS = [
     Metric(
         "name_match", lambda o: o["kind"] == "name" and o["detected"], lambda o: o["match"], 0.95
     ),
+    Metric("name_other", lambda o: o["kind"] == "name" and o["detected"], lambda o: o["other"]),
     Metric("pr_right", lambda o: o["checkable"], lambda o: o["resolution"] == "right"),
     Metric("pr_unresolved", lambda o: o["checkable"], lambda o: o["resolution"] == "unresolved"),
     Metric("pr_wrong", lambda o: o["checkable"], lambda o: o["resolution"] == "wrong"),
@@ -201,7 +209,8 @@ def score_attribution(
         "covered": round(carried.covered, 3) if carried else 0.0,
         "detected": detected,
         "outlet": claim is not None and by_outlet(claim, outlet),
-        "match": bool(got and name and (matches(got, name) or by_outer)),
+        "match": (match := bool(got and name and (matches(got, name) or by_outer))),
+        "other": bool(got and name and not match and not as_written(got, expected)),
         "by_outer": by_outer,
         "resolution": res,
         "checkable": res is not None and bool(names),
@@ -213,7 +222,7 @@ def why(o: Outcome) -> str | None:
     if not o["detected"]:
         return "not in any claim" if o["claim"] is None else "not attributed"
     if o["kind"] == "name" and not o["match"]:
-        return "wrong speaker"
+        return "wrong speaker" if o["other"] else "speaker as written, not the name"
     return "wrong name" if o["resolution"] == "wrong" else None
 
 

@@ -11,8 +11,9 @@ PolNeAR suite (attribution_eval.py) and our own labelled set (own_set.py).
   "longtime Democratic pollster Pat Caddell"; an alias that shares no surname (a nickname)
   does not; two people of one surname are not told apart. An acronym matches the other
   side's initials ("S&P" and "Standard & Poor's").
-- **Left as written**: a speaker that is a pronoun, all lower case (a role noun: "a
-  spokesman for the trust"), or made only of the source's own words.
+- **Left as written**: a speaker that is a pronoun, names nothing (no capitalised word
+  before a preposition but an opening determiner: "a spokesman for the trust", "The ad"),
+  or is made only of the source's own words.
 """
 
 from __future__ import annotations
@@ -29,14 +30,14 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # First and second person: a quotation's own voice, never a name (the pack lists third person).
 _SPEAKING = frozenset("i me my we us our you your".split())
+_OPENERS = frozenset("the a an this that these those his her its their many some".split())
 
 
 def words(text: str) -> list[str]:
     """Lower-case words, possessive 's dropped ("Clinton's" -> "clinton")."""
     out = []
-    for w in _WORD.findall(text):
-        low = w.lower()
-        out.append(re.sub(r"['’]s$", "", low))
+    for w in _WORD.findall(text.replace("’", "'")):
+        out.append(re.sub(r"'s$", "", w.lower()))
     return out
 
 
@@ -116,9 +117,18 @@ def as_written(speaker: str, source: str) -> bool:
     ws = words(speaker)
     if not ws or all(w in forms for w in ws):
         return True
-    if not any(c.isupper() for c in speaker):
+    if not names_something(speaker):
         return True
     return set(ws) <= set(words(source))
+
+
+def names_something(speaker: str) -> bool:
+    """A capitalised word before any preposition, other than an opening determiner: "Pat
+    Caddell", "BAA", not "The ad" or "the leader of the House"."""
+    head = re.split(r"\s(?:of|in|for|at|from|with|on|to|by)\s", speaker, maxsplit=1)[0].split()
+    if head and head[0].lower() in _OPENERS:
+        head = head[1:]
+    return any(w[:1].isupper() for w in head)
 
 
 def resolution(speaker: str, source: str, names: Sequence[str]) -> str:

@@ -360,3 +360,20 @@ def test_speech_cues_without_corenlp_lemmas_and_a_dash_before_a_quotation() -> N
     assert is_speech(art, _spans(text, "―")) and is_speech(art, _spans(text, "said"))
     assert not is_speech(art, _spans(text, "show"))
     assert source_kind(art, _spans(text, "Bob")) == ("unknown", None)
+
+
+def test_curly_apostrophes_and_role_speakers() -> None:
+    assert speaker_matches("James O’Neill", "O'Neill")
+    assert resolution("The ad", "she", ["Hillary Clinton"]) == "unresolved"
+    assert resolution("the leader of the House", "he", ["Paul Ryan"]) == "unresolved"
+    assert resolution("Melanie", "she", ["Hillary Clinton"]) == "wrong"
+
+
+def test_a_name_source_given_as_a_role_is_as_written_not_another_name() -> None:
+    art = _article()
+    role = _claim("c1", "“We will win,” said Jane Doe.", "the candidate", "quote")
+    other = _claim("c1", "“We will win,” said Jane Doe.", "Bob Roe", "quote")
+    as_role = score_attribution(art, art.attributions[0], [role], "nyt")
+    as_other = score_attribution(art, art.attributions[0], [other], "nyt")
+    assert not as_role["match"] and not as_role["other"]
+    assert not as_other["match"] and as_other["other"]
