@@ -27,6 +27,7 @@ credited to the enclosing source X, who states it in the article (`by_outer` in 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -226,6 +227,12 @@ def why(o: Outcome) -> str | None:
     return "wrong name" if o["resolution"] == "wrong" else None
 
 
+def missed_cues(outcomes: Sequence[Outcome], top: int = 30) -> list[tuple[str, int]]:
+    """The cues (lower case) of speech attributions no claim credits to anyone, most first."""
+    missed = Counter(o["cue"].lower() for o in outcomes if o["speech"] and not o["detected"])
+    return missed.most_common(top)
+
+
 def run_polnear(
     runner: ClaimsRun,
     root: Path,
@@ -258,5 +265,6 @@ def run_polnear(
         "passed": all(s["pass"] is not False for s in table["all"].values())
         and not record["errors"],
         "failures": [o | {"why": w} for o in outcomes if (w := why(o)) is not None],
+        "missed_cues": missed_cues(outcomes),
         "outcomes": outcomes,
     } | record

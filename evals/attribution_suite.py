@@ -79,6 +79,11 @@ def run_suite(
     if out is not None:
         report["run_file"] = str(write_report(out, stem, report))
     echo(render(report["tables"], metrics))
+    if report.get("missed_cues"):
+        echo(
+            "speech cues missed most: "
+            + ", ".join(f"{c!r} {n}" for c, n in report["missed_cues"][:15])
+        )
     echo(f"{len(report['failures'])} failures:")
     for line in failure_lines(report["failures"]):
         echo(line)

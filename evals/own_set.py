@@ -7,6 +7,7 @@ exactly once stops the run (a silently unscored label would flatter the figures)
 - **speaker**: the claim carrying a statement's anchor (attribution_scoring.carrier) names
   its speaker (attribution_scoring.speaker_matches; "unattributed": the claim credits no
   one, or only the outlet's narration);
+- **speaker_other**: statements credited to another name (not a role or pronoun as written);
 - **speech to outlet**: statements with cue quote/said/according_to whose carrying claim is
   the article's own narration;
 - **subjects**: each labelled pronoun or role noun in a claim covering it: replaced (a
@@ -28,7 +29,14 @@ from typing import Any
 import yaml
 
 from evals.attribution_report import Metric, Outcome
-from evals.attribution_scoring import as_written, attributed, by_outlet, carrier, speaker_matches
+from evals.attribution_scoring import (
+    as_written,
+    attributed,
+    by_outlet,
+    carrier,
+    names_something,
+    speaker_matches,
+)
 from service.config import REPO_ROOT
 from service.pipeline.models import UNATTRIBUTED, Claim
 
@@ -37,6 +45,7 @@ SPEECH = ("quote", "said", "according_to")
 
 METRICS = [
     Metric("speaker", lambda o: o["type"] == "statement", lambda o: o["match"], 0.90),
+    Metric("speaker_other", lambda o: o["type"] == "statement", lambda o: o["other"]),
     Metric("speech_outlet", lambda o: o.get("speech", False), lambda o: o["outlet"], 0.03, False),
     Metric("subj_right", lambda o: o["type"] == "subject", lambda o: o["outcome"] == "right"),
     Metric("subj_as_written", lambda o: o["type"] == "subject", lambda o: o["outcome"] == "left"),
@@ -139,6 +148,9 @@ def score_statement(art: OwnArticle, item: Anchored, claims: Sequence[Claim]) ->
         "got": got,
         "claim": claim.id if claim else None,
         "match": match,
+        "other": bool(
+            claim and not match and attributed(claim, "") and names_something(claim.speaker)
+        ),
         "speech": item.label.get("cue") in SPEECH,
         "outlet": claim is not None and by_outlet(claim, ""),
     }
@@ -230,7 +242,11 @@ def score_article(art: OwnArticle, claims: Sequence[Claim]) -> list[Outcome]:
 
 def why(o: Outcome) -> str | None:
     if o["type"] == "statement" and not o["match"]:
-        return "speech credited to the outlet" if o["outlet"] and o["speech"] else "wrong speaker"
+        if o["outlet"]:
+            return "credited to the outlet"
+        if o["other"]:
+            return "wrong speaker"
+        return "unattributed" if o["got"] in (None, UNATTRIBUTED) else "speaker as written"
     if o["type"] == "subject" and o["outcome"] == "wrong":
         return "wrong name"
     if o["type"] == "claim" and o["cut"]:

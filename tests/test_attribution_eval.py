@@ -18,6 +18,7 @@ from evals.attribution_scoring import in_quotes, resolution, speaker_matches
 from evals.attribution_suite import run_suite
 from evals.claims_run import ClaimsRun
 from evals.own_set import LabelError, cut_inside, load_set, score_article
+from evals.own_set import why as own_why
 from evals.polnear import Annotated, Article, Mention, Spans, Token, parse_ann, parse_corenlp
 from service.config import Settings
 from service.engine import Engine
@@ -377,3 +378,27 @@ def test_a_name_source_given_as_a_role_is_as_written_not_another_name() -> None:
     as_other = score_attribution(art, art.attributions[0], [other], "nyt")
     assert not as_role["match"] and not as_role["other"]
     assert not as_other["match"] and as_other["other"]
+
+
+@pytest.mark.parametrize(
+    ("speaker", "reason"),
+    [
+        ("the club", None),
+        ("Chelsea", "wrong speaker"),
+        ("it", "speaker as written"),
+        ("the article", "credited to the outlet"),
+        ("unattributed", "unattributed"),
+    ],
+)
+def test_own_set_says_why_a_statement_missed_its_speaker(
+    tmp_path: Path, speaker: str, reason: str | None
+) -> None:
+    art = load_set(tmp_path / "corpus", _own_fixture(tmp_path))[0]
+    words = "The club said it will hold a meeting."
+    start = art.text.index(words)
+    span = Span(start=start, end=start + len(words), quote=words)
+    claim = Claim(
+        id="c1", text=words, speaker=speaker, kind="statement", sentence_ids=[1], evidence=[span]
+    )
+    statement = next(o for o in score_article(art, [claim]) if o["type"] == "statement")
+    assert own_why(statement) == reason
