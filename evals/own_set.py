@@ -15,7 +15,8 @@ exactly once stops the run (a silently unscored label would flatter the figures)
   written) by the right name, by a wrong one (any name when the label's referent is null),
   or left as written; the worst of the claims covering it counts;
 - **cut words**: claims with an evidence or cue span starting or ending inside a word;
-- **furniture**: furniture anchors inside any claim's evidence.
+- **furniture**: furniture anchors inside any claim's evidence, cue or substitution
+  antecedent (a caption must neither be a claim nor name anyone in one).
 """
 
 from __future__ import annotations
@@ -224,7 +225,7 @@ def score_article(art: OwnArticle, claims: Sequence[Claim]) -> list[Outcome]:
         )
     for f in art.furniture:
         inside = [
-            c.id for c in claims if any(s.start < f.end and f.start < s.end for s in c.evidence)
+            c.id for c in claims if any(s.start < f.end and f.start < s.end for s in c.spans())
         ]
         out.append(
             {

@@ -402,3 +402,23 @@ def test_own_set_says_why_a_statement_missed_its_speaker(
     )
     statement = next(o for o in score_article(art, [claim]) if o["type"] == "statement")
     assert own_why(statement) == reason
+
+
+def test_a_caption_that_names_someone_in_a_claim_is_furniture_leaked(tmp_path: Path) -> None:
+    art = load_set(tmp_path / "corpus", _own_fixture(tmp_path))[0]
+    words, caption = "Meanwhile he trained.", "Getty"
+    start, at = art.text.index(words), art.text.index(caption)
+    sub = Substitution(
+        original="he", replacement="Getty", antecedent=Span(start=at, end=at + 5, quote=caption)
+    )
+    claim = Claim(
+        id="c1",
+        text="Meanwhile Getty trained.",
+        speaker="the article",
+        kind="statement",
+        sentence_ids=[1],
+        evidence=[Span(start=start, end=start + len(words), quote=words)],
+        substitutions=[sub],
+    )
+    furniture = next(o for o in score_article(art, [claim]) if o["type"] == "furniture")
+    assert furniture["leaked"] and furniture["got"] == ["c1"]
