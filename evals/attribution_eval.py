@@ -22,6 +22,10 @@ source is a **description** (a role noun, "officials", "polls"). For those two, 
 names are the named mentions of the source's CoreNLP coreference chain. A nested attribution
 ("X said Y wants Z": Z's cue inside X's content) also counts as right when its claim is
 credited to the enclosing source X, who states it in the article (`by_outer` in the run file).
+`speech_right` guards the detection shares against any speaker at all ("Twelve percent",
+"problems in the Middle East"): over speech attributions with a source, the claim credits
+the right one: the name matches, the pronoun or role noun was resolved right, or was kept
+in the source's own words (its last word among the speaker's).
 """
 
 from __future__ import annotations
@@ -60,11 +64,17 @@ _NOT_NAMES = frozenset(
 )
 NON_NAME = ("pronoun", "description")
 
+
+def _sourced_speech(o: Outcome) -> bool:
+    return bool(o["speech"] and o["kind"] in ("name", *NON_NAME))
+
+
 METRICS = [
     Metric("quotes", lambda o: o["quote"], lambda o: o["detected"], 0.95),
     Metric("speech", lambda o: o["speech"], lambda o: o["detected"], 0.90),
     Metric("all", lambda o: True, lambda o: o["detected"], 0.70),
     Metric("speech_outlet", lambda o: o["speech"], lambda o: o["outlet"], 0.03, above=False),
+    Metric("speech_right", _sourced_speech, lambda o: o["credited_right"]),
     Metric(
         "name_match", lambda o: o["kind"] == "name" and o["detected"], lambda o: o["match"], 0.95
     ),
@@ -216,6 +226,14 @@ def score_attribution(
         "resolution": res,
         "checkable": res is not None and bool(names),
         "unchecked": res is not None and not names,
+        "credited_right": bool(
+            got
+            and (
+                match
+                or res == "right"
+                or (kind in NON_NAME and res != "wrong" and matches(got, expected))
+            )
+        ),
     }
 
 

@@ -86,3 +86,41 @@ def failure_lines(failures: Sequence[Outcome], limit: int = 40) -> list[str]:
     if len(failures) > limit:
         lines.append(f"  ... {len(failures) - limit} more in the run file")
     return lines
+
+
+def _key(o: Outcome) -> tuple[str, ...]:
+    return (o["article"], str(o.get("type", "")), o["content"], str(o.get("cue", "")))
+
+
+def _verdict(o: Outcome) -> bool:
+    """Whether an outcome is right (PolNeAR: detected with a right speaker; own set: matched,
+    or a subject not given a wrong name)."""
+    if o.get("type") == "subject":
+        return bool(o["outcome"] != "wrong")
+    if "detected" in o:
+        return bool(
+            o["detected"] and o["resolution"] != "wrong" and (o["kind"] != "name" or o["match"])
+        )
+    return bool(o.get("match", not (o.get("cut") or o.get("leaked"))))
+
+
+def compare_runs(before: dict[str, Any], after: dict[str, Any], limit: int = 15) -> list[str]:
+    """The 'all' row's change per metric, and the outcomes that turned right or wrong."""
+    lines = ["change against the baseline run (all):"]
+    for name, now in after["tables"]["all"].items():
+        was = before["tables"]["all"].get(name, {}).get("value")
+        if now["value"] is not None and was is not None:
+            lines.append(
+                f"  {name:<18} {was:.3f} -> {now['value']:.3f} ({now['value'] - was:+.3f})"
+            )
+    old = {_key(o): _verdict(o) for o in before["outcomes"]}
+    flips = [
+        (o, _verdict(o)) for o in after["outcomes"] if old.get(_key(o), _verdict(o)) != _verdict(o)
+    ]
+    for label, wanted in (("now right", True), ("now wrong", False)):
+        group = [o for o, v in flips if v is wanted]
+        lines.append(f"  {label}: {len(group)}")
+        lines += [
+            f"    [{o['article']}] “{o['content'][:80]}” got {o['got']!r}" for o in group[:limit]
+        ]
+    return lines

@@ -5,6 +5,7 @@ Skips, saying so, when the corpus is not on this machine; the nightly run calls 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from evals import own_set
 from evals.attribution_eval import METRICS as POLNEAR_METRICS
 from evals.attribution_eval import run_polnear
-from evals.attribution_report import failure_lines, render, tables, write_report
+from evals.attribution_report import compare_runs, failure_lines, render, tables, write_report
 from evals.claims_run import ClaimsRun
 from evals.corpora import corpus
 
@@ -58,9 +59,11 @@ def run_suite(
     echo: Echo = print,
     progress: Echo | None = None,
     rescore: Path | None = None,
+    baseline: Path | None = None,
 ) -> dict[str, Any] | None:
     """Run, write the run file, print the table; None (and a note) when the corpus is absent.
-    `rescore`: score the claims an earlier run file kept instead of running the engine."""
+    `rescore`: score the claims an earlier run file kept instead of running the engine;
+    `baseline`: an earlier run file of the same suite to print the changes against."""
     name = "polnear" if which == "polnear" else "bbc"
     root = corpus(name)
     if root is None:
@@ -89,6 +92,9 @@ def run_suite(
         echo(line)
     for error in report["errors"]:
         echo(f"  error [{error['article']}]: {error['error']}")
+    if baseline is not None:
+        for line in compare_runs(json.loads(baseline.read_text(encoding="utf-8")), report):
+            echo(line)
     echo(f"model calls {report['model_calls']}, {report['wall_seconds']} s")
     if "run_file" in report:
         echo(f"run: {report['run_file']}")

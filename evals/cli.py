@@ -262,6 +262,9 @@ def attribution(
     rescore: Annotated[
         Path | None, typer.Option(help="score the claims a saved run file kept (no pipeline)")
     ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="an earlier run file: print what changed against it")
+    ] = None,
 ) -> None:
     """Attribution on PolNeAR (per publisher) or our own labelled set (per genre): detected,
     credited to the outlet, right speaker, pronoun and role-noun names; failures listed."""
@@ -271,7 +274,7 @@ def attribution(
         raise typer.BadParameter("--set polnear|own, --split train|dev|test")
     echo_err = lambda m: typer.echo(m, err=True)  # noqa: E731
     engine = _engines().base if rescore is None else None
-    report = run_suite(engine, which, split, limit, out, typer.echo, echo_err, rescore)
+    report = run_suite(engine, which, split, limit, out, typer.echo, echo_err, rescore, baseline)
     raise typer.Exit(code=0 if report is None or report["passed"] else 1)
 
 

@@ -113,7 +113,7 @@ def test_a_quotation_credited_to_its_speaker_is_detected_and_matched() -> None:
     art = _article()
     o = score_attribution(art, art.attributions[0], [QUOTE_CLAIM], "nyt")
     assert o["quote"] and o["speech"] and o["kind"] == "name" and o["expected"] == "Jane Doe"
-    assert o["detected"] and o["match"] and not o["outlet"]
+    assert o["detected"] and o["match"] and not o["outlet"] and o["credited_right"]
 
 
 def test_reported_speech_narrated_by_the_outlet_is_missed_and_counted_as_outlet() -> None:
@@ -132,6 +132,7 @@ def test_a_pronoun_source_is_judged_by_its_coreference_chain(speaker: str, outco
     claim = _claim("c2", "He added that taxes would fall.", speaker)
     o = score_attribution(art, art.attributions[1], [claim], "nyt")
     assert o["names"] == ["Jane Doe"] and o["resolution"] == outcome and o["checkable"]
+    assert o["credited_right"] is (outcome != "wrong")  # "he" kept as written is no error
 
 
 def test_a_possessive_or_a_name_after_a_preposition_is_no_name_source() -> None:
@@ -422,3 +423,10 @@ def test_a_caption_that_names_someone_in_a_claim_is_furniture_leaked(tmp_path: P
     )
     furniture = next(o for o in score_article(art, [claim]) if o["type"] == "furniture")
     assert furniture["leaked"] and furniture["got"] == ["c1"]
+
+
+def test_any_speaker_at_all_is_detected_but_not_credited_right() -> None:
+    art = _article()
+    junk = _claim("c1", "“We will win,” said Jane Doe.", "Twelve percent", "quote")
+    o = score_attribution(art, art.attributions[0], [junk], "nyt")
+    assert o["detected"] and not o["credited_right"]
