@@ -23,6 +23,7 @@ import csv
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,3 +242,16 @@ def pronouns(split: str = "validation", limit: int | None = None, out: Path = Pa
     result, path = found
     typer.echo("\n".join(lines(result)))
     typer.echo(f"run: {path}")
+
+
+def nightly(out: Path, say: Callable[[str], None]) -> dict[str, Any]:
+    """The nightly run's pronoun figures on GAP development (reported beside the gate, not
+    part of it); says so and skips when the corpus is absent."""
+    found = run("development", None, out)
+    if found is None:
+        say("GAP corpus absent: pronoun suite skipped")
+        return {"skipped": "GAP corpus absent"}
+    result, path = found
+    for line in lines(result):
+        say(line)
+    return {"rules": result["rules"], "nearest_name": result["nearest_name"], "run": str(path)}

@@ -52,6 +52,10 @@ def run_nightly_eval(
     from evals.attribution_suite import nightly as attribution_suites
 
     summary["attribution"] = attribution_suites(engine, run_dir, log.info)
+    # GAP pronouns (development) where the corpus is here (reported only).
+    from evals.gap import nightly as pronoun_suite
+
+    summary["pronouns"] = pronoun_suite(run_dir, log.info)
     runs.record(summary["run_id"], started, summary["passed"], summary)
     log.info("nightly eval %s: %s", summary["run_id"], "passed" if summary["passed"] else "failed")
     return bool(summary["passed"])

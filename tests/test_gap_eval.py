@@ -93,3 +93,12 @@ def test_a_run_writes_its_file_without_the_passages(
     result, path = found
     assert result["rules"]["right"] == 1 and result["nearest_name"]["right"] == 1
     assert path.name.startswith("gap-validation-") and "thanked" not in path.read_text()
+
+
+def test_nightly_skips_without_the_corpus(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from evals.gap import nightly
+
+    monkeypatch.setenv("SUMMARIZER_CORPORA", str(tmp_path))
+    said: list[str] = []
+    assert nightly(tmp_path / "runs", said.append) == {"skipped": "GAP corpus absent"}
+    assert said and "skipped" in said[0]
