@@ -31,7 +31,7 @@ FURNITURE = re.compile(
             r"\breach (?:him|her|them) (?:directly )?at\b",
             r"\b(?:sign up for|download our app|click here|read more|related:)",
             r"\bwatch the (?:full )?(?:interview|video)\b",
-            r"<tweet|@\w{2,}",
+            r"<tweet",
             r"\bis (?:a |the )?(?:\w+ )?(?:correspondent|reporter|columnist|editor)"
             r" (?:for|at|of|with)\b",
         ]
@@ -80,7 +80,8 @@ def headline_cut(headline: str, article_text: str) -> str | None:
         return f"ends with an ellipsis: {headline[-40:]}"
     if last.casefold() in FUNCTION_WORDS:
         return f"ends on '{last}': {headline[-40:]}"
-    words = {w.casefold() for w in _WORD.findall(fold(article_text))}
+    tokens = _WORD.findall(fold(article_text))
+    words = {w.casefold() for w in tokens} | {w.casefold().split("'")[0] for w in tokens}
     cut = last.casefold() not in words and any(
         w.startswith(last.casefold()) for w in words
     )  # a prefix of an article word that is no word of it: a word cut short

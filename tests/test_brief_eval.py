@@ -104,6 +104,7 @@ def test_headline_cut_mid_word_or_on_a_function_word() -> None:
     assert "ellipsis" in str(headline_cut("Gallery opens with a show…", text))
     assert headline_cut("Tate Modern gallery opens Turner show", text) is None
     assert headline_cut("Gallery unveils exhibition", text) is None  # model words, not cut
+    assert headline_cut("Show opens: Tate", "Tate's gallery opened.") is None  # possessive
 
 
 def test_captions_and_credits_are_found() -> None:
