@@ -39,6 +39,8 @@ SPEAKERS = [
     ("The union threatened to strike again in the spring.", "The union"),
     ("Ms Reed vowed to fight on.", "Ms Reed"),
     ("Mr Hart conceded that mistakes had been made.", "Mr Hart"),
+    # a rare cue with a that-clause: whoever its subject is, it speaks
+    ("Prosecutors have alleged that the chief hid the losses.", "Prosecutors"),
     # a transcript's speaker before a colon
     ('Rep. Trey Gowdy (R-S.C.): "I have not heard anyone else cite that figure."', "Trey Gowdy"),
     # a relative pronoun is the noun it hangs on
@@ -106,6 +108,14 @@ def test_a_role_noun_is_a_name_only_when_the_article_gives_it_to_one_person(
     text: str, words: str, speaker: str
 ) -> None:
     assert _speaker(_claims(text), words) == speaker
+
+
+def test_an_organisations_it_continues_it_as_the_speaker() -> None:
+    claims = _claims(
+        "Microsoft said on Monday that it would release the patches.\n"
+        '"We take the security of our customers seriously," it said.\n'
+    )
+    assert _speaker(claims, "security of our customers") == "Microsoft"
 
 
 def test_a_participle_names_no_speaker_for_its_sentence() -> None:

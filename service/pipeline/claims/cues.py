@@ -69,6 +69,22 @@ def _reports(verb: Token) -> bool:
     return after is not None and after.text == ":"
 
 
+def _active(verb: Token) -> bool:
+    """ "…, it said": an active verb that reports speech on its own has a real "it" for its
+    subject (an organisation), unlike "it is said" or "it was reported"."""
+    return reliable(verb) and not any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def says_that(verb: Token) -> bool:
+    """The verb reports a that-clause or a quotation: whoever its subject is, it speaks
+    ("Prosecutors have alleged that …")."""
+    return any(
+        (c.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+        or c.is_quote
+        for c in verb.children
+    )
+
+
 def quoted_chars(text: str, opens_quoted: bool) -> list[tuple[int, int]]:
     """The sentence's quoted character spans; a sentence that opens inside a quotation
     begun before it is quoted up to its first closing mark (or to its end)."""
@@ -124,7 +140,7 @@ def _subject(
 ) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     subject = next((c for c in subjects if not _inside(c, quoted)), None)
-    if subject is not None and subject.lower_ in _LEX.expletive_subjects:
+    if subject is not None and subject.lower_ in _LEX.expletive_subjects and not _active(verb):
         subject = None
     if subject is not None and subject.tag_ in ("WDT", "WP"):
         subject = _antecedent(subject)  # "the Huffington Post, which said …"

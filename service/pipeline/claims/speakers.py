@@ -16,7 +16,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from service.pipeline.claims.candidates import resolve
-from service.pipeline.claims.cues import NOUN_PARSED_VERBS, SOURCES, reliable
+from service.pipeline.claims.cues import NOUN_PARSED_VERBS, SOURCES, reliable, says_that
 from service.pipeline.claims.people import People, strip_form
 from service.pipeline.language import english
 
@@ -24,6 +24,7 @@ _LEX = english()
 PERSONAL = _LEX.personal_pronouns
 # Pronouns that speak for their writer or a group: kept as written, never a name.
 _OTHER_PRONOUNS = _LEX.speaking_pronouns
+_NEUTER = _LEX.pronouns["neuter"]
 _GROUPS = frozenset({"ORG", "NORP", "GPE", "FAC"})
 _INDEFINITE = _LEX.indefinite_determiners
 # What hangs off a subject but is not part of naming it: "the minister, who …", ", John
@@ -36,8 +37,8 @@ def speaks(head: Token, verb: Token | None, people: People) -> bool:
     not "the revelations highlight …", which is the outlet's narration. With a verb that
     reports speech in most of its uses, any nominal subject speaks ("the airline said",
     "the father-of-four later said")."""
-    if verb is not None and reliable(verb):
-        return True  # "One says …", "About four in 10 said …", "Many of them say …"
+    if verb is not None and (reliable(verb) or says_that(verb)):
+        return True  # "One says …", "About four in 10 said …", "Prosecutors alleged that …"
     phrase = head.doc[head.left_edge.i : head.right_edge.i + 1]
     lemma = head.lemma_.lower()
     return (
@@ -65,7 +66,9 @@ def speaker_name(
     low = head.lower_
     if low in PERSONAL:
         return _pronoun(head, people, offset, previous_speaker)
-    if low in _OTHER_PRONOUNS:
+    if low in _NEUTER and previous_speaker and people.kinds.get(previous_speaker) == "ORG":
+        return previous_speaker  # "Microsoft said … It added …"
+    if low in _OTHER_PRONOUNS | _NEUTER:
         return head.text
     named = _own_name(head, people)
     if named:
