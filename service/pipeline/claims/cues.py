@@ -142,8 +142,6 @@ def _subject(
     subject = next((c for c in subjects if not _inside(c, quoted)), None)
     if subject is not None and subject.lower_ in _LEX.expletive_subjects and not _active(verb):
         subject = None
-    if subject is not None and subject.tag_ in ("WDT", "WP"):
-        subject = _antecedent(subject)  # "the Huffington Post, which said …"
     if agent is not None:
         subject = next((c for c in agent.children if c.dep_ == "pobj"), subject)
     if subject is None and not passive and verb.dep_ in ("advcl", "xcomp", "conj", "pcomp"):
@@ -153,6 +151,8 @@ def _subject(
         subject = next((c for c in host.children if c.dep_ == "nsubj"), None)
     if subject is None and not passive:
         subject = _inverted_subject(verb) or _misparsed_subject(doc, verb)
+    if subject is not None and subject.tag_ in ("WDT", "WP"):
+        subject = _antecedent(subject)  # "the Huffington Post, which said …"
     return subject
 
 
