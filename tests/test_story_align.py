@@ -160,7 +160,7 @@ def test_outlets_come_from_the_request_url_or_masthead_never_a_file_name() -> No
         results, [plain, plain, masthead, credit, plain], ["a", "b", "c", "d", "004_file"]
     )
     assert [a.id for a in story.articles] == ["Reuters", "kyivindependent.com", "ICARO Media Group",
-                                              "The New Voice of Ukraine", "article 5"]  # fmt: skip
+                                              "The New Voice of Ukraine", "Article 5"]  # fmt: skip
     assert [a.named_from for a in story.articles] == [
         "request",
         "url",

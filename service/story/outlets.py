@@ -2,7 +2,7 @@
 
 In order: the outlet given with the request, the URL's host, the masthead the cleaner found
 in the page's own boilerplate ("ICARO Media Group", "Read the original article on The New
-Voice of Ukraine"), else its position ("article 2"). Never a file name: "003_22b7d4c8"
+Voice of Ukraine"), else its position ("Article 2", a name that can open a sentence). Never a file name: "003_22b7d4c8"
 names no outlet, and a reader would take it for one.
 """
 
@@ -29,7 +29,7 @@ def _named(result: SummaryResult, text: str, n: int) -> tuple[str, NamedFrom]:
     masthead = clean_text(source.extracted_text or text).masthead
     if masthead:
         return masthead, "masthead"
-    return f"article {n}", "position"
+    return f"Article {n}", "position"
 
 
 def article_names(results: Sequence[SummaryResult], texts: Sequence[str]) -> list[StoryArticle]:

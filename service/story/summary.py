@@ -2,12 +2,19 @@
 
 Each sentence records what grounds it (cluster, discrepancy, origin ids), and every name
 and count in it is read from those objects, so the prose cannot disagree with the table.
+
+A fact is reported in the words of a cluster member only when they make a whole sentence
+(`sayable`): a clause split off a longer claim ("but their high regard for ...", "he
+pointing to ...", "Ukraine which includes ...") reads as a fragment after "report that".
+A leading "But"/"And" is dropped when what follows is whole; else another member's wording
+is taken, else the fact is left out of the summary (it stays in the table).
 """
 
 from __future__ import annotations
 
 import re
 
+from service.pipeline.reading.nlp import parse_each
 from service.story.models import Cluster, Discrepancy, Origin, StoryArticle, SummarySentence
 
 TOP = 4  # corroborated facts named in the summary
@@ -55,13 +62,63 @@ def _end(text: str) -> str:
     return text if re.search(r"[.!?][\"”’']?$", text) else text + "."
 
 
-def _fact(c: Cluster) -> SummarySentence:
+_SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+
+
+def sayable(text: str) -> str | None:
+    """The text as a whole sentence to report, or None: it opens with a capital (or a
+    quotation mark), not with a conjunction, a relative word or a pronoun standing for no
+    one named ("their high regard ..."), and its main verb has a subject."""
+    text = _MARKER.sub("", text.strip())
+    (doc,) = parse_each([text])
+    if len(doc) > 1 and doc[0].pos_ == "CCONJ":  # "But the FBI said ...": the rest may stand
+        rest = doc[2:] if doc[1].text == "," else doc[1:]
+        text = rest.text[:1].upper() + rest.text[1:]
+        (doc,) = parse_each([text])
+    words = [t for t in doc if not t.is_punct]
+    if not words or not re.match(r"[\"“‘'(\[]{0,2}[A-Z0-9]", text):
+        return None
+    first = words[0]
+    if first.pos_ in ("CCONJ", "SCONJ", "PRON") or first.tag_ in ("WDT", "WP", "PRP$"):
+        return None
+    if "PronType=Dem" in str(first.morph):  # "This partnership ...": which one?
+        return None
+    # the main verb's subject: a word, not a pronoun for something said before ("On
+    # Friday that was over.")
+    subjects = [
+        c
+        for r in doc
+        if r.dep_ == "ROOT" and r.pos_ in ("VERB", "AUX")
+        for c in r.children
+        if c.dep_ in _SUBJECT
+    ]
+    return text if subjects and subjects[0].pos_ != "PRON" else None
+
+
+def _wording(c: Cluster) -> str | None:
+    """The cluster's own wording if whole, else the first member's that is."""
+    for text in [c.text, *(s.text for s in c.articles)]:
+        said = sayable(text)
+        if said is not None:
+            return said
+    return None
+
+
+def _fact(c: Cluster) -> SummarySentence | None:
+    """ "A and B report that <the fact>.", with each more specific figure after it; None
+    when no member words the fact as a whole sentence."""
+    wording = _wording(c)
+    if wording is None:
+        return None
     who = [s.article for s in c.articles]
     relays = c.support - c.independent_support
     note = f" ({count(c.independent_support, 'independent source')})" if relays else ""
-    text = f"{names(who)}{note} report that {_end(_clause(c.text))}"
+    text = f"{names(who)}{note} report that {_end(_clause(wording))}"
     ids = [c.id]
     for child in c.specific:
+        child_wording = _wording(child)
+        if child_wording is None:
+            continue
         # A bare number is a date or a model number ("KN-23"), no figure to name alone.
         figures = ", ".join(n for n in child.numbers if not n.strip().isdigit())
         stated = names([s.article for s in child.articles])
@@ -71,7 +128,7 @@ def _fact(c: Cluster) -> SummarySentence:
             if figures
             else f"{'is' if one else 'are'} more specific"
         )
-        text += f" Only {stated} {said}: {_end(_clause(child.text))}"
+        text += f" Only {stated} {said}: {_end(_clause(child_wording))}"
         ids.append(child.id)
     return SummarySentence(text=text, cluster_ids=ids)
 
@@ -103,7 +160,8 @@ def write_summary(
                 f"{'is' if len(clusters) == 1 else 'are'} stated by more than one article."
             )
         )
-    out += [_fact(c) for c in ranked[:TOP]]
+    facts = (_fact(c) for c in ranked)
+    out += [f for f in facts if f is not None][:TOP]
     if discrepancies:
         first = discrepancies[0]
         out.append(
