@@ -185,6 +185,10 @@ def story(
     split: Annotated[
         str | None, typer.Option(help="only the seed, dev or test sets (test: reported once)")
     ] = None,
+    rescore: Annotated[
+        Path | None,
+        typer.Option(help="score a story run file (story-run-*.json) again (no model)"),
+    ] = None,
 ) -> None:
     """Story-level eval: corroboration recall and precision, different facts joined,
     duplicate clusters, false supports, entity fragments, speaker faults, discrepancy
@@ -195,6 +199,7 @@ def story(
         format_pooled,
         format_report,
         pooled,
+        rescore_run,
         run_story_evals,
         write_run,
     )
@@ -202,7 +207,10 @@ def story(
 
     if split not in (None, "seed", "dev", "test"):
         raise typer.BadParameter("--split seed|dev|test")
-    if story_json is not None:
+    if rescore is not None:
+        reports = rescore_run(rescore)
+        typer.echo(f"run file: {write_run(reports, out, 'rescored-' + rescore.stem)}")
+    elif story_json is not None:
         if labels is None:
             raise typer.BadParameter("--story-json needs --labels")
         saved = json.loads(story_json.read_text())  # a story, or a story run file

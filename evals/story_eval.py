@@ -107,6 +107,21 @@ def run_story_evals(
     return reports
 
 
+def rescore_run(run_file: Path, labels_dir: Path = STORIES) -> list[dict[str, Any]]:
+    """A story run scored again with the current labels and scorers, from the stories its
+    per-set files kept: no model, no story building."""
+    labels = {label.id: label for label in load_story_labels(labels_dir)}
+    reports = []
+    for old in json.loads(run_file.read_text())["reports"]:
+        if old.get("skipped") or "run_file" not in old:
+            reports.append(old)
+            continue
+        story = json.loads(Path(old["run_file"]).read_text())["story_json"]
+        new = evaluate(labels[old["story"]], story)
+        reports.append({**new, "seconds": old.get("seconds"), "run_file": old["run_file"]})
+    return reports
+
+
 def write_run(reports: list[dict[str, Any]], out: Path, part: str) -> Path:
     """One file for the run: every set's scores (the stories are in their own files) and
     the pooled figures per split."""

@@ -7,7 +7,9 @@ match the fact's groups.
 
 - wrong: a labelled `different` pair sits in it (one member matches side a and not side b,
   another matches side b and not side a, from the pair's articles), or two members each
-  state labelled facts but none in common (they say different things);
+  state labelled facts but none in common (they say different things), or one member
+  states labelled facts and another member's article states none of them by the labels
+  (a fact's article list is complete: the labeller read every article for it);
 - right: every member states one same labelled fact;
 - unjudged: otherwise (some member states no labelled fact, and nothing shows an error).
 
@@ -97,6 +99,14 @@ def judge(label: StoryLabel, story: StoryJson, cluster: dict[str, Any]) -> Verdi
     common = set.intersection(*stated) if stated else set()
     if common:
         return verdict("right", f"states {sorted(common)[0]}")
+    stating = {f.id: set(f.articles) for f in label.facts}
+    if any(
+        all(article not in stating[f] for f in facts)
+        for facts in judged
+        for (article, _), own in zip(members, stated, strict=True)
+        if not own
+    ):
+        return verdict("wrong", "a member's article does not state what another member states")
     return verdict("unjudged", "a member states no labelled fact")
 
 

@@ -161,6 +161,19 @@ def test_an_unlabelled_cluster_is_unjudged_but_counts_against_strict_precision(
     assert scores["corroboration_precision"].details["unjudged"] == 1
 
 
+def test_a_member_whose_article_does_not_state_the_fact_makes_a_wrong_cluster(
+    labels: Path,
+) -> None:
+    # c is not among rubio-out's articles: whatever its member says, it is another fact
+    outside = _cluster("k1", _support("Alpha News", "Rubio ended his campaign."),
+                       _support("Gamma", "The campaign was over."))  # fmt: skip
+    worded = _cluster("k2", _support("Alpha News", "Kasich won Ohio."),
+                      _support("Gamma", "He carried the state."))  # fmt: skip
+    scores = _scores(labels, outside, worded)
+    assert scores["corroboration_precision"].details["wrong"] == 1
+    assert scores["corroboration_precision"].details["unjudged"] == 1
+
+
 def test_a_cluster_repeating_anothers_members_is_a_duplicate() -> None:
     a, b = _support("Alpha News", "x", "c1"), _support("Beta Post", "y", "c9")
     first, again = _cluster("k1", a, b), _cluster("k2", a, b)
