@@ -73,6 +73,10 @@ def _cluster(cid: str, *supports: dict[str, Any], parent: str | None = None) -> 
             "articles": list(supports), "parent": parent, "specific": []}  # fmt: skip
 
 
+def _pair(cid: str, first: str, said: str, second: str, says: str) -> dict[str, Any]:
+    return _cluster(cid, _support(first, said), _support(second, says))
+
+
 def _story(*clusters: dict[str, Any]) -> dict[str, Any]:
     return {
         "articles": [{"id": "Alpha News"}, {"id": "Beta Post"}, {"id": "Gamma"}],
@@ -123,16 +127,14 @@ def _scores(labels: Path, *clusters: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_cluster_whose_members_state_one_fact_is_right(labels: Path) -> None:
-    right = _cluster("k1", _support("Alpha News", "Kasich won Ohio."),
-                     _support("Gamma", "Kasich took Ohio on Tuesday."))  # fmt: skip
+    right = _pair("k1", "Alpha News", "Kasich won Ohio.", "Gamma", "Kasich took Ohio on Tuesday.")
     scores = _scores(labels, right)
     assert scores["corroboration_precision"].value == 1.0
     assert scores["corroboration_precision"].details["right"] == 1
 
 
 def test_members_stating_different_labelled_facts_make_a_wrong_cluster(labels: Path) -> None:
-    mixed = _cluster("k1", _support("Alpha News", "Kasich won Ohio."),
-                     _support("Beta Post", "Rubio suspended his bid."))  # fmt: skip
+    mixed = _pair("k1", "Alpha News", "Kasich won Ohio.", "Beta Post", "Rubio suspended his bid.")
     scores = _scores(labels, mixed)
     assert scores["corroboration_precision"].value == 0.0
     assert (
@@ -141,8 +143,7 @@ def test_members_stating_different_labelled_facts_make_a_wrong_cluster(labels: P
 
 
 def test_a_labelled_different_pair_in_one_cluster_is_counted(labels: Path) -> None:
-    joined = _cluster("k1", _support("Alpha News", "Cruz won Oklahoma."),
-                      _support("Beta Post", "Sanders won Oklahoma."))  # fmt: skip
+    joined = _pair("k1", "Alpha News", "Cruz won Oklahoma.", "Beta Post", "Sanders won Oklahoma.")
     scores = _scores(labels, joined)
     assert scores["different_joined"].value == 1.0
     assert scores["corroboration_precision"].value == 0.0
@@ -151,10 +152,8 @@ def test_a_labelled_different_pair_in_one_cluster_is_counted(labels: Path) -> No
 def test_an_unlabelled_cluster_is_unjudged_but_counts_against_strict_precision(
     labels: Path,
 ) -> None:
-    right = _cluster("k1", _support("Alpha News", "Kasich won Ohio."),
-                     _support("Beta Post", "John Kasich carried Ohio."))  # fmt: skip
-    other = _cluster("k2", _support("Alpha News", "The weather was fine."),
-                     _support("Gamma", "It was sunny."))  # fmt: skip
+    right = _pair("k1", "Alpha News", "Kasich won Ohio.", "Beta Post", "John Kasich carried Ohio.")
+    other = _pair("k2", "Alpha News", "The weather was fine.", "Gamma", "It was sunny.")
     scores = _scores(labels, right, other)
     assert scores["corroboration_precision"].value == 1.0
     assert scores["corroboration_precision_strict"].value == 0.5
@@ -165,10 +164,10 @@ def test_a_member_whose_article_does_not_state_the_fact_makes_a_wrong_cluster(
     labels: Path,
 ) -> None:
     # c is not among rubio-out's articles: whatever its member says, it is another fact
-    outside = _cluster("k1", _support("Alpha News", "Rubio ended his campaign."),
-                       _support("Gamma", "The campaign was over."))  # fmt: skip
-    worded = _cluster("k2", _support("Alpha News", "Kasich won Ohio."),
-                      _support("Gamma", "He carried the state."))  # fmt: skip
+    outside = _pair(
+        "k1", "Alpha News", "Rubio ended his campaign.", "Gamma", "The campaign was over."
+    )
+    worded = _pair("k2", "Alpha News", "Kasich won Ohio.", "Gamma", "He carried the state.")
     scores = _scores(labels, outside, worded)
     assert scores["corroboration_precision"].details["wrong"] == 1
     assert scores["corroboration_precision"].details["unjudged"] == 1
@@ -194,8 +193,7 @@ def test_pronouns_and_file_names_are_no_speakers() -> None:
 def test_speaker_faults_count_a_pronoun_speaker_and_an_article_named_by_file(
     labels: Path,
 ) -> None:
-    cluster = _cluster("k1", _support("Alpha News", "Kasich won Ohio."),
-                       _support("Gamma", "Kasich took Ohio."))  # fmt: skip
+    cluster = _pair("k1", "Alpha News", "Kasich won Ohio.", "Gamma", "Kasich took Ohio.")
     cluster["speaker"] = "I"
     story = _story(cluster)
     story["articles"][2]["named_from"] = "file"
@@ -213,10 +211,8 @@ def test_cut_names_headline_words_titles_without_surname_and_suffixes() -> None:
 
 def test_pooled_figures_add_the_sets_of_a_split(labels: Path) -> None:
     label = load_story_label(labels / "one-event.yaml")
-    right = _cluster("k1", _support("Alpha News", "Kasich won Ohio."),
-                     _support("Gamma", "Kasich took Ohio."))  # fmt: skip
-    wrong = _cluster("k2", _support("Alpha News", "Cruz won Oklahoma."),
-                     _support("Beta Post", "Sanders won Oklahoma."))  # fmt: skip
+    right = _pair("k1", "Alpha News", "Kasich won Ohio.", "Gamma", "Kasich took Ohio.")
+    wrong = _pair("k2", "Alpha News", "Cruz won Oklahoma.", "Beta Post", "Sanders won Oklahoma.")
     reports = [evaluate(label, _story(right)), evaluate(label, _story(wrong))]
     test = pooled(reports)["test"]
     assert test["clusters"] == {"right": 1, "wrong": 1, "unjudged": 0}
