@@ -179,11 +179,16 @@ def _inverted_subject(verb: Token) -> Token | None:
         while head.dep_ == "compound" and head.head.i > head.i:
             head = head.head  # "added midfielder John Smith" read as one noun phrase
         return head
+    # the words right after the verb, and someone who can speak: not "…, Kyrylo Budanov,
+    # highlighted the mounting challenges" (an object; its subject is before the verb)
     return next(
         (
             c
             for c in verb.rights
-            if c.dep_ in _INVERTED and c.pos_ != "PRON" and c.ent_type_ not in ("DATE", "TIME")
+            if c.dep_ in _INVERTED
+            and c.left_edge.i == verb.i + 1
+            and (c.pos_ == "PROPN" or c.lemma_.lower() in SOURCES)
+            and c.ent_type_ not in ("DATE", "TIME")
         ),
         None,
     )

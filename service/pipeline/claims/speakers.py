@@ -37,10 +37,11 @@ def speaks(head: Token, verb: Token | None, people: People) -> bool:
     not "the revelations highlight …", which is the outlet's narration. With a verb that
     reports speech in most of its uses, any nominal subject speaks ("the airline said",
     "the father-of-four later said")."""
-    if verb is not None and (reliable(verb) or says_that(verb)):
+    lemma = head.lemma_.lower()
+    things = head.tag_ == "NNS" and lemma not in SOURCES  # "High-level meetings signal …"
+    if verb is not None and (reliable(verb) or says_that(verb)) and not things:
         return True  # "One says …", "About four in 10 said …", "Prosecutors alleged that …"
     phrase = head.doc[head.left_edge.i : head.right_edge.i + 1]
-    lemma = head.lemma_.lower()
     return (
         head.pos_ in ("PROPN", "PRON")
         or head.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
@@ -74,7 +75,7 @@ def speaker_name(
     if named:
         return named
     if _role_noun(head):
-        holder = people.role_holder(head.lemma_.lower())  # one holder in the article, or None
+        holder = _holder(people, head.lemma_.lower())  # one holder in the article, or None
         if holder:
             return holder
     words = written(head)
@@ -112,6 +113,14 @@ def _pronoun(head: Token, people: People, offset: int, previous: str | None) -> 
     return sure.name if sure.name is not None else head.text
 
 
+def _holder(people: People, lemma: str) -> str | None:
+    """The one person the article gives this office, under this word or one the pack
+    lists as the same office ("the spy chief" for "the GUR head, Kyrylo Budanov")."""
+    same = next((g for g in _LEX.role_synonyms if lemma in g), frozenset({lemma}))
+    holders = set().union(*(people.holders.get(word, set()) for word in same))
+    return next(iter(holders)) if len(holders) == 1 else None
+
+
 def _role_noun(head: Token) -> bool:
     """A singular noun that may name the one person given that role: not "a spokesman"
     (someone new), "the former minister" (another office), or an institution ("the
@@ -146,11 +155,19 @@ def _own_name(head: Token, people: People) -> str | None:
     Budanov"), or one in apposition to it ("his barrister, John Smith,") — not a name
     further inside it ("a spokesman for John Smith" is not John Smith)."""
     doc = head.doc
+    phrase = doc[head.left_edge.i : head.right_edge.i + 1]
     own = [
         e
         for e in doc.ents
         if e.start <= head.i < e.end
         or any(c.dep_ == "appos" and e.start <= c.i < e.end for c in head.children)
+        # set off by commas: "South Korea's representative to the UN, Hwang Joon-kook,"
+        or (
+            e.label_ == "PERSON"
+            and phrase.start < e.start
+            and e.end <= phrase.end
+            and doc[e.start - 1].text == ","
+        )
     ]
     own.sort(key=lambda e: (not (e.start <= head.i < e.end), e.label_ != "PERSON"))
     for ent in own:

@@ -55,6 +55,7 @@ class Lexicon:
     speaking_pronouns: frozenset[str] = frozenset()  # "we said": kept as written
     indefinite_determiners: frozenset[str] = frozenset()  # "a spokesman": someone new
     carry_on_openers: tuple[str, ...] = ()  # "Moreover, ...": the speaker carries on
+    role_synonyms: tuple[frozenset[str], ...] = ()  # words for one office: chief, head
     @property
     def personal_pronouns(self) -> frozenset[str]:
         """Pronouns that stand for a person: he/she and their forms."""
@@ -90,6 +91,7 @@ def _load(path: Path) -> Lexicon:
         speaking_pronouns=_words(raw.get("speaking_pronouns")),
         indefinite_determiners=_words(raw.get("indefinite_determiners")),
         carry_on_openers=tuple(map(str, raw.get("carry_on_openers") or ())),
+        role_synonyms=tuple(_words(g) for g in raw.get("role_synonyms") or ()),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
         quote_digraphs={str(k): str(v) for k, v in (raw.get("quote_digraphs") or {}).items()},
