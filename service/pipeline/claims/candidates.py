@@ -1,14 +1,17 @@
 """Whom a "he" or "she" stands for, precision first: a wrong name written into a claim is
 far worse than a pronoun left as written.
 
-The candidates are the people named before the pronoun, in its sentence and the few before
-(people.pool: never its own verb's other argument, "He hugged David"), kept only if they
-agree with it: a gender the article shows for the name (a title, a describing noun, a
-pronoun that could mean no one else) must be the pronoun's, and the one survivor must
-have it shown (an unknown "he or she" is no evidence); a name inside a quotation is
-no antecedent outside that quotation; inside a quotation, its speaker is not "he" (the
-speaker would say "I"). Exactly one survivor is the referent; two or more, and the pronoun
-stays, recorded with them.
+The candidates (people.pool) are the people named before the pronoun in its sentence, the
+few sentences before or its paragraph, the article's most-named person, names after it in
+its sentence, and names that may be people's (an organisation tag on a plain name, an
+untagged capitalised word, "the spy chief", "the 87-year-old"); never its own verb's other
+argument ("He hugged David"). They are kept only if they agree with it: a gender the
+article shows for the name (a title, a describing noun, a pronoun that could mean no one
+else) must be the pronoun's; a name inside a quotation is no antecedent outside it; inside
+a quotation its speaker is not "he", and a quotation whose speaker is not known changes no
+pronoun. One survivor is the referent if it is a person named near the pronoun with the
+pronoun's gender shown; subject continuity breaks a tie only when no rival was ever a
+subject. Otherwise the pronoun stays, recorded with the survivors.
 """
 
 from __future__ import annotations
