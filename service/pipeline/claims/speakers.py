@@ -38,8 +38,9 @@ def speaks(head: Token, verb: Token | None, people: People) -> bool:
     reports speech in most of its uses, any nominal subject speaks ("the airline said",
     "the father-of-four later said")."""
     lemma = head.lemma_.lower()
-    things = head.tag_ == "NNS" and lemma not in SOURCES  # "High-level meetings signal …"
-    if verb is not None and (reliable(verb) or says_that(verb)) and not things:
+    # "High-level meetings signal …": a verb things do too needs someone for its subject
+    evidence = verb is not None and verb.lemma_.lower() in _LEX.evidence_verbs
+    if verb is not None and (reliable(verb) or says_that(verb)) and not evidence:
         return True  # "One says …", "About four in 10 said …", "Prosecutors alleged that …"
     phrase = head.doc[head.left_edge.i : head.right_edge.i + 1]
     return (

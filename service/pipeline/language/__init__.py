@@ -56,6 +56,7 @@ class Lexicon:
     indefinite_determiners: frozenset[str] = frozenset()  # "a spokesman": someone new
     carry_on_openers: tuple[str, ...] = ()  # "Moreover, ...": the speaker carries on
     role_synonyms: tuple[frozenset[str], ...] = ()  # words for one office: chief, head
+    evidence_verbs: frozenset[str] = frozenset()  # cues things do too: "the data show"
     @property
     def personal_pronouns(self) -> frozenset[str]:
         """Pronouns that stand for a person: he/she and their forms."""
@@ -92,6 +93,7 @@ def _load(path: Path) -> Lexicon:
         indefinite_determiners=_words(raw.get("indefinite_determiners")),
         carry_on_openers=tuple(map(str, raw.get("carry_on_openers") or ())),
         role_synonyms=tuple(_words(g) for g in raw.get("role_synonyms") or ()),
+        evidence_verbs=_words(raw.get("evidence_verbs")),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
         quote_digraphs={str(k): str(v) for k, v in (raw.get("quote_digraphs") or {}).items()},
