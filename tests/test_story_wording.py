@@ -4,12 +4,33 @@ name as an outlet. Hand-made claims, parser only, no model."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from langchain_core.messages import BaseMessage
+
+from service.llm.calls import CallUsage, Probability
 from service.pipeline.models import Claim, SummaryResult
+from service.prompts import PromptLibrary
 from service.story.build import build_story
+from service.story.same import Judge, ModelJudge
 from service.story.wording import UNNAMED, compared_text, own_words
 from tests.story_claims import result
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+
+
+class YesBackend:
+    """Answers every yes/no question with one probability, counting the questions."""
+
+    def __init__(self, p: float) -> None:
+        self.p, self.asked = p, 0
+
+    def yes_probability(
+        self, messages: list[BaseMessage], *, label: str, prompt_version: str
+    ) -> Probability:
+        self.asked += 1
+        return Probability(self.p, CallUsage(label=label, prompt_version=prompt_version, model="x"))
 
 
 def _claim(text: str, subs: list[tuple[str, str, bool]], unresolved: bool = False) -> Claim:
@@ -104,3 +125,29 @@ def test_a_pronoun_is_no_clusters_speaker_nor_a_rival_source() -> None:
     assert c.speaker == "Kyrylo Budanov"
     assert {s.speaker for s in c.articles} == {UNNAMED, "Kyrylo Budanov"}
     assert not [d for d in story.discrepancies if d.kind == "attribution"]
+
+
+def test_the_judge_decides_every_link_similarity_proposes_between_articles() -> None:
+    fact = "North Korea supplies most of the artillery shells Russia fires at Ukraine."
+    results = [result("A", [("A", fact)], []), result("B", [("B", fact)], [])]
+    asked: list[tuple[str, str]] = []
+
+    def judge(p: float) -> Judge:
+        def ask(a: str, b: str) -> float | None:
+            asked.append((a, b))
+            return p
+
+        return ask
+
+    assert build_story(results, ["", ""], embed=None, judge=judge(0.9)).clusters
+    assert asked == [(fact, fact)]
+    assert not build_story(results, ["", ""], embed=None, judge=judge(0.1)).clusters
+    assert not build_story(results, ["", ""], embed=None, judge=lambda a, b: None).clusters
+
+
+def test_the_model_judge_asks_once_per_pair_and_counts_its_calls() -> None:
+    backend = YesBackend(0.8)
+    judge = ModelJudge(backend, PromptLibrary(PROMPTS))
+    assert judge("A said x.", "B said x.") == 0.8
+    assert judge("B said x.", "A said x.") == 0.8
+    assert len(judge.calls) == 1 and backend.asked == 1

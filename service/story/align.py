@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -147,11 +148,27 @@ def _apart(a: Item, b: Item, score: float, link: float) -> bool:
     return a.article == b.article and score < max(link, SAME_ARTICLE)
 
 
+Decide = Callable[[int, int], bool]  # whether two items (indices) state one fact
+
+
+def _pair(items: list[Item], sim: Similarity, a: list[int], b: list[int]) -> tuple[int, int]:
+    """The two items, of different articles, most alike across two groups: the pair a
+    merge of the groups rests on (a group's own article pairs were decided already)."""
+    pairs = [(i, j) for i in a for j in b if items[i].article != items[j].article]
+    return max(pairs or [(a[0], b[0])], key=lambda p: (sim.score(*p), -p[0], -p[1]))
+
+
 def cluster(
-    items: list[Item], sim: Similarity, resolve: dict[str, str], link: float | None = None
+    items: list[Item],
+    sim: Similarity,
+    resolve: dict[str, str],
+    link: float | None = None,
+    decide: Decide | None = None,
 ) -> list[list[int]]:
     """Average-linkage agglomeration with cannot-link pairs; ties go to the lower indices,
-    and items come sorted by article and claim, so the result is order-independent."""
+    and items come sorted by article and claim, so the result is order-independent.
+    `decide`: similarity only proposes a merge; the merge happens when `decide` says its
+    closest pair of two articles' statements is one fact (else the groups never merge)."""
     link = LINK if link is None else link
     groups: dict[int, list[int]] = {i: [i] for i in range(len(items))}
     total: dict[tuple[int, int], float] = {}
@@ -171,6 +188,9 @@ def cluster(
         if best is None:
             return sorted(groups.values())
         _, a, b = best
+        if decide is not None and not decide(*_pair(items, sim, groups[a], groups[b])):
+            blocked.add((a, b))
+            continue
         groups[a] += groups.pop(b)
         for c in groups:
             if c == a:

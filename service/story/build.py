@@ -10,6 +10,7 @@ from service.pipeline.claims.entities import name_parts
 from service.pipeline.models import Claim, Span, SummaryResult
 from service.pipeline.reading.nlp import parse_each
 from service.story.align import (
+    Decide,
     Item,
     Node,
     cluster,
@@ -32,6 +33,8 @@ from service.story.origin import SourceOrigin, primary_origin
 from service.story.outlets import article_names
 from service.story.quantities import quantities, resolve_dates
 from service.story.roles import role_conflicts
+from service.story.same import THRESHOLD as SAME_THRESHOLD
+from service.story.same import Judge
 from service.story.similarity import Similarity, canonical_terms, canonical_text
 from service.story.summary import display_text, write_summary
 from service.story.wording import UNNAMED, compared_text, pronoun_speakers
@@ -122,12 +125,15 @@ def build_story(
     texts: Sequence[str],
     names: Sequence[str | None] | None = None,
     embed: Embedder | Auto | None = "auto",
+    judge: Judge | None = None,
 ) -> Story:
     """results: each article's pipeline result; texts: the text its evidence offsets point
     into (the input; for HTML the extracted text is taken from the result); names: ignored,
     kept for callers that still pass file names (an article is never named by its file,
     outlets.py); embed: how claims are compared by meaning ("auto": the
-    pinned e5 model when installed; None: words only)."""
+    pinned e5 model when installed; None: words only); judge: the model's P(same fact) for
+    two statements (same.py), which decides every link similarity proposes between two
+    articles (None: similarity decides, as without a model)."""
     articles = article_names(results, texts)
     ids = [a.id for a in articles]
     full_texts = [_text_of(r, t) for r, t in zip(results, texts, strict=True)]
@@ -147,7 +153,8 @@ def build_story(
         embedder,
         [i.anchors for i in items],
     )
-    groups = cluster(items, sim, resolve)
+    decide = None if judge is None else _decider(items, sim, judge)
+    groups = cluster(items, sim, resolve, decide=decide)
     nodes = [node for g in groups for node in split_by_numbers([items[i] for i in g])]
     index = {id(it): k for k, it in enumerate(items)}
 
@@ -192,6 +199,20 @@ def build_story(
         summary=" ".join(s.text for s in sentences),
         summary_sentences=sentences,
     )
+
+
+def _decider(items: list[Item], sim: Similarity, judge: Judge) -> Decide:
+    """Two statements of different articles are one fact when the model says so (P(same)
+    at or above THRESHOLD); two of one article were decided by similarity (SAME_ARTICLE)."""
+
+    def decide(i: int, j: int) -> bool:
+        a, b = items[i], items[j]
+        if a.article == b.article:
+            return True
+        p = judge(a.text, b.text)
+        return p is not None and p >= SAME_THRESHOLD
+
+    return decide
 
 
 def _claim_number(claim_id: str) -> int:

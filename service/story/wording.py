@@ -21,9 +21,17 @@ UNNAMED = "an unnamed speaker"  # who a pronoun speaker is, to a reader of sever
 
 
 def doubtful(claim: Claim) -> bool:
-    """Its referents are in doubt: an open pronoun, or a replacement the rules did not
-    find in the source."""
-    return bool(claim.unresolved) or any(s.span is None for s in claim.substitutions)
+    """Its referents are in doubt: an open pronoun in what it states, or a replacement the
+    rules did not find in the source. An open pronoun that is only its speaker ("..., he
+    said") is left out of the comparison anyway (facts.py) and puts no other referent in
+    doubt."""
+    cue = claim.attribution.cue_span if claim.attribution is not None else None
+    stated = [
+        u
+        for u in claim.unresolved
+        if cue is None or not (cue.start <= u.span.start and u.span.end <= cue.end)
+    ]
+    return bool(stated) or any(s.span is None for s in claim.substitutions)
 
 
 def own_words(claim: Claim) -> str:
