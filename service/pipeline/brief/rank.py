@@ -1,13 +1,14 @@
 """Stage: the article's claims in order of importance, for the summary to choose from.
 
-What an editor would lead with: a claim with figures, a named source, words the headline
-and the rest of the article come back to, and early position as one signal among these,
-not the rule (a news article often opens with context). Deterministic, so a summary's
-choice of facts can be explained and tested without a model.
+What an editor would lead with: news is written lead first, so position is a strong prior
+(fitted on the brief development set, evals/brief/README.md), with a claim with figures, a
+named source, and words the headline and the rest of the article come back to on top.
+Deterministic, so a summary's choice of facts can be explained and tested without a model.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -20,6 +21,12 @@ _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # A day of a month or a year: when something happened, not how much.
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}|\b(?:19|20)\d\d\b(?!\s?%)")
 REPEAT = 3.0  # what restating a ranked fact costs a claim's importance
+# The position prior: news is written lead first, so the claim of the article's n-th
+# sentence (counting only sentences with a claim) gets POSITION / (1 + n) ** DECAY.
+# Fitted on the brief development set's dev split (evals/brief/README.md).
+POSITION = 6.0
+DECAY = 0.5
+TITLE = 3.0  # for a claim saying all of the title's words (the headline's own news)
 _STOP = frozenset(
     "the a an and or but of to in on at for with by from as that this these those is are was "
     "were be been has have had will would may might can could should also its it their his her "
@@ -36,11 +43,19 @@ def quantities(text: str) -> list[str]:
     return numbers_in(_DATE.sub(" ", text))
 
 
+def positions(claims: list[Claim]) -> list[int]:
+    """Each claim's place in the article: the rank of its first sentence among the
+    sentences that give a claim (claims of one sentence share it)."""
+    first = [min(c.sentence_ids) if c.sentence_ids else i for i, c in enumerate(claims)]
+    order = {s: n for n, s in enumerate(sorted(set(first)))}
+    return [order[s] for s in first]
+
+
 def importance(
-    claim: Claim, index: int, total: int, title: str, others: list[set[str]], main: str | None
+    claim: Claim, place: int, title: str, others: list[set[str]], main: str | None
 ) -> float:
     words = content_words(claim.text)
-    score = 2.0 * (1 - index / max(total, 1))  # position: a signal, not the rule
+    score = POSITION * math.pow(1 + place, -DECAY)
     numbers = quantities(claim.text)
     score += 1.5 if numbers else 0.0
     score += 1.0 if _SHARE.search(claim.text) else 0.0  # a share is the usual headline number
@@ -49,7 +64,7 @@ def importance(
     score += 0.5 if main and claim.speaker == main else 0.0  # the story's own source
     if title:
         head = content_words(title)
-        score += 3.0 * len(words & head) / max(len(head), 1)
+        score += TITLE * len(words & head) / max(len(head), 1)
     # Elaborated: other claims come back to its words.
     echoes = sum(1 for o in others if len(words & o) >= 3)
     score += min(echoes, 5) * 0.3
@@ -83,8 +98,9 @@ def rank(claims: list[Claim], title: str | None) -> list[Claim]:
     words = [content_words(c.text) for c in claims]
     figures = [set(quantities(c.text)) for c in claims]
     main = main_source(claims)
+    places = positions(claims)
     score = {
-        i: importance(c, i, len(claims), title or "", words[:i] + words[i + 1 :], main)
+        i: importance(c, places[i], title or "", words[:i] + words[i + 1 :], main)
         for i, c in enumerate(claims)
     }
     said = dict.fromkeys(score, 0.0)  # how much each claim restates those ranked so far
