@@ -84,3 +84,12 @@ def test_a_colon_frames_the_quotation_after_it_as_its_subjects_words() -> None:
     assert _find(claims, "barbarians").speaker == "Tom Ridge"
     assert _find(claims, "give up the fight").speaker == "Jane Hill"
     assert _find(claims, "went to the incumbent").speaker == OUTLET
+
+
+def test_a_mark_misread_as_closing_a_quotation_hides_no_cue() -> None:
+    text = (
+        "The lists differ. The company says its policy ''is not to cover'' the founder's "
+        "business at all.\n"
+    )
+    claim = _find(_claims(text), "policy")
+    assert claim.speaker == "The company"

@@ -60,7 +60,7 @@ def opens_quoted(paragraph: str, start: int) -> bool:
     not hide the sentence's own cue)."""
     for a, b in quoted_spans(paragraph.replace("\xa0", " ")):
         if a < start < b:
-            return True
+            return paragraph[a] in _OPENING  # not a span misread as closing from the start
         if a == start < b:
             return paragraph[start] in _OPENING
     return False
