@@ -87,9 +87,5 @@ def test_a_colon_frames_the_quotation_after_it_as_its_subjects_words() -> None:
 
 
 def test_a_mark_misread_as_closing_a_quotation_hides_no_cue() -> None:
-    text = (
-        "The lists differ. The company says its policy ''is not to cover'' the founder's "
-        "business at all.\n"
-    )
-    claim = _find(_claims(text), "policy")
-    assert claim.speaker == "The company"
+    said = "The lists differ. The company says its policy ''is not to cover'' the founder's firm.\n"
+    assert _find(_claims(said), "policy").speaker == "The company"
