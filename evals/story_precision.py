@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from evals.matching import matches
+from evals.scorers import Score
 from evals.story_labels import Different, StoryLabel
+from evals.story_metrics import StoryJson, StoryScorer, story_metric
 
-StoryJson = dict[str, Any]
 _FILE_NAME = re.compile(r"\.(?:txt|html?|json)$|^\d{3}_[0-9a-f]{8,}$|_\d{4}-\d{2}-\d{2}_", re.I)
 _FIRST_SECOND_PERSON = frozenset("i me my we us our you your".split())
 _SUFFIX = frozenset("jr jr. sr sr. ii iii".split())
@@ -152,3 +153,87 @@ def cut_name(form: str, bodies: list[str]) -> str | None:
     if all(_RUNS_ON.match(b, end) for b, end in ends):
         return "always part of a longer name"
     return None
+
+
+def _precision(label: StoryLabel, story: StoryJson, strict: bool) -> Score:
+    judged = verdicts(label, story)
+    counts = {k: sum(v.verdict == k for v in judged) for k in ("right", "wrong", "unjudged")}
+    base = counts["right"] + counts["wrong"] + (counts["unjudged"] if strict else 0)
+    value = counts["right"] / base if base else None
+    name = "corroboration_precision" + ("_strict" if strict else "")
+    wrong = [
+        {"cluster": v.cluster, "text": v.text, "why": v.why, "articles": v.articles}
+        for v in judged
+        if v.verdict == "wrong" or (strict and v.verdict == "unjudged")
+    ]
+    return Score(
+        name, value, {**counts, "wrong_clusters": wrong} if not strict else counts, value is None
+    )
+
+
+@story_metric(
+    "higher", 0.9, "multi-article clusters whose members state one labelled fact, of those judged"
+)
+def corroboration_precision() -> StoryScorer:
+    return lambda label, story: _precision(label, story, strict=False)
+
+
+@story_metric(
+    "higher", None, "multi-article clusters whose members state one labelled fact, of all"
+)
+def corroboration_precision_strict() -> StoryScorer:
+    return lambda label, story: _precision(label, story, strict=True)
+
+
+@story_metric("lower", 0.0, "labelled different-fact pairs joined in one cluster")
+def different_joined() -> StoryScorer:
+    def score(label: StoryLabel, story: StoryJson) -> Score:
+        joined = [v for v in verdicts(label, story) if v.why.startswith("different facts")]
+        return Score("different_joined", float(len(joined)),
+                     {"joined": [{"cluster": v.cluster, "why": v.why} for v in joined]})  # fmt: skip
+
+    return score
+
+
+@story_metric("lower", 0.0, "clusters with the very members of another at the same level")
+def duplicate_clusters_found() -> StoryScorer:
+    def score(label: StoryLabel, story: StoryJson) -> Score:
+        dupes = duplicate_clusters(story)
+        return Score("duplicate_clusters_found", float(len(dupes)), {"duplicates": dupes})
+
+    return score
+
+
+@story_metric("lower", 0.0, "speakers that are pronouns or file names; articles named by file")
+def speaker_faults() -> StoryScorer:
+    def score(label: StoryLabel, story: StoryJson) -> Score:
+        from service.pipeline.language import english
+
+        pronouns = frozenset().union(*english().pronouns.values())
+        judged = list(multi_clusters(story))
+        speakers = [c.get("speaker", "") for c in judged] + [
+            s.get("speaker", "") for c in judged for s in c["articles"]
+        ]
+        bad = sorted({s for s in speakers if bad_speaker(s, pronouns)})
+        by_file = [
+            a["id"]
+            for a in story.get("articles") or []
+            if label.send_outlets and a.get("named_from") == "file"
+        ]
+        return Score("speaker_faults", float(len(bad) + len(by_file)),
+                     {"speakers": bad, "articles_named_by_file": by_file})  # fmt: skip
+
+    return score
+
+
+@story_metric("lower", 0.0, "entity forms that are no whole name: headline words, cut names")
+def entity_cut_names() -> StoryScorer:
+    def score(label: StoryLabel, story: StoryJson) -> Score:
+        # the first line is the headline: a form seen only there is no name the text uses
+        paths = [a.path for a in label.articles if a.path is not None and a.path.is_file()]
+        bodies = [p.read_text().split("\n", 1)[-1] for p in paths]
+        forms = {f for e in story.get("entities") or [] for f in e.get("aliases") or []}
+        bad = {f: why for f in sorted(forms) if (why := cut_name(f, bodies))} if bodies else {}
+        return Score("entity_cut_names", float(len(bad)), {"forms": bad}, not bodies)
+
+    return score

@@ -2,42 +2,35 @@
 
 Each factory returns a closure scoring one story (the JSON of `summarizer story --json` or
 POST /v1/stories); its metric's direction and threshold are registered next to it with
-@story_metric. Story articles are matched to labelled ones by position. Nested (specific)
-clusters count as clusters with their own support.
+@story_metric (evals/story_metrics.py). Story articles are matched to labelled ones by
+position. Nested (specific) clusters count as clusters with their own support. The
+corroboration precision family (one fact per cluster) lives in evals/story_precision.py.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from evals.matching import matches, numbers_in
-from evals.scorers import Metric, Score
+from evals.scorers import Score
 from evals.story_labels import ANY, LabelledDiscrepancy, StoryLabel
+from evals.story_metrics import STORY_METRICS as STORY_METRICS
+from evals.story_metrics import StoryJson, StoryScorer, story_metric
 from evals.story_precision import (
-    bad_speaker,
-    cut_name,
-    duplicate_clusters,
-    verdicts,
+    corroboration_precision,
+    corroboration_precision_strict,
+    different_joined,
+    duplicate_clusters_found,
+    entity_cut_names,
+    speaker_faults,
 )
-from evals.story_precision import multi_clusters as multi_article_clusters
 
-StoryJson = dict[str, Any]
-StoryScorer = Callable[[StoryLabel, StoryJson], Score]
-STORY_METRICS: dict[str, Metric] = {}
 _DATE_WORD = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday)\b"
 )
-
-
-def story_metric(direction: str, threshold: float | None, about: str) -> Callable[[Any], Any]:
-    def register(factory: Callable[[], StoryScorer]) -> Callable[[], StoryScorer]:
-        STORY_METRICS[factory.__name__] = Metric(direction, threshold, about)  # type: ignore[arg-type]
-        return factory
-
-    return register
 
 
 def clusters(story: StoryJson) -> Iterator[dict[str, Any]]:
@@ -242,90 +235,6 @@ def summary_agreement() -> StoryScorer:
         ]
         value = 1 - len(bad) / len(cited) if cited else None
         return Score("summary_agreement", value, {"disagreeing": bad}, value is None)
-
-    return score
-
-
-def _precision(label: StoryLabel, story: StoryJson, strict: bool) -> Score:
-    judged = verdicts(label, story)
-    counts = {k: sum(v.verdict == k for v in judged) for k in ("right", "wrong", "unjudged")}
-    base = counts["right"] + counts["wrong"] + (counts["unjudged"] if strict else 0)
-    value = counts["right"] / base if base else None
-    name = "corroboration_precision" + ("_strict" if strict else "")
-    wrong = [
-        {"cluster": v.cluster, "text": v.text, "why": v.why, "articles": v.articles}
-        for v in judged
-        if v.verdict == "wrong" or (strict and v.verdict == "unjudged")
-    ]
-    return Score(
-        name, value, {**counts, "wrong_clusters": wrong} if not strict else counts, value is None
-    )
-
-
-@story_metric(
-    "higher", 0.9, "multi-article clusters whose members state one labelled fact, of those judged"
-)
-def corroboration_precision() -> StoryScorer:
-    return lambda label, story: _precision(label, story, strict=False)
-
-
-@story_metric(
-    "higher", None, "multi-article clusters whose members state one labelled fact, of all"
-)
-def corroboration_precision_strict() -> StoryScorer:
-    return lambda label, story: _precision(label, story, strict=True)
-
-
-@story_metric("lower", 0.0, "labelled different-fact pairs joined in one cluster")
-def different_joined() -> StoryScorer:
-    def score(label: StoryLabel, story: StoryJson) -> Score:
-        joined = [v for v in verdicts(label, story) if v.why.startswith("different facts")]
-        return Score("different_joined", float(len(joined)),
-                     {"joined": [{"cluster": v.cluster, "why": v.why} for v in joined]})  # fmt: skip
-
-    return score
-
-
-@story_metric("lower", 0.0, "clusters with the very members of another at the same level")
-def duplicate_clusters_found() -> StoryScorer:
-    def score(label: StoryLabel, story: StoryJson) -> Score:
-        dupes = duplicate_clusters(story)
-        return Score("duplicate_clusters_found", float(len(dupes)), {"duplicates": dupes})
-
-    return score
-
-
-@story_metric("lower", 0.0, "speakers that are pronouns or file names; articles named by file")
-def speaker_faults() -> StoryScorer:
-    def score(label: StoryLabel, story: StoryJson) -> Score:
-        from service.pipeline.language import english
-
-        pronouns = frozenset().union(*english().pronouns.values())
-        judged = list(multi_article_clusters(story))
-        speakers = [c.get("speaker", "") for c in judged] + [
-            s.get("speaker", "") for c in judged for s in c["articles"]
-        ]
-        bad = sorted({s for s in speakers if bad_speaker(s, pronouns)})
-        by_file = [
-            a["id"]
-            for a in story.get("articles") or []
-            if label.send_outlets and a.get("named_from") == "file"
-        ]
-        return Score("speaker_faults", float(len(bad) + len(by_file)),
-                     {"speakers": bad, "articles_named_by_file": by_file})  # fmt: skip
-
-    return score
-
-
-@story_metric("lower", 0.0, "entity forms that are no whole name: headline words, cut names")
-def entity_cut_names() -> StoryScorer:
-    def score(label: StoryLabel, story: StoryJson) -> Score:
-        # the first line is the headline: a form seen only there is no name the text uses
-        paths = [a.path for a in label.articles if a.path is not None and a.path.is_file()]
-        bodies = [p.read_text().split("\n", 1)[-1] for p in paths]
-        forms = {f for e in story.get("entities") or [] for f in e.get("aliases") or []}
-        bad = {f: why for f in sorted(forms) if (why := cut_name(f, bodies))} if bodies else {}
-        return Score("entity_cut_names", float(len(bad)), {"forms": bad}, not bodies)
 
     return score
 
