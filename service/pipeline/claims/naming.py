@@ -179,8 +179,33 @@ def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:
         people.maybe.append(Mention(form, start, start + len(form), sid, subject))
 
 
+# Tags the small parser gives a person's name now and then ("Bingham kept …" as a place,
+# "Mikhaylov equalled …" as a nationality): such a name acting as a subject may be a
+# person's, so it keeps a "he" ambiguous (GAP development-749, -1432,
+# -1493 put a rival's name in a claim because the true referent had such a tag).
+_MISTAGGABLE = frozenset({"GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART"})
+
+
+def _acting_places(people: People, doc: Doc, offset: int, sid: int) -> None:
+    for ent in doc.ents:
+        if ent.label_ not in _MISTAGGABLE or not _is_name(ent):
+            continue
+        if not _is_subject(ent.root) or ent.root.tag_ == "NNPS":  # "Democrats say": many
+            continue
+        if len(ent) == 1 and ent.text in _LEX.places:  # "Russia has intensified ties"
+            continue
+        if ent.label_ == "GPE" and len(ent) > 1:  # "North Korea", "St. Louis"
+            continue
+        name = _clean(ent)
+        form = strip_form(name.text)
+        if form and not _org_like(form):
+            start = offset + name.start_char
+            people.maybe.append(Mention(form, start, start + len(form), sid, True))
+
+
 def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
     _maybe_names(people, doc, offset, sid)
+    _acting_places(people, doc, offset, sid)
     for ent in doc.ents:
         if ent.label_ not in ("PERSON", "ORG") or not _is_name(ent):
             continue

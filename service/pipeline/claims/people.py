@@ -154,9 +154,21 @@ def pool(people: People, tok: Token, offset: int, sid: int, wide: bool = True) -
     doc = tok.doc
     near = people.persons_near(offset + tok.idx, sid, wide)
     barred = set()  # a name barred once is barred everywhere: "David … He hugged David"
+    commanded = set()  # maybe-names the pronoun's clause governs ("He added that Ukraine …")
     for m in near:
         if m.sentence == sid:
             span = doc.char_span(m.start - offset, m.end - offset, alignment_mode="expand")
             if span is None or excluded(tok, span.root):
                 barred.add(m.name)
-    return [m for m in near if m.name not in barred]
+            elif m in people.maybe and _governs(tok, span.root):
+                commanded.add(m)
+    return [m for m in near if m.name not in barred and m not in commanded]
+
+
+def _governs(pronoun: Token, other: Token) -> bool:
+    """A subject pronoun's clause holds the other word, after it: the pronoun cannot stand
+    for it (binding principle C). Used only to keep a maybe-person from blocking; a real
+    person named there still does, as the parse may be wrong."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or other.i <= pronoun.i:
+        return False
+    return other in pronoun.head.subtree

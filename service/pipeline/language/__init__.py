@@ -48,15 +48,16 @@ class Lexicon:
     # "verb particle", that report speech on their own / only with a clause or quotation.
     cue_verbs: frozenset[str] = frozenset()
     cue_verbs_clausal: frozenset[str] = frozenset()
-
-    role_qualifiers: frozenset[str] = frozenset()  # "the former minister" is not the minister
     source_nouns: frozenset[str] = frozenset()  # heads of PolNeAR train's annotated sources
+    role_qualifiers: frozenset[str] = frozenset()  # "the former minister" is not the minister
     expletive_subjects: frozenset[str] = frozenset()  # "it is said", "there are reports"
     speaking_pronouns: frozenset[str] = frozenset()  # "we said": kept as written
     indefinite_determiners: frozenset[str] = frozenset()  # "a spokesman": someone new
     carry_on_openers: tuple[str, ...] = ()  # "Moreover, ...": the speaker carries on
     role_synonyms: tuple[frozenset[str], ...] = ()  # words for one office: chief, head
     evidence_verbs: frozenset[str] = frozenset()  # cues things do too: "the data show"
+    places: frozenset[str] = frozenset()  # one-word place names a parser's place tag can trust
+
     @property
     def personal_pronouns(self) -> frozenset[str]:
         """Pronouns that stand for a person: he/she and their forms."""
@@ -85,15 +86,16 @@ def _load(path: Path) -> Lexicon:
         furniture={str(k): tuple(map(str, v)) for k, v in (raw.get("furniture") or {}).items()},
         cue_verbs=frozenset(map(str, raw.get("cue_verbs") or ())),
         cue_verbs_clausal=frozenset(map(str, raw.get("cue_verbs_clausal") or ())),
-        organisation_words=_words(raw.get("organisation_words")),
-        role_qualifiers=_words(raw.get("role_qualifiers")),
         source_nouns=frozenset(map(str, raw.get("source_nouns") or ())),
+        role_qualifiers=_words(raw.get("role_qualifiers")),
         expletive_subjects=_words(raw.get("expletive_subjects")),
         speaking_pronouns=_words(raw.get("speaking_pronouns")),
         indefinite_determiners=_words(raw.get("indefinite_determiners")),
         carry_on_openers=tuple(map(str, raw.get("carry_on_openers") or ())),
         role_synonyms=tuple(_words(g) for g in raw.get("role_synonyms") or ()),
         evidence_verbs=_words(raw.get("evidence_verbs")),
+        places=_words(raw.get("places")),
+        organisation_words=_words(raw.get("organisation_words")),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
         quote_digraphs={str(k): str(v) for k, v in (raw.get("quote_digraphs") or {}).items()},

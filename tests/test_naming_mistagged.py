@@ -1,0 +1,36 @@
+"""A person's name the small parser tags as a place or nationality still blocks a "he": the
+rival named nearby must not be written into the claim in its place."""
+
+from __future__ import annotations
+
+from service.pipeline.claims.build import build_claims
+from service.pipeline.models import Claim
+from service.pipeline.reading.clean import clean_text
+from service.pipeline.reading.segment import split_sentences
+
+
+def _claims(text: str) -> list[Claim]:
+    doc = clean_text(text)
+    return build_claims(doc, split_sentences(doc), "Example News")
+
+
+def test_a_subject_tagged_as_a_place_keeps_the_pronoun_ambiguous() -> None:
+    text = (
+        "By 1838, Bingham was already beginning to make a name as a portrait artist; his "
+        "studio was visited by several local citizens, including the lawyer James S. "
+        "Rollins, who was to become a lifelong friend. While he frequently worked in the "
+        "city, Bingham kept his principal residence in Arrow Rock for years.\n"
+    )
+    claim = next(c for c in _claims(text) if "frequently worked" in c.text)
+    assert "Rollins" not in claim.text.split("Bingham")[0]
+    assert any(u.original == "he" and "Bingham" in u.candidates for u in claim.unresolved)
+
+
+def test_a_country_as_subject_does_not_block_the_speaker() -> None:
+    text = (
+        "Ukraine’s military intelligence chief, Kyrylo Budanov, spoke in Kyiv on Friday.\n"
+        "Russia has intensified military ties with North Korea since last June.\n"
+        "He added that Ukraine is highly dependent on the United States for imagery.\n"
+    )
+    claim = next(c for c in _claims(text) if "highly dependent" in c.text)
+    assert claim.text.startswith("Kyrylo Budanov added")
