@@ -34,3 +34,13 @@ def test_a_country_as_subject_does_not_block_the_speaker() -> None:
     )
     claim = next(c for c in _claims(text) if "highly dependent" in c.text)
     assert claim.text.startswith("Kyrylo Budanov added")
+
+
+def test_they_never_means_a_place_inside_a_misparsed_subject() -> None:
+    text = (
+        "The couple, who married in Los Angeles last September, claimed staff took "
+        "photographs of them which were later sold.\n"
+        "They said they allowed the pictures to be taken.\n"
+    )
+    claim = next(c for c in _claims(text) if "allowed the pictures" in c.text)
+    assert "Los Angeles" not in claim.text and claim.speaker != "Los Angeles"

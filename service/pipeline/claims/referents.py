@@ -52,8 +52,16 @@ def _chunk(subject: Token) -> Span:
     return subject.doc[subject.left_edge.i : subject.i + 1]
 
 
+def _owns(named: Span, head: Token) -> bool:
+    """The name is the subject itself or its owner ("North Korea’s aid"), not a name
+    somewhere in a misparsed phrase ("The couple, who married in Los Angeles, claimed
+    staff …" read as one subject made "They said" Los Angeles)."""
+    root = named.root
+    return root == head or (root.head == head and root.dep_ in ("poss", "compound"))
+
+
 def _thing(phrase: Span, offset: int, sid: int) -> Thing | None:
-    named = next((e for e in phrase.ents if e.label_ in _NAMED), None)
+    named = next((e for e in phrase.ents if e.label_ in _NAMED and _owns(e, phrase.root)), None)
     if named is not None:  # "North Korea’s military aid": "they" means North Korea
         text = named.text.removesuffix("’s").removesuffix("'s")
         start = offset + named.start_char
