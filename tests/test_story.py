@@ -182,7 +182,12 @@ def test_attribution_conflict() -> None:
             [*PEOPLE, NK],
         ),
     ]
-    kinds = {d.kind for d in build_story(results, ["", ""], embed=None).discrepancies}
+    # each article names its source (only two named entities can be two sources)
+    texts = [f"{r.claims[0].text} {r.claims[0].speaker} said so on Monday." for r in results]
+    kirby = ("John Kirby", "person", ["John Kirby"])
+    results = [r.model_copy(update={"entities": [*r.entities, *result("x", [], [kirby]).entities]})
+               for r in results]  # fmt: skip
+    kinds = {d.kind for d in build_story(results, texts, embed=None).discrepancies}
     assert "attribution" in kinds
 
 

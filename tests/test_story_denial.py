@@ -37,6 +37,8 @@ def test_a_denial_is_found_by_its_parse(text: str, word: str) -> None:
         "Pyongyang did not deny that it had sent missiles.",  # a denial negated
         "The truce is realistic. It is not difficult.",  # plain negation states a fact
         "This partnership involves not just conventional ordnance but ballistic missiles.",
+        # a word of falsehood said of no one's statement
+        "His attacks reinforced stereotypes that are untrue but challenging for Clinton.",
     ],
 )
 def test_plain_statements_and_negations_are_no_denial(text: str) -> None:

@@ -50,3 +50,19 @@ def test_the_outlet_voice_credits_no_one() -> None:
     story = build_story(results, ["", ""], embed=Directions({"of russia's ammunition": 0}))
     (d,) = story.discrepancies
     assert "attributed" not in d.description
+
+
+def test_the_same_words_credited_to_two_names_only_are_an_attribution_discrepancy() -> None:
+    people = [("Hugh Hewitt", "person", ["Hugh Hewitt", "Hewitt"]),
+              ("Donald Trump", "person", ["Donald Trump", "Trump"])]  # fmt: skip
+    same = "Obama is the founder of ISIS and Clinton is the cofounder, {} said."
+    results = [
+        result("A", [("Donald Trump", same.format("Donald Trump"))], people),
+        result("B", [("Hugh Hewitt", same.format("Hugh Hewitt"))], people),
+        result("C", [("the Republican nominee", same.format("the Republican nominee"))], people),
+        result("D", [("Donald Trump", "Obama is the founder of ISIS, Trump said, and "
+                      "Hewitt asked whether he meant it literally at an event in Miami.")], people),
+    ]  # fmt: skip
+    story = build_story(results, ["", "", "", ""], embed=None)
+    pairs = {frozenset((d.a.article, d.b.article)) for d in story.discrepancies}
+    assert pairs == {frozenset("AB")}  # not C (a description), not D (a few of its words)

@@ -65,7 +65,9 @@ def _falsehood(t: Token) -> bool:
     verbs = [a for a in t.ancestors if a.pos_ in ("VERB", "AUX")]
     if verbs and _negated(verbs[0]):  # "did not call it groundless"
         return False
-    return t.dep_ in _PREDICATE or any(
+    # said of a claim ("the reports were false"), not of anything ("stereotypes that are
+    # untrue" disputes no one's statement)
+    return any(
         v.lemma_.lower() in _CALL or _claim(v, ("dobj", "nsubj", "nsubjpass")) for v in verbs
     )
 

@@ -9,7 +9,7 @@ specific kind first.
 
 from __future__ import annotations
 
-from service.story.align import ATTRIBUTION, LINK, Conflict, Item, conflict_of
+from service.story.align import ATTRIBUTION, CONFLICT, Conflict, Item, conflict_of
 from service.story.models import Discrepancy, Side
 from service.story.similarity import Similarity
 from service.story.wording import UNNAMED
@@ -29,9 +29,24 @@ def _source(a: Item, b: Item) -> str | None:
     return f"attributed to {a.claim.speaker} and to {b.claim.speaker}"
 
 
-def _found(a: Item, b: Item, score: float, resolve: dict[str, str]) -> Conflict | None:
-    c = conflict_of(a, b, score, resolve)
-    if c is None and score >= ATTRIBUTION and _source(a, b):
+def _same_words(sim: Similarity, i: int, j: int) -> bool:
+    """Both statements say the same words, not one a few words of the other ("It's not a
+    strategy." inside a longer quotation): shared weight over all their weight."""
+    a, b = sim.terms[i], sim.terms[j]
+    union = sim.weight(a | b)
+    return union > 0 and sim.weight(a & b) / union >= ATTRIBUTION
+
+
+def _found(
+    items: list[Item], i: int, j: int, sim: Similarity, resolve: dict[str, str]
+) -> Conflict | None:
+    """A number or scope conflict; or the same words credited to two different named
+    entities. A description ("the spy chief", "The Republican nominee") may be the named
+    person, so only two story entities can be two sources."""
+    a, b = items[i], items[j]
+    c = conflict_of(a, b, sim.score(i, j), resolve)
+    named = {a.speaker, b.speaker} <= set(resolve.values())
+    if c is None and named and _source(a, b) and _same_words(sim, i, j):
         return Conflict("attribution", str(_source(a, b)), a, b)
     return c
 
@@ -64,7 +79,13 @@ def denials(items: list[Item], sim: Similarity) -> list[Conflict]:
             ((sim.score(i, j), j) for j, b in enumerate(items) if b.article != a.article),
             key=lambda p: (-p[0], p[1]),
         )
-        stating = [items[j] for s, j in alike if s >= LINK and not items[j].denial]
+        # what it disputes is that statement's fact: alike enough for a number conflict, and
+        # a noun, verb or name of the fact in common (not one topic's words)
+        stating = [
+            items[j]
+            for s, j in alike
+            if s >= CONFLICT and not items[j].denial and a.anchors & items[j].anchors
+        ]
         if stating:
             names = _names(sorted({b.article for b in stating}))
             # the denial in its own words: a reader of the summary sees what is disputed
@@ -86,7 +107,7 @@ def conflicts(items: list[Item], sim: Similarity, resolve: dict[str, str]) -> li
             b = items[j]
             if a.article == b.article:
                 continue
-            c = None if a.denial or b.denial else _found(a, b, sim.score(i, j), resolve)
+            c = None if a.denial or b.denial else _found(items, i, j, sim, resolve)
             if c is not None:
                 pair = ((a.article, a.claim.id), (b.article, b.claim.id))
                 by_pair.setdefault(pair, []).append(c)

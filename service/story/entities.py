@@ -16,12 +16,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from service.pipeline.claims.entities import alias_sets, fold, name_parts, same_entity
 from service.pipeline.claims.ground import normalize
+from service.pipeline.language import english
 from service.pipeline.reading.nlp import parse_each
 from service.story.models import StoryEntity
 from service.story.unionfind import UnionFind
 
+_LEX = english()
 # spaCy's labels for names of people, organisations, places and groups
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 
@@ -32,11 +36,19 @@ def _bare(name: str) -> str:
     return re.sub(r"(?:'s|')$", "", name).strip(" .,;:")
 
 
+def _headline(line: str) -> bool:
+    """A title-case line without a full stop: the parser tags its capitalised words as
+    names ("Clinton Probe", "With Clinton")."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return not re.search(r"[.!?][\"”’']?\s*$", line.strip()) and capitalised > len(words) / 2
+
+
 def parser_names(texts: Sequence[str]) -> list[frozenset[str]]:
     """Per article, every name the parser tags in it (folded, bare), paragraph by paragraph."""
     out = []
     for text in texts:
-        paragraphs = [p for p in text.split("\n") if p.strip()]
+        paragraphs = [p for p in text.split("\n") if p.strip() and not _headline(p)]
         out.append(
             frozenset(
                 _bare(e.text)
@@ -48,13 +60,24 @@ def parser_names(texts: Sequence[str]) -> list[frozenset[str]]:
     return out
 
 
+def _first_name(word: str) -> bool:
+    """A word before a tagged surname that is a first name, not a title ("President",
+    "Sen.", "General"): the small parser often tags only "Budanov" of "Kyrylo Budanov"."""
+    low = word.casefold()
+    titles = _LEX.title_words | _LEX.role_nouns | frozenset().union(*_LEX.gender_titles.values())
+    return word[:1].isupper() and not word.endswith(".") and low not in titles | STOP_WORDS
+
+
 def tagged_form(form: str, tagged: frozenset[str]) -> str | None:
     """The form, less leading words (a title: "President Obama" -> "Obama"), that the parser
-    tags as a name somewhere in the article; None when no tail of it is one."""
+    tags as a name somewhere in the article, with the first name before a tagged surname;
+    None when no tail of it is one."""
     words = form.split()
     for k in range(len(words)):
         tail = " ".join(words[k:])
         if _bare(tail) in tagged:
+            if k == len(words) - 1 and k == 1 and _first_name(words[0]):
+                return form
             return tail
     return None
 
