@@ -44,3 +44,26 @@ def test_they_never_means_a_place_inside_a_misparsed_subject() -> None:
     )
     claim = next(c for c in _claims(text) if "allowed the pictures" in c.text)
     assert "Los Angeles" not in claim.text and claim.speaker != "Los Angeles"
+
+
+def test_a_qualified_role_is_its_holder_only_when_the_article_said_it_so() -> None:
+    text = (
+        "Ukraine's military intelligence agency GUR head, Kyrylo Budanov, spoke in Kyiv.\n"
+        "The Ukrainian spy chief also highlighted a revelation about Russia's planning.\n"
+        "The Tory leader said the plan was wrong.\n"
+    )
+    claims = _claims(text)
+    spy = next(c for c in claims if "revelation" in c.text)
+    tory = next(c for c in claims if "plan was wrong" in c.text)
+    assert spy.speaker == "Kyrylo Budanov" and spy.text.startswith("Kyrylo Budanov also")
+    assert tory.speaker == "The Tory leader"
+
+
+def test_a_role_whose_of_phrase_ends_in_the_name_is_theirs() -> None:
+    text = (
+        "North Korea is the largest supplier of weapons to Russia, chief of Ukraine’s "
+        "Defense Intelligence Kyrylo Budanov said in an interview.\n"
+        "“They have transferred a lot of ammunition,” the spy chief said.\n"
+    )
+    claim = next(c for c in _claims(text) if "ammunition" in c.text)
+    assert claim.speaker == "Kyrylo Budanov"

@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from service.pipeline.claims.entities import same_name
-from service.pipeline.claims.people import PERSONAL, ROLE_NOUNS, Mention, People, pool, strip_form
+from service.pipeline.claims.people import (
+    PERSONAL,
+    ROLE_NOUNS,
+    Mention,
+    People,
+    pool,
+    stem,
+    strip_form,
+)
 from service.pipeline.claims.quotes import inside, quoted_spans
 from service.pipeline.language import english
 
@@ -83,6 +91,11 @@ def _role_of(ent: Span) -> str | None:
     for child in root.children:
         if child.dep_ == "appos" and child.pos_ == "NOUN":
             return child.lemma_.lower()
+    # "chief of Ukraine’s Defense Intelligence Kyrylo Budanov": the name ends the role's
+    # "of" phrase.
+    prep = root.head if root.dep_ == "pobj" else None
+    if prep is not None and prep.lower_ == "of" and prep.head.lemma_.lower() in ROLE_NOUNS:
+        return prep.head.lemma_.lower() if prep.head.pos_ == "NOUN" else None
     return None
 
 
@@ -210,6 +223,7 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
         if ent.label_ not in ("PERSON", "ORG") or not _is_name(ent):
             continue
         label, ent = ent.label_, _clean(ent)
+        original = ent
         person = _person_in_title(ent)
         if person is not None:
             label, ent = "PERSON", person
@@ -225,10 +239,15 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
             if not _org_like(form):  # "Hicks" tagged as an organisation
                 people.maybe.append(Mention(form, start, start + len(form), sid))
             continue
-        role = _role_of(ent)
+        role = _role_of(ent) or _role_of(original)
         if role:
             people.roles.setdefault(role, name)
             people.holders.setdefault(role, set()).add(name)
+            # what the role was said with ("Ukraine's ... head"): a later "the Ukrainian
+            # spy chief" may be them, "the Tory leader" may not
+            people.role_words.setdefault(name, set()).update(
+                stem(w.text) for w in ent.sent if w.is_alpha
+            )
         for gender in _shown_gender(ent, role):
             people.learn_gender(name, gender)
 

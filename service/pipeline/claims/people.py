@@ -48,6 +48,7 @@ class People:
     kinds: dict[str, str] = field(default_factory=dict)  # full name -> PERSON | ORG
     roles: dict[str, str] = field(default_factory=dict)  # role noun -> its first holder
     holders: dict[str, set[str]] = field(default_factory=dict)  # role noun -> every holder
+    role_words: dict[str, set[str]] = field(default_factory=dict)  # holder -> stem() words
     mentions: list[Mention] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     genders: dict[str, str] = field(default_factory=dict)  # full name -> what the article shows
@@ -172,3 +173,8 @@ def _governs(pronoun: Token, other: Token) -> bool:
     if pronoun.dep_ not in ("nsubj", "nsubjpass") or other.i <= pronoun.i:
         return False
     return other in pronoun.head.subtree
+
+
+def stem(word: str) -> str:
+    """A crude stem that joins a country and its adjective ("Ukraine", "Ukrainian")."""
+    return word.lower()[:5]

@@ -17,7 +17,7 @@ from spacy.tokens import Token
 
 from service.pipeline.claims.candidates import resolve
 from service.pipeline.claims.cues import NOUN_PARSED_VERBS, SOURCES, reliable, says_that
-from service.pipeline.claims.people import People, strip_form
+from service.pipeline.claims.people import People, stem, strip_form
 from service.pipeline.language import english
 
 _LEX = english()
@@ -77,7 +77,7 @@ def speaker_name(
         return named
     if _role_noun(head):
         holder = _holder(people, head.lemma_.lower())  # one holder in the article, or None
-        if holder:
+        if holder and _fits(head, people.role_words.get(holder, set())):
             return holder
     words = written(head)
     return None if _bare(head, words) else words
@@ -135,15 +135,22 @@ def _role_noun(head: Token) -> bool:
 
 
 def _qualified(head: Token) -> bool:
-    """A role said of someone else than its holder may be: "the former minister", "the
-    Tory leader", "the Senate Democratic leader" (a capitalised word, save an acronym such
-    as "the DIU chief", names which party, country or body)."""
-    for mod in head.lefts:
-        if mod.dep_ not in ("amod", "compound", "nmod"):
-            continue
-        if mod.lower_ in _LEX.role_qualifiers or (mod.text[:1].isupper() and not mod.is_upper):
-            return True
-    return False
+    """A role said of someone else than its holder may be: "the former minister"."""
+    return any(
+        mod.dep_ in ("amod", "compound", "nmod") and mod.lower_ in _LEX.role_qualifiers
+        for mod in head.lefts
+    )
+
+
+def _fits(head: Token, said_with: set[str]) -> bool:
+    """A capitalised word before the role (save an acronym such as "the DIU chief") names
+    a party, country or body: "the Tory leader" is not the Labour leader the article named,
+    while "the Ukrainian spy chief" is the one it called "Ukraine's ... head"."""
+    return all(
+        stem(mod.text) in said_with
+        for mod in head.lefts
+        if mod.dep_ in ("amod", "compound", "nmod") and mod.text[:1].isupper() and not mod.is_upper
+    )
 
 
 def _indefinite(head: Token) -> bool:
