@@ -50,7 +50,7 @@ def test_claims_sharing_only_their_attribution_state_different_facts() -> None:
 def test_shared_adjectives_tie_no_facts() -> None:
     results = [
         result("A", [("A", "Guided bombs are a major, serious and constant headache.")], NK),
-        result("B", [("B", "Replenishing supplies is a major, serious and constant challenge.")], NK),
+        result("B", [("B", "Replenishing supplies of ammunition is a major, serious and constant challenge.")], NK),
         result("C", [("C", "Replenishing supplies of shells is a challenge for Russia.")], NK),
     ]  # fmt: skip
     (c,) = build_story(results, ["", "", ""], embed=None).clusters
@@ -107,3 +107,14 @@ def test_a_paraphrase_with_the_other_party_as_subject_stays_one_fact() -> None:
     ]  # fmt: skip
     (c,) = build_story(results, ["", ""], embed=same).clusters
     assert {s.article for s in c.articles} == {"A", "B"}
+
+
+def test_a_fragment_corroborates_no_other_article() -> None:
+    results = [
+        result("A", [("A", "It's not a strategy.")], NK),
+        result("B", [("B", "It's not a strategy.")], NK),
+        result("C", [("C", "Replenishing supplies of shells is a challenge for Russia.")], NK),
+        result("D", [("D", "Replenishing supplies of shells is a challenge for Russia.")], NK),
+    ]  # fmt: skip
+    (c,) = build_story(results, [""] * 4, embed=None).clusters
+    assert {s.article for s in c.articles} == {"C", "D"}

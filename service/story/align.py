@@ -40,6 +40,13 @@ TOPIC = 0.3  # a shared figure in claims this alike, measuring different things:
 # 0.35 (= LINK) 0.789 / 5, 0.5 0.789 / 3, 0.6 0.789 / 4, 0.7 0.842 / 3, 0.8 as 0.7.
 SAME_ARTICLE = 0.7
 SCOPE_MATCH = 0.5  # share of the smaller scope's words that two "X% of ..." scopes must share
+# Nouns, verbs, names and numbers a statement needs to corroborate another article's: a
+# fragment ("It's not a strategy.", "prevent the next terrorist attack") shares its few
+# words with many statements of real coverage. Measured on the seed and the seven PolNeAR
+# dev sets (rebuilt from saved results): 0 / 3 / 4 anchors, dev precision 33/45 / 30/39 /
+# 29/36 judged clusters right, unjudged clusters 67 / 50 / 33, dev recall 35 / 34 / 32 of
+# 39 facts; the seed unchanged (recall 0.895, 13 right, 2 wrong).
+MIN_ANCHORS = 4
 
 Key = frozenset[tuple[float, str]]  # the numbers a claim states: (value, unit)
 
@@ -128,12 +135,14 @@ def conflict_of(a: Item, b: Item, score: float, resolve: dict[str, str]) -> Conf
 
 
 def _cannot_link(a: Item, b: Item, resolve: dict[str, str]) -> bool:
-    """Conflicting figures or scopes, or one statement disputing what the other states: a
+    """A fragment too short to state a fact of its own (MIN_ANCHORS) for another article's
+    statement; conflicting figures or scopes, or one statement disputing what the other states: a
     denial in the group would count as one more article confirming the fact it denies; nor
     does a request ("Zelenskiy made pleas for air defense") confirm what it asks for ("the
     US may provide air defense")."""
     return (
-        bool(a.denial) != bool(b.denial)
+        (a.article != b.article and min(len(a.anchors), len(b.anchors)) < MIN_ANCHORS)
+        or bool(a.denial) != bool(b.denial)
         or bool(a.request) != bool(b.request)
         or bool(conflicts(a.numbers, b.numbers))
         or _scope_clash(a, b, resolve) is not None
