@@ -112,11 +112,11 @@ def test_the_headline_is_the_top_claim_in_its_own_words_when_they_fit(prompts, s
         prompts,
     )
     top = next(c for c in result.claims if c.id == result.summary.headline_claim_ids[0])
-    assert "40%" in top.text and result.usage.model_calls == 0
-    assert (
-        result.summary.headline
-        == "Budanov: up to 40% of Russia’s ammunition is supplied by North Korea"
-    )
+    # The lead (the truce, the first of the seed's two lead facts) under the position
+    # prior fitted on the brief development set; the 40% figure follows in the summary.
+    assert "truce" in top.text and result.usage.model_calls == 0
+    assert result.summary.headline == "Budanov: a truce should be concluded as soon as possible"
+    assert "40%" in result.summary.summary
     assert result.provenance.prompt_versions == {"refer": "v1", "summarize": "v4"}
     budanov = next(e for e in result.entities if e.id == "kyrylo-budanov")
     assert {f.text for f in budanov.surface_forms} == {
