@@ -6,7 +6,7 @@ scored by the brief the pipeline writes from it (`write_summary`: compression, h
 summary, key points) at each length. A candidate is a `rank(claims, title)` function; the
 constants of service/pipeline/brief/rank.py are set per candidate by `with_constants`.
 
-    .venv/bin/python -m evals.brief_fit   # prints mean coverage per candidate
+    .venv/bin/summarizer eval brief-fit   # prints mean coverage per candidate
 """
 
 from __future__ import annotations
@@ -111,18 +111,11 @@ def with_constants(**values: float) -> Iterator[None]:
 GRID = [{"POSITION": p, "DECAY": d} for p in (2.0, 4.0, 6.0, 9.0) for d in (0.5, 1.0, 2.0)]
 
 
-def main() -> None:
-    from service.compose import build_eval_engines
-    from service.config import Settings
-
-    engine = build_eval_engines(Settings()).base
+def fit(engine: Any, say: Callable[[str], None]) -> None:
+    """Every candidate of GRID on the dev split, one line each; `engine` from the root."""
     reads = read_all(engine, load_set(split="dev"))
     for values in GRID:
         with with_constants(**values):
             report = score(reads, rank_module.rank, LENGTHS)
         cells = report["table"]["all"]
-        print(values, report["mean"], {w: cells[str(w)]["ours"] for w in LENGTHS}, flush=True)
-
-
-if __name__ == "__main__":
-    main()
+        say(f"{values} {report['mean']} { ({w: cells[str(w)]['ours'] for w in LENGTHS}) }")

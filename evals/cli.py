@@ -261,6 +261,15 @@ def brief(
     typer.echo(f"run: {brief_eval.write_run(out, split, words, report, records)}")
 
 
+@app.command("brief-fit")
+def brief_fit() -> None:
+    """Score every candidate ranking of evals/brief_fit.py on the brief's dev split (never
+    test): how the constants of service/pipeline/brief/rank.py were chosen."""
+    from evals import brief_fit as fitting
+
+    fitting.fit(_engines().base, typer.echo)
+
+
 @app.command()
 def attribution(
     which: Annotated[str, typer.Option("--set", help="polnear, or own (evals/own)")] = "polnear",
