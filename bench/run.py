@@ -103,6 +103,12 @@ def run_ours(engine: Engine, path: Path) -> dict[str, Any]:
         + sum(k.flagged for k in result.summary.key_points)
         + int(bool(result.summary.headline_check and result.summary.headline_check.flagged)),
         "headline_by_model": result.summary.headline_by_model,
+        # which path made the headline: the model's wording, the top claim's own, or none
+        "headline_path": "model"
+        if result.summary.headline_by_model
+        else "claim"
+        if result.summary.headline
+        else "none",
         "claims": len(result.claims),
         "ungrounded": ungrounded,
         "peak_rss_gb": peak_rss_gb(),
@@ -148,12 +154,13 @@ def check(name: str, value: float) -> str:
 def report_ours(ours: list[dict[str, Any]], load_s: float) -> dict[str, Any]:
     cols = ["wall_s", "floor_s", "prefill_s", "decode_s", "overhead_s", "article_tokens",
             "prompt_tokens", "cached_prompt_tokens", "completion_tokens", "decode_steps",
-            "computed_per_article_token", "claims", "peak_rss_gb"]  # fmt: skip
+            "computed_per_article_token", "model_calls", "claims", "peak_rss_gb"]  # fmt: skip
     # what a server does once at start-up: load the weights, compute the shared instructions
     print(f"model load and priming {load_s:.1f}s")
-    print(f"{'article':<28}" + "".join(f"{c[:12]:>13}" for c in cols))
+    print(f"{'article':<28}" + "".join(f"{c[:12]:>13}" for c in cols) + f"{'headline':>10}")
     for row in ours:
-        print(f"{row['article']:<28}" + "".join(f"{row[c]:>13.3g}" for c in cols))
+        cells = "".join(f"{row[c]:>13.3g}" for c in cols)
+        print(f"{row['article']:<28}{cells}{row['headline_path']:>10}")
     summary = {
         "median_wall_s": statistics.median(r["wall_s"] for r in ours),
         "max_overhead_share": max(r["overhead_share"] for r in ours),
