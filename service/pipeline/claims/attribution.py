@@ -50,15 +50,29 @@ class Attribution:
 
 NARRATION = Attribution("narration", None)
 
-__all__ = ["NARRATION", "UNATTRIBUTED", "Attribution", "attribute", "has_quotation", "opens_quoted"]
+__all__ = [
+    "NARRATION",
+    "UNATTRIBUTED",
+    "Attribution",
+    "attribute",
+    "has_quotation",
+    "opens_quoted",
+    "paragraph_quotes",
+]
 
 
-def opens_quoted(paragraph: str, start: int) -> bool:
+def paragraph_quotes(paragraph: str) -> list[tuple[int, int]]:
+    """The quotation spans of one paragraph, for `opens_quoted` (found once a paragraph:
+    a one-line article of a megabyte has thousands of sentences)."""
+    return quoted_spans(paragraph.replace("\xa0", " "))
+
+
+def opens_quoted(paragraph: str, start: int, spans: list[tuple[int, int]] | None = None) -> bool:
     """Whether the sentence at `start` of its paragraph opens inside a quotation: within
     one an earlier sentence of the paragraph opened, or with a quotation mark of its own
     (not merely before a mark read as closing a quotation, which may be misread: it must
-    not hide the sentence's own cue)."""
-    for a, b in quoted_spans(paragraph.replace("\xa0", " ")):
+    not hide the sentence's own cue). `spans`: the paragraph's, if already found."""
+    for a, b in paragraph_quotes(paragraph) if spans is None else spans:
         if a < start < b:
             return paragraph[a] in _OPENING  # not a span misread as closing from the start
         if a == start < b:

@@ -18,6 +18,7 @@ from service.pipeline.claims.attribution import (
     attribute,
     has_quotation,
     opens_quoted,
+    paragraph_quotes,
 )
 from service.pipeline.claims.ground import numbers_in
 from service.pipeline.claims.kinds import classify
@@ -82,13 +83,17 @@ class ClaimBuilder:
             names.add(parsed, sentence.start, sentence.id, sentence.heading)
         self.people: People = names.done(doc.text)
         self.paragraphs = dict(enumerate(doc.paragraphs))
+        self.quotes: dict[int, list[tuple[int, int]]] = {}  # paragraph -> quotation spans
 
     def _parsed(self) -> Iterator[Doc]:
         return parse_each(self.doc.text[s.start : s.end] for s in self.mined)
 
     def _opens_quoted(self, sentence: Sentence) -> bool:
         a, b = self.paragraphs[sentence.paragraph]
-        return opens_quoted(self.doc.text[a:b], sentence.start - a)
+        paragraph = self.doc.text[a:b]
+        if sentence.paragraph not in self.quotes:
+            self.quotes[sentence.paragraph] = paragraph_quotes(paragraph)
+        return opens_quoted(paragraph, sentence.start - a, self.quotes[sentence.paragraph])
 
     def _caption(self, sentence: Sentence) -> bool:
         """A line alone in its paragraph that does not end as a sentence ends ("Arrest: a
