@@ -61,10 +61,11 @@ __all__ = [
 ]
 
 
-def paragraph_quotes(paragraph: str) -> list[tuple[int, int]]:
+def paragraph_quotes(paragraph: str, runs_on: bool = True) -> list[tuple[int, int]]:
     """The quotation spans of one paragraph, for `opens_quoted` (found once a paragraph:
-    a one-line article of a megabyte has thousands of sentences)."""
-    return quoted_spans(paragraph.replace("\xa0", " "))
+    a one-line article of a megabyte has thousands of sentences). `runs_on`: the next
+    paragraph opens with a quotation mark, so a quotation left open continues."""
+    return quoted_spans(paragraph.replace("\xa0", " "), runs_on)
 
 
 def opens_quoted(paragraph: str, start: int, spans: list[tuple[int, int]] | None = None) -> bool:
@@ -170,6 +171,8 @@ def attribute(
     if found:
         return found
     speech = speech_verb(doc, quoted)
+    if speech is not None and quoted and _first_person(speech[1]) and _carries(previous):
+        speech = None  # '"... I think there is a chance," ...': the quoted speaker's words
     if speech is not None:
         verb, subject = speech
         if subject is None:  # "it is reported that …": no one named
@@ -184,8 +187,7 @@ def attribute(
             return Attribution("unattributed", None, start, end, None, subject.i, verb.i)
         cue: Cue = "quote" if has_quotation(doc.text) else "said"
         return Attribution(cue, name, start, end, None, subject.i, verb.i)
-    carried = previous is not None and previous.speaker is not None
-    if carried and (quoted or _CARRY_ON.match(doc.text)):
+    if _carries(previous) and (quoted or _CARRY_ON.match(doc.text)):
         assert previous is not None
         kept: Cue = "quote" if quoted or has_quotation(doc.text) else previous.cue
         # The caller has set the previous cue's sentence (see build.py).
@@ -193,3 +195,17 @@ def attribute(
             kept, previous.speaker, previous.cue_start, previous.cue_end, previous.cue_sentence
         )
     return NARRATION
+
+
+_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
+
+
+def _first_person(subject: Token | None) -> bool:
+    return subject is not None and subject.lower_ in _FIRST_PERSON
+
+
+def _carries(previous: Attribution | None) -> bool:
+    """A speaker a quotation or a "Moreover, ..." can carry on: someone named or described,
+    never a bare "I" or "we" (whose words those are is what is unknown)."""
+    speaker = previous.speaker if previous is not None else None
+    return speaker is not None and speaker.lower() not in _FIRST_PERSON

@@ -1,0 +1,44 @@
+"""A quotation whose closing mark was lost (as in pasted or scraped text) stays the quoted
+speaker's, and never makes the narration after it, or a bare "I", a speaker."""
+
+from __future__ import annotations
+
+from service.pipeline.claims.build import build_claims
+from service.pipeline.claims.quotes import quoted_spans
+from service.pipeline.models import Claim
+from service.pipeline.reading.clean import clean_text
+from service.pipeline.reading.segment import split_sentences
+
+ARTICLE = (
+    "British hurdler Sarah Claxton is confident she can win a medal.\n"
+    '"I am quite confident," said Claxton. "But I take each race as it comes. "As long '
+    "as I keep up my training I think there is a chance of a medal. Claxton has won the "
+    "national title for the past three years. Now, the Scotland born athlete owns the "
+    "fifth fastest time in the world.\n"
+    "Claxton will run in Madrid in March.\n"
+)
+
+
+def _claims() -> list[Claim]:
+    doc = clean_text(ARTICLE)
+    return build_claims(doc, split_sentences(doc), "Example News")
+
+
+def test_an_i_inside_a_quotation_is_the_quoted_speaker() -> None:
+    claim = next(c for c in _claims() if "chance of a medal" in c.text)
+    assert claim.speaker.endswith("Claxton")  # not "I"
+
+
+def test_narration_after_an_unclosed_quotation_is_the_outlet_s() -> None:
+    claims = _claims()
+    for words in ("national title", "fifth fastest"):
+        claim = next(c for c in claims if words in c.text)
+        assert claim.speaker == "Example News", (words, claim.speaker)
+
+
+def test_a_quotation_left_open_runs_on_when_the_next_paragraph_opens_one() -> None:
+    text = '"We will win. It is our time.\n"And we are ready," she said.'
+    first = quoted_spans(text)[0]
+    assert text[first[0] : first[1]] == '"We will win. It is our time.'
+    alone = quoted_spans('"We will win. It is our time.\nShe left.')[0]
+    assert alone == (0, len('"We will win.'))
