@@ -42,3 +42,17 @@ def test_a_quotation_left_open_runs_on_when_the_next_paragraph_opens_one() -> No
     assert text[first[0] : first[1]] == '"We will win. It is our time.'
     alone = quoted_spans('"We will win. It is our time.\nShe left.')[0]
     assert alone == (0, len('"We will win.'))
+
+
+def test_a_thing_a_relative_clause_hangs_on_is_no_speaker() -> None:
+    text = (
+        "Claxton has been preparing for a campaign over the hurdles, which could explain "
+        "her leap in form.\n"
+        "The airline, which said the delay was regrettable, refunded every passenger.\n"
+    )
+    doc = clean_text(text)
+    claims = build_claims(doc, split_sentences(doc), "Example News")
+    hurdles = next(c for c in claims if "leap in form" in c.text)
+    assert hurdles.speaker == "Example News", hurdles.speaker
+    airline = next(c for c in claims if "regrettable" in c.text)
+    assert airline.speaker.lower().endswith("airline"), airline.speaker

@@ -161,11 +161,22 @@ def _antecedent(relative: Token) -> Token | None:
     before it (the parser may attach the clause elsewhere)."""
     clause = next((t for t in relative.ancestors if t.dep_ == "relcl"), None)
     if clause is not None and clause.head.pos_ in ("NOUN", "PROPN"):
-        return clause.head
+        return clause.head if _someone(clause.head) else None
     before = relative.doc[relative.i - 1] if relative.i > 0 else None
     if before is not None and before.text == ",":
         before = relative.doc[relative.i - 2] if relative.i > 1 else None
-    return before if before is not None and before.pos_ in ("NOUN", "PROPN") else None
+    found = before is not None and before.pos_ in ("NOUN", "PROPN") and _someone(before)
+    return before if found else None
+
+
+def _someone(noun: Token) -> bool:
+    """A noun that can say something: a name, or a word for people or a body ("the
+    Huffington Post, which said"), not a thing ("the hurdles, which could explain")."""
+    return (
+        noun.pos_ == "PROPN"
+        or noun.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or noun.lemma_.lower() in SOURCES | _LEX.organisation_words
+    )
 
 
 def _inverted_subject(verb: Token) -> Token | None:
