@@ -61,11 +61,10 @@ __all__ = [
 ]
 
 
-def paragraph_quotes(paragraph: str, runs_on: bool = True) -> list[tuple[int, int]]:
+def paragraph_quotes(paragraph: str) -> list[tuple[int, int]]:
     """The quotation spans of one paragraph, for `opens_quoted` (found once a paragraph:
-    a one-line article of a megabyte has thousands of sentences). `runs_on`: the next
-    paragraph opens with a quotation mark, so a quotation left open continues."""
-    return quoted_spans(paragraph.replace("\xa0", " "), runs_on)
+    a one-line article of a megabyte has thousands of sentences)."""
+    return quoted_spans(paragraph.replace("\xa0", " "))
 
 
 def opens_quoted(paragraph: str, start: int, spans: list[tuple[int, int]] | None = None) -> bool:

@@ -24,7 +24,6 @@ from service.pipeline.claims.ground import numbers_in
 from service.pipeline.claims.kinds import classify
 from service.pipeline.claims.naming import PeopleBuilder
 from service.pipeline.claims.people import People
-from service.pipeline.claims.quotes import opens_with_quote
 from service.pipeline.claims.referents import Thing, subjects
 from service.pipeline.claims.standalone import Composed, compose
 from service.pipeline.models import (
@@ -93,9 +92,7 @@ class ClaimBuilder:
         a, b = self.paragraphs[sentence.paragraph]
         paragraph = self.doc.text[a:b]
         if sentence.paragraph not in self.quotes:
-            after = self.paragraphs.get(sentence.paragraph + 1)
-            runs_on = after is None or opens_with_quote(self.doc.text[after[0] : after[1]])
-            self.quotes[sentence.paragraph] = paragraph_quotes(paragraph, runs_on)
+            self.quotes[sentence.paragraph] = paragraph_quotes(paragraph)
         return opens_quoted(paragraph, sentence.start - a, self.quotes[sentence.paragraph])
 
     def _caption(self, sentence: Sentence) -> bool:

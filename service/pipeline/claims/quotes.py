@@ -68,21 +68,7 @@ def _possessive(text: str, i: int, closers: frozenset[str]) -> bool:
     return any(ch in closers and _can_close(rest, j, frozenset()) for j, ch in enumerate(rest))
 
 
-_SENTENCE_END = re.compile(r"[.!?][\"”’']?(?=\s+[\"“‘'A-Z])")
-
-
-def _unclosed_end(text: str, start: int, runs_on: bool) -> int:
-    """Where a quotation left open ends: at the paragraph's end when the next paragraph
-    opens with a quotation mark (how news continues a quote), else at the end of the
-    sentence it opened in (a lost closing mark must not make the rest of the paragraph,
-    narration included, the speaker's words)."""
-    if runs_on:
-        return len(text)
-    found = _SENTENCE_END.search(text, start + 1)
-    return found.end() if found else len(text)
-
-
-def _paragraph_spans(text: str, base: int, runs_on: bool = True) -> list[tuple[int, int]]:
+def _paragraph_spans(text: str, base: int) -> list[tuple[int, int]]:
     closers_of, closing = _marks()
     every = frozenset(closers_of) | closing
     spans: list[tuple[int, int]] = []
@@ -103,7 +89,7 @@ def _paragraph_spans(text: str, base: int, runs_on: bool = True) -> list[tuple[i
             # the paragraph continues a quotation opened before it
             spans.append((spans[-1][1] if spans else base, base + i + 1))
     if stack:
-        spans.append((base + stack[0][1], base + _unclosed_end(text, stack[0][1], runs_on)))
+        spans.append((base + stack[0][1], base + len(text)))
     return spans
 
 
@@ -129,25 +115,16 @@ def _single_marks(text: str) -> str:
     return text
 
 
-def quoted_spans(text: str, runs_on: bool = True) -> list[tuple[int, int]]:
+def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the quotations in `text`, quote marks included, paragraph by
-    paragraph (lines). `runs_on`: whether what follows the last line opens with a quotation
-    mark (a quotation left open there continues)."""
+    paragraph (lines)."""
     text = _single_marks(text)
     spans: list[tuple[int, int]] = []
     base = 0
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        after = next((n for n in lines[i + 1 :] if n.strip()), None)
-        on = runs_on if after is None else opens_with_quote(after)
-        spans.extend(_paragraph_spans(line, base, on))
+    for line in text.split("\n"):
+        spans.extend(_paragraph_spans(line, base))
         base += len(line) + 1
     return spans
-
-
-def opens_with_quote(paragraph: str) -> bool:
-    closers_of, _closing = _marks()
-    return paragraph.lstrip()[:1] in closers_of
 
 
 def has_quotation(text: str) -> bool:
