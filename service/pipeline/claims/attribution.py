@@ -31,6 +31,7 @@ UNATTRIBUTED = "unattributed"
 
 _OPENING = frozenset(english().quote_marks)
 _EXPLETIVE = english().expletive_subjects
+_FIRST_PERSON = english().first_person_pronouns  # "I", "we": the quotation's own voice
 # Openings that carry the previous sentence's speaker on ("In return, Moscow provides …"
 # after "According to the chief of the GUR, …").
 _CARRY_ON = re.compile(rf"^(?:{'|'.join(map(re.escape, english().carry_on_openers))}),", re.I)
@@ -194,9 +195,6 @@ def attribute(
             kept, previous.speaker, previous.cue_start, previous.cue_end, previous.cue_sentence
         )
     return NARRATION
-
-
-_FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 
 
 def _first_person(subject: Token | None) -> bool:

@@ -29,7 +29,6 @@ from service.pipeline.claims.standalone import Composed, compose
 from service.pipeline.models import (
     UNATTRIBUTED,
     Claim,
-    ClaimKind,
     Span,
     Substitution,
     Unresolved,
@@ -58,13 +57,6 @@ def _source_note(parsed: Doc, att: Attribution) -> bool:
     deps = {c.dep_: c for c in verb.children}
     obj = deps.get("dobj")
     return "ccomp" not in deps and obj is not None and obj.lower_ in _BACK_REFERENCES
-
-
-def _kind(text: str, evidence: str, att: Attribution) -> ClaimKind:
-    kind = classify(text, evidence)
-    if att.cue in ("said", "according_to") and kind == "opinion":
-        return "statement"  # a reported statement is the speaker's claim, not an opinion
-    return kind
 
 
 class ClaimBuilder:
@@ -160,7 +152,7 @@ class ClaimBuilder:
                 )
                 for u in c.unresolved
             ],
-            kind=_kind(c.text, quotes, att),
+            kind=classify(c.text, quotes),
             numbers=numbers_in(c.text),
             sentence_ids=ids,
             evidence=evidence,
