@@ -4,10 +4,8 @@ on."""
 
 from __future__ import annotations
 
-from service.pipeline.claims.build import build_claims
 from service.pipeline.models import Claim
-from service.pipeline.reading.clean import clean_text
-from service.pipeline.reading.segment import split_sentences
+from tests.claimkit import claims_of
 
 ARTICLE = (
     "British hurdler Sarah Claxton is confident she can win a medal.\n"
@@ -20,8 +18,7 @@ ARTICLE = (
 
 
 def _claims() -> list[Claim]:
-    doc = clean_text(ARTICLE)
-    return build_claims(doc, split_sentences(doc), "Example News")
+    return claims_of(ARTICLE)
 
 
 def test_an_i_inside_a_quotation_is_the_quoted_speaker() -> None:
@@ -35,8 +32,7 @@ def test_a_thing_a_relative_clause_hangs_on_is_no_speaker() -> None:
         "her leap in form.\n"
         "The airline, which said the delay was regrettable, refunded every passenger.\n"
     )
-    doc = clean_text(text)
-    claims = build_claims(doc, split_sentences(doc), "Example News")
+    claims = claims_of(text)
     hurdles = next(c for c in claims if "leap in form" in c.text)
     assert hurdles.speaker == "Example News", hurdles.speaker
     airline = next(c for c in claims if "regrettable" in c.text)

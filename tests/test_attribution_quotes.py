@@ -7,12 +7,10 @@ Hand-made articles; no model (the parser is the pinned spaCy English pipeline)."
 
 from __future__ import annotations
 
-from service.pipeline.claims.build import build_claims
 from service.pipeline.models import Claim
-from service.pipeline.reading.clean import clean_text
-from service.pipeline.reading.segment import split_sentences
+from tests.claimkit import OUTLET
+from tests.claimkit import claims_of as _claims
 
-OUTLET = "Example News"
 MATCH = (
     "Manager Jane Brown was pleased with the result on Saturday night in Leeds.\n"
     "“We worked hard for this,” Brown said. “The players deserved it after a difficult "
@@ -23,11 +21,6 @@ MATCH = (
     "The club is third in the table after the win.\n"
     "“Nobody expected that result at the start of the season.”\n"
 )
-
-
-def _claims(text: str) -> list[Claim]:
-    doc = clean_text(text)
-    return build_claims(doc, split_sentences(doc), OUTLET)
 
 
 def _find(claims: list[Claim], words: str) -> Claim:

@@ -9,17 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.pipeline.claims.build import build_claims
 from service.pipeline.models import Claim
-from service.pipeline.reading.clean import clean_text
-from service.pipeline.reading.segment import split_sentences
-
-OUTLET = "Example News"
-
-
-def _claims(text: str) -> list[Claim]:
-    doc = clean_text(text)
-    return build_claims(doc, split_sentences(doc), OUTLET)
+from tests.claimkit import OUTLET
+from tests.claimkit import claims_of as _claims
 
 
 def _speaker(claims: list[Claim], words: str) -> str:

@@ -6,10 +6,8 @@ spaCy English pipeline)."""
 from __future__ import annotations
 
 from service.pipeline.brief.rank import rank
-from service.pipeline.claims.build import build_claims
 from service.pipeline.models import Claim
-from service.pipeline.reading.clean import clean_text
-from service.pipeline.reading.segment import split_sentences
+from tests.claimkit import OUTLET, claims_of
 
 ARTICLE = (
     "Ukraine’s military intelligence chief, Kyrylo Budanov, has said that a truce should be "
@@ -30,9 +28,8 @@ ARTICLE = (
 )
 
 
-def _claims(text: str = ARTICLE, outlet: str = "Example News") -> list[Claim]:
-    doc = clean_text(text)
-    return build_claims(doc, split_sentences(doc), outlet)
+def _claims(text: str = ARTICLE, outlet: str = OUTLET) -> list[Claim]:
+    return claims_of(text, outlet)
 
 
 def _find(claims: list[Claim], words: str) -> Claim:

@@ -3,15 +3,7 @@ rival named nearby must not be written into the claim in its place."""
 
 from __future__ import annotations
 
-from service.pipeline.claims.build import build_claims
-from service.pipeline.models import Claim
-from service.pipeline.reading.clean import clean_text
-from service.pipeline.reading.segment import split_sentences
-
-
-def _claims(text: str) -> list[Claim]:
-    doc = clean_text(text)
-    return build_claims(doc, split_sentences(doc), "Example News")
+from tests.claimkit import claims_of as _claims
 
 
 def test_a_subject_tagged_as_a_place_keeps_the_pronoun_ambiguous() -> None:

@@ -7,20 +7,12 @@ import re
 
 import pytest
 
-from service.pipeline.claims.build import build_claims
 from service.pipeline.claims.quotes import has_quotation, quoted_spans
-from service.pipeline.models import Claim
-from service.pipeline.reading.clean import clean_text
-from service.pipeline.reading.segment import split_sentences
+from tests.claimkit import claims_of as _claims
 
 
 def _quotes(text: str) -> list[str]:
     return [text[a:b] for a, b in quoted_spans(text)]
-
-
-def _claims(text: str) -> list[Claim]:
-    doc = clean_text(text)
-    return build_claims(doc, split_sentences(doc), "Example News")
 
 
 @pytest.mark.parametrize(

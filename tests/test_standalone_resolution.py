@@ -5,15 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.pipeline.claims.build import build_claims
 from service.pipeline.models import Claim
-from service.pipeline.reading.clean import clean_text
-from service.pipeline.reading.segment import split_sentences
-
-
-def _claims(text: str) -> list[Claim]:
-    doc = clean_text(text)
-    return build_claims(doc, split_sentences(doc), "Example News")
+from tests.claimkit import claims_of as _claims
 
 
 def _find(claims: list[Claim], words: str) -> Claim:
