@@ -22,14 +22,21 @@ TEST_WARNING = (
     "warning: PolNeAR test is reported once per release, at the end; never tune on it "
     "(use --split dev while developing)"
 )
+OWN_TEST_WARNING = (
+    "warning: the own set's test part (evals/own/test) is held out: report it, never tune on it"
+)
 
 
 def run_own(
-    runner: ClaimsRun, root: Path, limit: int | None = None, progress: Echo = print
+    runner: ClaimsRun,
+    root: Path,
+    limit: int | None = None,
+    progress: Echo = print,
+    directory: Path = own_set.OWN,
 ) -> dict[str, Any]:
     from service.pipeline.models import ArticleInput
 
-    articles = own_set.load_set(root, limit=limit)  # every anchor checked before any run
+    articles = own_set.load_set(root, directory, limit)  # every anchor checked before any run
     outcomes: list[dict[str, Any]] = []
     for i, art in enumerate(articles, 1):
         progress(f"[{i}/{len(articles)}] {art.id}")
@@ -75,6 +82,10 @@ def run_suite(
             echo(TEST_WARNING)
         report = run_polnear(runner, root, split, limit, progress=progress or echo)
         metrics, stem = POLNEAR_METRICS, f"attribution-{split}"
+    elif split == "test":  # evals/own/test: labelled like the rest, never developed on
+        echo(OWN_TEST_WARNING)
+        report = run_own(runner, root, limit, progress or echo, own_set.OWN / "test")
+        metrics, stem = own_set.METRICS, "attribution-own-test"
     else:
         report = run_own(runner, root, limit, progress=progress or echo)
         metrics, stem = own_set.METRICS, "attribution-own"

@@ -273,7 +273,9 @@ def brief_fit() -> None:
 @app.command()
 def attribution(
     which: Annotated[str, typer.Option("--set", help="polnear, or own (evals/own)")] = "polnear",
-    split: Annotated[str, typer.Option(help="PolNeAR: dev, or test (once per release)")] = "dev",
+    split: Annotated[
+        str, typer.Option(help="dev, or test (once per release; own: evals/own/test)")
+    ] = "dev",
     limit: Annotated[int | None, typer.Option(min=1, help="only N articles (quick runs)")] = None,
     out: Annotated[Path, typer.Option(help="where the run file is written")] = RUNS,
     rescore: Annotated[

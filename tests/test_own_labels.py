@@ -24,7 +24,7 @@ MAX_ANCHOR_WORDS = 8
 
 
 def _label_files() -> list[Path]:
-    return sorted(OWN.glob("*.yaml"))
+    return sorted(OWN.glob("*.yaml")) + sorted((OWN / "test").glob("*.yaml"))
 
 
 def _load(path: Path) -> dict[str, Any]:
