@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from service.story.build import build_story
 from service.story.entities import canonicalize
-from service.story.quantities import quantities, resolve_dates
+from service.story.quantities import conflicts, quantities, resolve_dates
 from tests.story_claims import result
 
 PEOPLE = [("Kyrylo Budanov", "person", ["Kyrylo Budanov", "Budanov"])]
@@ -206,6 +206,16 @@ def test_quantities_keep_hedges_and_units() -> None:
     assert (q.value, q.unit, q.hedge) == (40.0, "%", "up to")
     assert quantities("in 2024") == []
     assert [x.unit for x in quantities("24 years and 3 months")] == ["years", "months"]
+
+
+def test_a_lower_bound_met_by_the_other_figure_is_no_conflict() -> None:
+    # "more than $700 million" and "$702 million" say the same; "$650 million" is below it
+    bound = quantities("The firm lost more than $700 million last year.")
+    assert bound[0].hedge == "more than"
+    assert conflicts(bound, quantities("The firm lost $702 million last year.")) == []
+    assert conflicts(quantities("The firm lost $702 million."), bound) == []
+    assert conflicts(bound, quantities("The firm lost $650 million last year."))
+    assert conflicts(quantities("It lost $700 million."), quantities("It lost $702 million."))
 
 
 def test_article_order_does_not_change_the_story() -> None:

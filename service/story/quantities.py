@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from service.pipeline.language import english
+
 _HEDGES = (
     r"(?P<hedge>up to|nearly|almost|about|around|approximately|roughly|more than|over|at least|"
     r"less than|some|an estimated)"
@@ -19,7 +21,8 @@ _UNITS = (
     r"(?P<unit>%|percent|per cent|million|billion|thousand|years?|months?|days?|weeks?|km|"
     r"kilometres?|kilometers?|troops|people|shells|missiles)"
 )
-_QUANTITY = re.compile(rf"(?:{_HEDGES}\s+)?(?P<value>\d+(?:[.,]\d+)*)\s*{_UNITS}?", re.I)
+# a currency sign may stand between the hedge and the figure: "more than $915 million"
+_QUANTITY = re.compile(rf"(?:{_HEDGES}\s+)?[$€£]?(?P<value>\d+(?:[.,]\d+)*)\s*{_UNITS}?", re.I)
 _UNIT_FOLD = {"percent": "%", "per cent": "%", "year": "years", "month": "months", "day": "days", "week": "weeks",
               "kilometre": "km", "kilometres": "km", "kilometer": "km", "kilometers": "km"}  # fmt: skip
 _YEAR = re.compile(r"^(19|20)\d\d$")
@@ -85,12 +88,27 @@ def agree(a: Quantity, b: Quantity) -> bool:
     return a.unit == b.unit and abs(a.value - b.value) <= 1e-9 * max(1.0, abs(a.value))
 
 
+def _at_least(q: Quantity, other: Quantity) -> bool:
+    """q is a lower bound ("more than $915 million", hedge family "lower bound" of the
+    language pack) that the other figure meets: "$916 million" does not contradict it."""
+    bound = english().hedges.get("lower bound")
+    # the pack's patterns expect the hedge right before a number ("over 5", not "over it")
+    said = f"{q.hedge} {q.value:g}"
+    return bool(q.hedge and bound and bound.match(said)) and other.value >= q.value
+
+
+def consistent(a: Quantity, b: Quantity) -> bool:
+    """The same figure, or one a bound the other meets: no disagreement to report."""
+    return agree(a, b) or (a.unit == b.unit and (_at_least(a, b) or _at_least(b, a)))
+
+
 def conflicts(a: list[Quantity], b: list[Quantity]) -> list[tuple[Quantity, Quantity]]:
-    """Pairs with the same unit whose values differ, when no same-unit pair agrees."""
+    """Pairs with the same unit whose values differ, when no same-unit pair is consistent
+    (equal, or a bound the other meets)."""
     out: list[tuple[Quantity, Quantity]] = []
     for qa in a:
         same_unit = [qb for qb in b if qb.unit == qa.unit and qa.unit]
-        if same_unit and not any(agree(qa, qb) for qb in same_unit):
+        if same_unit and not any(consistent(qa, qb) for qb in same_unit):
             out.extend((qa, qb) for qb in same_unit)
     return out
 
