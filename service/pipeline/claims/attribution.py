@@ -24,7 +24,7 @@ from service.limits import Cue
 from service.pipeline.claims.cues import according, speech_verb
 from service.pipeline.claims.people import People, strip_form
 from service.pipeline.claims.quotes import has_quotation, quoted_spans
-from service.pipeline.claims.speakers import speaker_name, speaks
+from service.pipeline.claims.speakers import speaker_name, speaks, voice_of
 from service.pipeline.language import english
 
 UNATTRIBUTED = "unattributed"
@@ -37,6 +37,14 @@ _FIRST_PERSON = english().first_person_pronouns  # "I", "we": the quotation's ow
 _CARRY_ON = re.compile(rf"^(?:{'|'.join(map(re.escape, english().carry_on_openers))}),", re.I)
 
 
+# '“…” ― Sonya Herridge': a quotation signed with a dash and a name after it, as vox pops
+# and epigraphs credit their speaker.
+_CLOSERS = "".join(sorted(set(english().quote_marks.values())))
+_SIGNED = re.compile(
+    rf"[{re.escape(_CLOSERS)}]\s*(?P<dash>[―—])\s*(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){{0,3}}?)\.?\s*$"
+)
+
+
 @dataclass(frozen=True)
 class Attribution:
     cue: Cue
@@ -47,6 +55,9 @@ class Attribution:
     cue_sentence: int | None = None  # the sentence holding the cue
     speaker_token: int | None = None  # the token that names the speaker in this sentence
     verb_token: int | None = None  # the speech verb, or "according"
+    # which pronoun may carry an unnamed speaker on ("A spokeswoman said … She added"):
+    # a gender, "person" (either), "plural" (they), or None
+    voice: str | None = None
 
 
 NARRATION = Attribution("narration", None)
@@ -74,7 +85,7 @@ def opens_quoted(paragraph: str, start: int, spans: list[tuple[int, int]] | None
     (not merely before a mark read as closing a quotation, which may be misread: it must
     not hide the sentence's own cue). `spans`: the paragraph's, if already found."""
     for a, b in paragraph_quotes(paragraph) if spans is None else spans:
-        if a < start < b:
+        if a < start < b - 1:  # not a sentence cut off after its quotation's closing mark
             return paragraph[a] in _OPENING  # not a span misread as closing from the start
         if a == start < b:
             return paragraph[start] in _OPENING
@@ -100,6 +111,17 @@ def _according(doc: Doc, people: People, offset: int) -> Attribution | None:
     return Attribution("according_to", name, start, end, None, pobj.i, tok.i)
 
 
+def _signed(doc: Doc, people: People, offset: int) -> Attribution | None:
+    """'“Fear. I am truly afraid …” ― Edwin G. Monroy': the name signing a quotation."""
+    found = _SIGNED.search(doc.text)
+    if found is None or not has_quotation(doc.text):
+        return None
+    written = found.group("name")
+    name = people.full(written) or people.person_named(written) or written
+    start, end = offset + found.start("dash"), offset + found.end("name")
+    return Attribution("quote", name, start, end)
+
+
 def _labelled(doc: Doc, people: People, offset: int) -> Attribution | None:
     """ "Rep. Trey Gowdy (R-S.C.): "I have not heard …"": a transcript's or a headline's
     speaker, a person the article names, before a colon that opens the sentence."""
@@ -118,10 +140,13 @@ def _labelled(doc: Doc, people: People, offset: int) -> Attribution | None:
     return Attribution(cue, name, start, end, None, ent.root.i, None)
 
 
-def _framed(doc: Doc, people: People, offset: int) -> Attribution | None:
+def _framed(
+    doc: Doc, people: People, offset: int, previous: Attribution | None
+) -> Attribution | None:
     """ "As Tom Ridge put it: '…'", "A footnote in the report makes that clear: "…"", "NBC
     News has proof:" before a quoted paragraph: a colon that introduces a quotation frames
-    it as its clause's subject's words, whatever the verb."""
+    it as its clause's subject's words, whatever the verb. `previous`: the previous
+    sentence's attribution, whose speaker a "She added: '…'" continues."""
     colon = next(
         (
             t
@@ -145,11 +170,13 @@ def _framed(doc: Doc, people: People, offset: int) -> Attribution | None:
     verb, subject = framing[-1]
     if subject.lower_ in _EXPLETIVE or not speaks(subject, None, people):
         return None
-    name = speaker_name(subject, people, offset)
+    before, voice = (previous.speaker, previous.voice) if previous is not None else (None, None)
+    name = speaker_name(subject, people, offset, before, voice)
     if name is None:
         return None
     start, end = _span(doc, [subject, verb], offset)
-    return Attribution("quote", name, start, end, None, subject.i, verb.i)
+    kept = voice if name == before else voice_of(subject, name, people)
+    return Attribution("quote", name, start, end, None, subject.i, verb.i, kept)
 
 
 def attribute(
@@ -164,10 +191,11 @@ def attribute(
     opens inside a quotation (default: it opens with a quotation mark)."""
     if quoted is None:
         quoted = opens_quoted(doc.text, 0)
-    found = _according(doc, people, offset)
+    found = _according(doc, people, offset) or _signed(doc, people, offset)
     if found:
         return found
-    found = _labelled(doc, people, offset) or _framed(doc, people, offset)
+    before = previous.speaker if previous is not None else None
+    found = _labelled(doc, people, offset) or _framed(doc, people, offset, previous)
     if found:
         return found
     speech = speech_verb(doc, quoted)
@@ -180,19 +208,25 @@ def attribute(
             return Attribution("unattributed", None, start, end, None, None, verb.i)
         if not speaks(subject, verb, people):
             return NARRATION
-        before = previous.speaker if previous is not None else None
-        name = speaker_name(subject, people, offset, before)
+        voice = previous.voice if previous is not None else None
+        name = speaker_name(subject, people, offset, before, voice)
         start, end = _span(doc, [subject, verb], offset)
         if name is None:
             return Attribution("unattributed", None, start, end, None, subject.i, verb.i)
         cue: Cue = "quote" if has_quotation(doc.text) else "said"
-        return Attribution(cue, name, start, end, None, subject.i, verb.i)
+        carried = voice if name == before else voice_of(subject, name, people)
+        return Attribution(cue, name, start, end, None, subject.i, verb.i, carried)
     if _carries(previous) and (quoted or _CARRY_ON.match(doc.text)):
         assert previous is not None
         kept: Cue = "quote" if quoted or has_quotation(doc.text) else previous.cue
         # The caller has set the previous cue's sentence (see build.py).
         return Attribution(
-            kept, previous.speaker, previous.cue_start, previous.cue_end, previous.cue_sentence
+            kept,
+            previous.speaker,
+            previous.cue_start,
+            previous.cue_end,
+            previous.cue_sentence,
+            voice=previous.voice,
         )
     return NARRATION
 

@@ -94,12 +94,20 @@ def quoted_chars(text: str, opens_quoted: bool) -> list[tuple[int, int]]:
     spans = [
         (a, b)
         for a, b in quoted_spans(text.replace("\xa0", " "))
-        if text[b - 1] in _CLOSING and (text[a] in _OPENING or opens_quoted)
+        if (text[b - 1] in _CLOSING or _reopened(text, b)) and (text[a] in _OPENING or opens_quoted)
     ]
     if opens_quoted and not any(a == 0 for a, _ in spans):
-        close = next((i for i, ch in enumerate(text) if ch in _CLOSING), len(text))
+        # up to the first closing mark: not the sentence's own opening one
+        skip = 1 if text[:1] in _OPENING else 0
+        close = next((i for i, ch in enumerate(text) if ch in _CLOSING and i >= skip), len(text))
         spans.append((0, close + 1))
     return spans
+
+
+def _reopened(text: str, end: int) -> bool:
+    """A quotation ended by the next one opening ('"A. "B."', see quotes.py)."""
+    rest = text[end:].lstrip()
+    return rest[:1] in _OPENING and end < len(text)
 
 
 def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | None] | None:

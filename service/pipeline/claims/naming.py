@@ -23,6 +23,7 @@ from service.pipeline.claims.people import (
     strip_form,
 )
 from service.pipeline.claims.quotes import inside, quoted_spans
+from service.pipeline.claims.topics import lead_of
 from service.pipeline.language import english
 
 _LEX = english()
@@ -116,6 +117,9 @@ class PeopleBuilder:
         if not heading:
             _names_in(self.people, doc, offset, sid)
             _genders_from_pronouns(self.people, doc, offset, sid)
+            lead = lead_of(doc, offset)
+            if lead is not None:
+                self.people.leads[sid] = lead
         for tok in doc:
             if tok.pos_ == "NOUN" and tok.tag_ == "NN" and not tok.ent_type_:
                 start = offset + tok.idx
@@ -163,9 +167,10 @@ def _org_like(form: str) -> bool:
 
 
 def _is_subject(tok: Token) -> bool:
-    """The subject of its clause, or one of several ("Hale and Ortiz both spoke")."""
+    """The subject of its clause, one of several ("Hale and Ortiz both spoke"), or the
+    name in apposition to it ("His party leader, Michael Howard, argued")."""
     subjects = ("nsubj", "nsubjpass")
-    return tok.dep_ in subjects or (tok.dep_ == "conj" and tok.head.dep_ in subjects)
+    return tok.dep_ in subjects or (tok.dep_ in ("conj", "appos") and tok.head.dep_ in subjects)
 
 
 def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:

@@ -12,11 +12,15 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
 from service.pipeline.claims.entities import same_name
 from service.pipeline.language import english
+
+if TYPE_CHECKING:
+    from service.pipeline.claims.topics import Lead
 
 _LEX = english()
 # Nouns that name a position a person holds: a bare "the chief" points at a person.
@@ -59,6 +63,7 @@ class People:
     quotations: list[tuple[int, int]] | None = None
     starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, sentence id)
     paragraphs: list[int] = field(default_factory=list)  # where each paragraph starts
+    leads: dict[int, Lead] = field(default_factory=dict)  # sentence id -> its main subject
 
     def sentence_at(self, at: int) -> int:
         """The id of the sentence holding an offset (0 before any)."""

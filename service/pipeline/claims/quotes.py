@@ -5,7 +5,9 @@ Every style in the language pack counts: “…”, "…", ‘…’, '…', «�
 no quote mark ("don't", "O'Brien", and "the Smiths' house" when a later mark closes the
 quote). A paragraph that opens a quote without closing it is quoted to its end (the next
 paragraph opens with a mark to continue it); a paragraph whose first mark closes a quote
-was quoted from its start (a sentence cut out of a longer quotation).
+was quoted from its start (a sentence cut out of a longer quotation). A double mark that
+opens inside a quotation of the same mark ends it and opens the next ('"A. "B."': the news
+convention for a quotation that runs on into a new paragraph, on one line).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ _OPEN_AFTER = frozenset(" \t\n([{—–-/:")
 _CLOSE_BEFORE = frozenset(" \t\n)]}—–-,.;:!?…")
 _STOPS = frozenset(",.;:!?…")
 _SINGLE = frozenset("'’")
+_ENDS = frozenset(".!?…")
 _DETACHED = re.compile(r"(?:s|\d+s?|em|n|til|cause|tis)\b", re.I)
 _MIN_QUOTED = 12  # characters: shorter is a scare quote or a title, not a quotation
 
@@ -83,7 +86,14 @@ def _paragraph_spans(text: str, base: int) -> list[tuple[int, int]]:
             if not stack:
                 spans.append((base + start, base + i + 1))
             continue
-        if ch in closers_of and _can_open(text, i, every):
+        if _reopens(text, i, stack, every):
+            # '"A. "B."': a paragraph that continues a quotation opens with the mark again
+            # (scraped text runs the paragraphs together); the same double mark cannot open
+            # a quotation inside its own (a nested one takes the single marks).
+            _opener, start = stack.pop()
+            spans.append((base + start, base + len(text[:i].rstrip())))
+            stack.append((ch, i))
+        elif ch in closers_of and _can_open(text, i, every):
             stack.append((ch, i))
         elif not stack and ch in closing and _closes_from_start(text, i, every, spans, base):
             # the paragraph continues a quotation opened before it
@@ -91,6 +101,25 @@ def _paragraph_spans(text: str, base: int) -> list[tuple[int, int]]:
     if stack:
         spans.append((base + stack[0][1], base + len(text)))
     return spans
+
+
+def _reopens(text: str, i: int, stack: list[tuple[str, int]], every: frozenset[str]) -> bool:
+    """A double mark that opens a new sentence while one quotation of that same mark is
+    open (not 'what he calls "hell"': a word, not a sentence's end, before it)."""
+    return (
+        len(stack) == 1
+        and text[i] == stack[0][0]
+        and text[i] not in _SINGLE
+        and _can_open(text, i, every)
+        and _after_sentence_end(text, i)
+    )
+
+
+def _after_sentence_end(text: str, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and text[j].isspace():
+        j -= 1
+    return j >= 0 and text[j] in _ENDS
 
 
 def _closes_from_start(

@@ -18,6 +18,7 @@ from spacy.tokens import Token
 from service.pipeline.claims.candidates import resolve
 from service.pipeline.claims.cues import NOUN_PARSED_VERBS, SOURCES, reliable, says_that
 from service.pipeline.claims.people import People, stem, strip_form
+from service.pipeline.claims.topics import someone_else_before, topic
 from service.pipeline.language import english
 
 _LEX = english()
@@ -59,13 +60,20 @@ def anonymous(head: Token) -> bool:
 
 
 def speaker_name(
-    head: Token, people: People, offset: int, previous_speaker: str | None = None
+    head: Token,
+    people: People,
+    offset: int,
+    previous_speaker: str | None = None,
+    previous_voice: str | None = None,
 ) -> str | None:
     """The full name a subject stands for, or its words as written; None when it names no
-    one ("sources said"). `previous_speaker`: the previous sentence's, for "He added …"."""
+    one ("sources said"). `previous_speaker`: the previous sentence's, for "He added …";
+    `previous_voice`: the pronoun that may carry it on when it is no name (voice_of)."""
     if anonymous(head):
         return None
     low = head.lower_
+    if previous_speaker and previous_voice and _continues(head, previous_voice):
+        return previous_speaker  # "An NHTCU spokeswoman said … She said …"
     if low in PERSONAL:
         return _pronoun(head, people, offset, previous_speaker)
     if low in _NEUTER and previous_speaker and people.kinds.get(previous_speaker) == "ORG":
@@ -83,6 +91,33 @@ def speaker_name(
     return None if _bare(head, words) else words
 
 
+def voice_of(head: Token, name: str, people: People) -> str | None:
+    """Which pronoun may carry on a speaker the article does not name: "they" for
+    "Critics", "she" for "a spokeswoman", "he" or "she" for "the lawyer"; None for a name
+    (people.gender decides for those) or anything else."""
+    if people.kinds.get(name) is not None or head.lower_ in PERSONAL:
+        return None
+    lemma = head.lemma_.lower()
+    if head.tag_ == "NNS" and lemma in SOURCES - _LEX.anonymous_sources:
+        return "plural"
+    if head.tag_ != "NN":
+        return None
+    gender = next((g for g, nouns in _LEX.gendered_nouns.items() if lemma in nouns), None)
+    if gender is not None:
+        return gender
+    return "person" if lemma in _LEX.role_nouns | _LEX.people_nouns else None
+
+
+def _continues(head: Token, voice: str) -> bool:
+    """A speech cue's pronoun subject that can be the previous, unnamed, speaker."""
+    if head.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    if head.lower_ in _LEX.pronouns["plural"]:
+        return voice == "plural"
+    gender = _LEX.gender_of(head.text) if head.lower_ in PERSONAL else None
+    return gender is not None and voice in ("person", gender)
+
+
 def _bare(head: Token, words: str) -> bool:
     """A lower-case singular noun with nothing to make it someone ("as intelligence
     reveals …"), unlike "the department", "Western intelligence", "analysts", "a spokesman":
@@ -98,20 +133,20 @@ def _bare(head: Token, words: str) -> bool:
 def _pronoun(head: Token, people: People, offset: int, previous: str | None) -> str:
     """ "He added that …" is the person who spoke last, not whoever was named last
     ("…," Budanov said of Donald Trump. He added …" is Budanov), if the pronoun can be
-    them; otherwise the one person it can stand for, or "he" as written."""
+    them; otherwise the one person it can stand for, else the person the quotation's
+    lead-in is about (topics.py), or "he" as written."""
     gender = _LEX.gender_of(head.text)
     if (
         previous is not None
         and people.is_person(previous)
-        and people.gender(previous)
-        in (
-            None,
-            gender,
-        )
+        and people.gender(previous) in (None, gender)
+        and not someone_else_before(people, head, offset, previous)
     ):
         return previous
     sure = resolve(head, offset, people)
-    return sure.name if sure.name is not None else head.text
+    if sure.name is not None:
+        return sure.name
+    return topic(people, head, offset) or head.text
 
 
 def _holder(people: People, lemma: str) -> str | None:

@@ -124,6 +124,13 @@ def _speaker_phrase(
     assert att.speaker is not None
     first, last = doc[tok.left_edge.i], doc[tok.right_edge.i]
     mention = _mention_before(people, att.speaker, offset + first.idx)
+    if mention is None and tok.lower_ in PERSONAL:
+        # "A spokeswoman said … She added": a speaker by words, not a name: "She" stays,
+        # recorded with whom it may stand for
+        sure = resolve(tok, offset, people)
+        if sure.candidates:
+            found.keep(tok, offset, sure.candidates, sure.reason)
+        return
     if mention is None or not (tok.lower_ in PERSONAL or tok.pos_ == "NOUN"):
         return
     if tok.lower_ in PERSONAL:
