@@ -129,6 +129,15 @@ def test_a_quotation_signed_with_a_dash_is_the_signers() -> None:
 def test_a_name_inside_a_quotation_is_no_cue_of_it() -> None:
     claims = claims_of(
         "Voters gave their views.\n"
-        "“During the debate Trump said Hispanics live in hell. He is ignorant of our culture.”\n"
+        "“During the debate Trump said Hispanics live in hell. He is ignorant of our culture.”"
+        "― Pamela Padilla\n"
     )
-    assert _speaker(claims, "ignorant of our culture") != "Trump"
+    assert _speaker(claims, "live in hell") == "Pamela Padilla"
+
+
+def test_a_fronted_description_is_not_the_speaker_the_name_after_it_is() -> None:
+    claims = claims_of(
+        "Formerly one of Mr Brown's closest Treasury aides, Ed Balls hinted at a Budget "
+        "giveaway on 16 March.\n"
+    )
+    assert _speaker(claims, "giveaway") == "Ed Balls"

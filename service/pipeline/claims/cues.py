@@ -146,8 +146,13 @@ def _inside(tok: Token, quoted: list[tuple[int, int]]) -> bool:
 def _subject(
     doc: Doc, verb: Token, agent: Token | None, passive: bool, quoted: list[tuple[int, int]]
 ) -> Token | None:
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
-    subject = next((c for c in subjects if not _inside(c, quoted)), None)
+    subjects = [
+        c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not _inside(c, quoted)
+    ]
+    # "Formerly one of Mr Brown's aides, Ed Balls hinted …": a fronted description read as
+    # a second subject; the name is the speaker
+    named = [c for c in subjects if c.ent_type_ == "PERSON"]
+    subject = named[0] if len(subjects) > 1 and len(named) == 1 else next(iter(subjects), None)
     if subject is not None and subject.lower_ in _LEX.expletive_subjects and not _active(verb):
         subject = None
     if agent is not None:
