@@ -14,6 +14,12 @@ on a four-article PolNeAR set (820 s, 2.4x the pipeline's own time for it), beyo
 budget; and the 1.5B model's P(yes) for the seed's paraphrase pairs (0.25-0.63) overlaps
 its same-topic different-fact pairs (0.28-0.58), while on real coverage it puts most
 word-sharing junk pairs below 0.31. Every call is counted in `ModelJudge.calls`.
+Measured again on two dev sets rebuilt from saved results (story-run-dev-20261206T124319),
+THRESHOLD 0.5: weiner-sexting-separation 14 calls, 19 s -> 218 s, clusters right/wrong/
+unjudged 4/0/2 -> 1/0/0, recall 0.667 -> 0.333; manafort-campaign-shakeup 17 calls, 43 s ->
+201 s, 5/1/4 -> 1/0/0, recall 0.667 -> 0.167. It removes the junk, and most true links
+with it: at 0.5 it rejects real paraphrases; a lower threshold needs calibration on the
+labelled pairs before it can be switched on.
 """
 
 from __future__ import annotations
