@@ -39,6 +39,7 @@ from evals.attribution_scoring import (
     speaker_matches,
 )
 from service.config import REPO_ROOT
+from service.pipeline.language import english
 from service.pipeline.models import UNATTRIBUTED, Claim
 
 OWN = REPO_ROOT / "evals" / "own"
@@ -167,7 +168,10 @@ def _subject_outcome(
     if not in_cue and not any(s.start <= at < s.end for s in claim.evidence):
         return None
     made = [s.replacement for s in claim.substitutions if s.original.lower() == form.lower()]
-    if not made and in_cue and not as_written(claim.speaker, form):
+    # The speaker stands for a subject word only when that word is the speaker: a possessive
+    # in the cue ("His party leader, Michael Howard, said") names someone else.
+    possessive = form.lower() in english().possessive_pronouns
+    if not made and in_cue and not possessive and not as_written(claim.speaker, form):
         made = [claim.speaker]
     if not made:
         return "left", []

@@ -220,6 +220,39 @@ def test_own_set_scores_speaker_wrong_names_furniture_and_cut_words(tmp_path: Pa
     assert cut_inside("Supermarkets said", 4, 17) and not cut_inside("Supermarkets said", 0, 17)
 
 
+def test_a_possessive_in_the_cue_is_not_replaced_by_the_speaker(tmp_path: Path) -> None:
+    """'His party leader, Michael Howard, said': "His" is someone else, so crediting Howard
+    leaves "His" as written; only a subject word that is the speaker takes the speaker."""
+    (tmp_path / "corpus" / "politics").mkdir(parents=True)
+    text = "Redwood quits\n\nHis party leader, Michael Howard, said he was wrong.\n"
+    (tmp_path / "corpus" / "politics" / "001.txt").write_text(text)
+    labels = tmp_path / "own"
+    labels.mkdir()
+    (labels / "bbc-politics-001.yaml").write_text(
+        "id: bbc-politics-001\ncorpus: bbc\npath: politics/001.txt\ngenre: politics\n"
+        'one_line: false\nstatements: []\nsubjects:\n- anchor: "His party leader"\n'
+        '  form: His\n  referent: John Redwood\n- anchor: "His party leader, Michael"\n'
+        "  form: His party leader\n  referent: Michael Howard\nfurniture: []\n"
+    )
+    art = load_set(tmp_path / "corpus", labels)[0]
+    cue_words = "His party leader, Michael Howard, said"
+    cue = Span(start=art.text.index(cue_words), end=art.text.index(cue_words) + 38, quote=cue_words)
+    start = art.text.index("he was wrong")
+    claim = Claim.model_validate(
+        {
+            "id": "c1",
+            "text": "he was wrong",
+            "speaker": "Michael Howard",
+            "attribution": Attribution(cue="said", cue_span=cue),
+            "kind": "statement",
+            "sentence_ids": [1],
+            "evidence": [Span(start=start, end=start + 12, quote="he was wrong")],
+        }
+    )
+    got = [o["outcome"] for o in score_article(art, [claim]) if o["type"] == "subject"]
+    assert got == ["left", "right"]
+
+
 def test_a_suite_whose_corpus_is_absent_is_skipped_and_says_so(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
