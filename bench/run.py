@@ -103,12 +103,9 @@ def run_ours(engine: Engine, path: Path) -> dict[str, Any]:
         + sum(k.flagged for k in result.summary.key_points)
         + int(bool(result.summary.headline_check and result.summary.headline_check.flagged)),
         "headline_by_model": result.summary.headline_by_model,
-        # which path made the headline: the model's wording, the top claim's own, or none
-        "headline_path": "model"
-        if result.summary.headline_by_model
-        else "claim"
-        if result.summary.headline
-        else "none",
+        # which path made the headline: a claim's own words, its main clause by deletion,
+        # the model's wording, or none
+        "headline_path": result.summary.headline_path,
         "claims": len(result.claims),
         "ungrounded": ungrounded,
         "peak_rss_gb": peak_rss_gb(),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -88,6 +89,19 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(statistics.fmean(values), 3) if values else None
 
 
+def _headlines(records: Sequence[dict[str, Any]], lengths: Sequence[int]) -> dict[str, Any]:
+    """Each article's headline at the first length, and the path that made it (a headline
+    does not depend on the length)."""
+    out: dict[str, Any] = {}
+    for r in records:
+        run = r["lengths"].get(str(lengths[0])) or {} if lengths else {}
+        out[str(r.get("id", len(out)))] = {
+            "path": run.get("headline_path", "none"),
+            "text": run.get("headline", ""),
+        }
+    return out
+
+
 def aggregate(records: Sequence[dict[str, Any]], lengths: Sequence[int]) -> dict[str, Any]:
     """Mean coverage (ours, Lead-N) per group and overall at each length, and the brief's
     headline, cut, furniture and grounding counts over every article x length."""
@@ -112,6 +126,8 @@ def aggregate(records: Sequence[dict[str, Any]], lengths: Sequence[int]) -> dict
         "errors": len(briefs) - len(done),
         "headline_present": _mean([float(bool(x["headline"])) for x in done]),
         "headline_by_model": sum(x["headline_by_model"] for x in done),
+        "headline_paths": dict(Counter(x.get("headline_path", "none") for x in done)),
+        "headlines": _headlines(records, lengths),
         "headline_cut": [x["headline_cut"] for x in done if x["headline_cut"]],
         "furniture": [f for x in done for f in x["furniture"]],
         "grounded_terms": round(1 - sum(len(x["ungrounded"]) for x in done) / terms, 3)
@@ -144,6 +160,10 @@ def format_report(report: dict[str, Any], lengths: Sequence[int]) -> str:
         f"{len(report['furniture'])}; summary numbers+names in cited claims "
         f"{report['grounded_terms']}"
     )
+    paths = report.get("headline_paths") or {}
+    lines.append("headline paths: " + ", ".join(f"{k} {v}" for k, v in sorted(paths.items())))
+    for aid, head in (report.get("headlines") or {}).items():
+        lines.append(f"  {aid:<34}{head['path']:<10}{head['text'] or ''}")
     return "\n".join(lines)
 
 

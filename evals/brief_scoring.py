@@ -88,6 +88,17 @@ def headline_cut(headline: str, article_text: str) -> str | None:
     return f"ends mid-word '{last}': {headline[-40:]}" if cut and not last.isdigit() else None
 
 
+def headline_path(summary: dict[str, Any]) -> str:
+    """Which path made the headline (own_words, deletion, model, none); a run saved before
+    the path was recorded says only whether the model phrased it."""
+    path = summary.get("headline_path")
+    if path:
+        return str(path)
+    if not summary.get("headline"):
+        return "none"
+    return "model" if summary.get("headline_by_model") else "own_words"
+
+
 def furniture(texts: Sequence[str]) -> list[str]:
     """Caption, credit or page-furniture matches found in `texts`."""
     return [m.group(0) for text in texts for m in FURNITURE.finditer(fold(text))]
@@ -127,6 +138,7 @@ def score_brief(
         "coverage": len(ours) / n,
         "headline": headline,
         "headline_by_model": bool(summary.get("headline_by_model")),
+        "headline_path": headline_path(summary),
         "headline_cut": headline_cut(headline, article_text) if headline else None,
         "furniture": furniture([text, *points]),
         "terms": terms,

@@ -103,7 +103,8 @@ INVENTED = [
 
 def test_schema_valid_but_invented_headlines_never_reach_the_reader(tmp_path: Path) -> None:
     """A model that answers in shape but invents numbers and names: its headline is dropped
-    (said in a warning), in one call, no re-ask; the summary is the claims' own words."""
+    (said in a warning when no claim makes one), in one call at most, no re-ask; the
+    summary is the claims' own words."""
     for invented in INVENTED:
         script = Script(lambda task, text=invented: json.dumps({"headline": text}))
         with scripted_client(tmp_path / str(len(invented)), script) as client:
@@ -111,9 +112,10 @@ def test_schema_valid_but_invented_headlines_never_reach_the_reader(tmp_path: Pa
         assert r.status_code == 200, r.text[:300]
         result = SummaryResult.model_validate(r.json())
         assert result.claims and not result.partial
-        assert sum(script.seen.values()) == 1  # one headline call, nothing re-asked
-        assert result.summary.headline == ""
-        assert any(w.startswith("no headline") for w in result.warnings)
+        assert sum(script.seen.values()) <= 1  # at most one headline call, nothing re-asked
+        assert result.summary.headline_path != "model"  # a claim's words by deletion, or none
+        if not result.summary.headline:
+            assert any(w.startswith("no headline") for w in result.warnings)
         said = json.dumps(r.json()["summary"])
         for word in ("95%", "Iran", "Vladimir", "Kowalczyk", "won the war"):
             assert word not in said

@@ -69,9 +69,10 @@ def _ask(answer: str) -> tuple[RunContext, list[str]]:
 def test_the_claim_in_its_own_words_needs_no_model_when_it_fits() -> None:
     ctx, calls = _ask("Russia receives up to 40% of North Korea's ammunition: Budanov")
     warnings: list[str] = []
-    text, cid = headline_for(ctx, _claim(), CLAIM, warnings, frozenset())
-    assert text == "Budanov: up to 40% of Russia’s ammunition is supplied by North Korea"
-    assert cid == "c2" and calls == [] and warnings == []
+    head = headline_for(ctx, [(_claim(), CLAIM)], warnings, frozenset())
+    assert head.text == "Budanov: up to 40% of Russia’s ammunition is supplied by North Korea"
+    assert head.claim_id == "c2" and head.path == "own_words"
+    assert calls == [] and warnings == []
 
 
 def test_a_model_headline_that_passes_is_kept_and_names_its_claim() -> None:
@@ -79,9 +80,10 @@ def test_a_model_headline_that_passes_is_kept_and_names_its_claim() -> None:
         "Kyrylo Budanov: North Korea, not China, is the Kremlin's most important ally"
     )
     warnings: list[str] = []
-    text, cid = headline_for(ctx, _claim(LONG), LONG, warnings, frozenset())
-    assert text == "Budanov: North Korea, not China, is the Kremlin's most important ally"
-    assert cid == "c2" and len(calls) == 1 and warnings == []
+    head = headline_for(ctx, [(_claim(LONG), LONG)], warnings, frozenset())
+    assert head.text == "Budanov: North Korea, not China, is the Kremlin's most important ally"
+    assert head.claim_id == "c2" and head.path == "model"
+    assert len(calls) == 1 and warnings == []
 
 
 def test_a_model_headline_that_fails_a_check_is_no_headline() -> None:
@@ -94,5 +96,6 @@ def test_a_model_headline_that_fails_a_check_is_no_headline() -> None:
     ):
         ctx, _ = _ask(answer)
         warnings: list[str] = []
-        assert headline_for(ctx, _claim(LONG), LONG, warnings, frozenset()) == ("", None)
+        head = headline_for(ctx, [(_claim(LONG), LONG)], warnings, frozenset())
+        assert (head.text, head.claim_id, head.path) == ("", None, "none")
         assert warnings, answer

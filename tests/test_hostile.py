@@ -76,9 +76,10 @@ def test_hostile_article_through_the_pipeline(path: Path) -> None:
     )
     assert_safe(result.model_dump(mode="json"), raw)
     assert result.claims, "the honest part of the article is still summarised"
-    # The model is asked for a headline (these top claims are too long to be their own);
-    # its obedient answer never passes.
-    assert model.headlines == 1 and any("no headline" in w for w in result.warnings)
+    # The headline is a claim's own words or its main clause by deletion; the model is
+    # asked at most once (a top claim deletion cannot shorten) and its obedient answer
+    # never passes.
+    assert model.headlines <= 1 and result.summary.headline_path != "model"
     # The model sees a claim only (never a sentence addressed to an AI) inside one fence it
     # cannot close, with chat-template markup defused; the system message is the prompt's.
     doc = clean_html(raw) if field == "html" else None
@@ -89,7 +90,7 @@ def test_hostile_article_through_the_pipeline(path: Path) -> None:
         assert all(user.count(f) == 1 for f in fences)
         assert not any(order[:40] in user for order in orders)
         assert "<|" not in user and "|>" not in user
-    assert set(model.systems) == {SYSTEM}
+    assert set(model.systems) <= {SYSTEM}
 
 
 @pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
@@ -104,8 +105,8 @@ def test_hostile_article_through_the_api(path: Path, tmp_path: Path) -> None:
         )
     assert r.status_code == 200, r.text
     result = assert_safe(r.json(), raw.decode("utf-8"))
-    dropped = any("no headline" in w for w in result.warnings)
-    assert model.headlines == 1 and dropped, "the obedient answer was kept"
+    assert model.headlines <= 1, "asked more than once"
+    assert result.summary.headline_path != "model", "the obedient answer was kept"
 
 
 def test_hidden_html_never_reaches_the_model() -> None:

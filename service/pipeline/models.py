@@ -39,6 +39,7 @@ CheckFailures = Annotated[
         "this do not say (a number, a hedge, the speaker credited)"
     ),
 ]
+HeadlinePath = Literal["own_words", "deletion", "model", "none"]
 EntityType = Literal["person", "organization", "place", "other"]
 
 
@@ -159,6 +160,11 @@ class Summary(BaseModel):
     headline_by_model: bool = Field(
         default=False,
         description="the model phrased the headline (else it is the claim's own words)",
+    )
+    headline_path: HeadlinePath = Field(
+        default="none",
+        description="which path made the headline: the claim's own words (own_words), its "
+        "main clause by deletion (deletion), the model's wording (model), or none",
     )
     headline_check: HeadlineCheck | None = Field(
         default=None, description="faithfulness checker (opt-in) on a model-phrased headline"

@@ -11,15 +11,32 @@ headlines do, so the name does not crowd out the news.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from service.limits import REPORTED_CUES
+from service.pipeline.brief.clause import by_deletion
 from service.pipeline.brief.rank import content_words, quantities
+from service.pipeline.brief.speaker import name_of
 from service.pipeline.claims.ground import names_missing, numbers_in, words_of
 from service.pipeline.context import RunContext
-from service.pipeline.models import UNATTRIBUTED, Claim
+from service.pipeline.models import UNATTRIBUTED, Claim, HeadlinePath
 from service.pipeline.prompt_names import SUMMARIZE
+from service.pipeline.reading.nlp import parse_each
 from service.pipeline.reading.segment import defuse
 
+
+@dataclass(frozen=True)
+class Headline:
+    text: str
+    claim_id: str | None  # the claim it states (none: the model's states no one claim)
+    path: HeadlinePath  # which path made it: the claim's own words, deletion, the model
+
+
 HEADLINE_WORDS = 12
+_ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}$")  # "U.S." keeps its last period
+HEADLINE_CLAIMS = 4  # how far down the ranking a headline is looked for
+# A dateline before the news: "WASHINGTON, Aug. 19 (UPI) — ", "PHILADELPHIA ― ".
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+\b(?:,[^—―–\n]{0,40}?)?\s*[—―–]+\s*")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 _LAST_LATIN = 0x2FFF  # punctuation, dashes and symbols come before; CJK and others after
 # Words a phrase cannot end on: it was cut ("… using Ukraine as a").
@@ -118,27 +135,71 @@ def in_its_words(short: str, speaker: str) -> str:
     """The claim itself as a headline, when it fits: faithful by construction."""
     for words in (short, speaker_first(short, speaker)):
         if words and len(words.split()) <= HEADLINE_WORDS:
-            return words.rstrip(".")
+            return words if _ABBREVIATION.search(words) else words.rstrip(".")
     return ""
 
 
-def headline_for(
-    ctx: RunContext, top: Claim, short: str, warnings: list[str], injected: frozenset[str]
-) -> tuple[str, str | None]:
-    """The top claim in its own words when they fit in a headline (no model call: a 1.5B
-    model's paraphrase can reverse who supplies whom), else the model's headline when it
-    passes every check; with the id of the claim it states."""
-    own = in_its_words(short, top.speaker)
-    if own:
-        return own, top.id
+def _model_headline(
+    ctx: RunContext, top: Claim, short: str, injected: frozenset[str]
+) -> tuple[str, bool]:
+    """The model's headline for the top claim, and whether it passes every check."""
     text = surname(" ".join(ask_headline(ctx, top, short).split()).rstrip("."), top.speaker)
     tail = text.split()[-1].lower() if text else ""
     fits = bool(text) and len(text.split()) <= HEADLINE_WORDS and tail not in DANGLING
     grounded = not unsupported(text, f"{top.speaker} {top.text}", injected)
-    if fits and grounded and not dropped(text, short) and not novel(text, f"{top.speaker} {short}"):
-        return text, top.id if states(text, top) else None
+    kept = not dropped(text, short) and not novel(text, f"{top.speaker} {short}")
+    return text, fits and grounded and kept and _credits(text, top)
+
+
+def _reported(claim: Claim) -> bool:
+    return claim.attribution is not None and claim.attribution.cue in REPORTED_CUES
+
+
+def _credits(text: str, claim: Claim) -> bool:
+    """A reported claim's headline names who claims it: an allegation stays one."""
+    name = name_of(claim.speaker)
+    return not _reported(claim) or bool(name and name.split()[-1] in text)
+
+
+def _own(claim: Claim, short: str) -> str:
+    """The claim's own words when they fit and credit whoever it reports ("Smith: ..."
+    or "Smith said ..."); a quotation the words do not attribute goes to deletion, which
+    puts its speaker first."""
+    own = in_its_words(short, claim.speaker)
+    return own if own and _credits(own, claim) else ""
+
+
+def _deleted(claim: Claim, short: str) -> str:
+    text = _DATELINE.sub("", short, count=1)
+    doc = next(iter(parse_each([text])))
+    return by_deletion(doc, claim.speaker, HEADLINE_WORDS)
+
+
+def headline_for(
+    ctx: RunContext,
+    ranked: list[tuple[Claim, str]],
+    warnings: list[str],
+    injected: frozenset[str],
+) -> Headline:
+    """The most important claim that makes a headline: its own words when they fit; for
+    the top claim, else the model's headline when it passes every check (every figure,
+    hedge, name and, for a reported claim, its speaker kept); else the claim's main clause
+    by deletion; then the next claims, own words or deletion. `ranked`: (claim, its
+    shortened text), most important first."""
+    for n, (claim, short) in enumerate(ranked[:HEADLINE_CLAIMS]):
+        own = _own(claim, short)
+        if own:
+            return Headline(own, claim.id, "own_words")
+        if n == 0:
+            text, ok = _model_headline(ctx, claim, short, injected)
+            if ok:
+                return Headline(text, claim.id if states(text, claim) else None, "model")
+        cut = _deleted(claim, short)
+        if cut:
+            return Headline(cut, claim.id, "deletion")
     warnings.append(
-        "no headline: the model's was too long, cut, had a word, number or name not in its "
-        "claim, or left out a figure, hedge or superlative of the claim"
+        "no headline: no leading claim fits 12 words by deletion, and the model's was too "
+        "long, cut, had a word, number or name not in its claim, or left out a figure, hedge "
+        "or superlative of the claim"
     )
-    return "", None
+    return Headline("", None, "none")

@@ -12,7 +12,7 @@ sentences, never by cutting one.
 from __future__ import annotations
 
 from service.pipeline.brief.compress import compress
-from service.pipeline.brief.headline import headline_for, in_its_words
+from service.pipeline.brief.headline import headline_for
 from service.pipeline.context import RunContext
 from service.pipeline.models import Claim, KeyPoint, Summary
 
@@ -51,19 +51,19 @@ def write_summary(
     short |= dict(
         zip((c.id for c in usable), compress((c.text, c.speaker) for c in usable), strict=True)
     )
-    top = ranked[0]
-    headline, head_id = headline_for(ctx, top, short[top.id], warnings, injected)
-    rest = [c for c in usable if c.id != head_id] or ranked  # one claim: said twice
+    head = headline_for(ctx, [(c, short[c.id]) for c in usable], warnings, injected)
+    rest = [c for c in usable if c.id != head.claim_id] or ranked  # one claim: said twice
     summary, ids = _fit([(short[c.id], c.id) for c in rest], max_words)
     words = len(summary.split())
     if words > max_words:
         warnings.append(f"summary has {words} words, over max_words={max_words}")
     return Summary(
-        headline=headline,
+        headline=head.text,
         summary=summary,
         key_points=[KeyPoint(text=short[c.id], claim_ids=[c.id]) for c in ranked[:MAX_KEY_POINTS]],
         word_count=words,
         claim_ids=ids,
-        headline_claim_ids=[head_id] if head_id else [],
-        headline_by_model=bool(headline) and not in_its_words(short[top.id], top.speaker),
+        headline_claim_ids=[head.claim_id] if head.claim_id else [],
+        headline_by_model=head.path == "model",
+        headline_path=head.path,
     )

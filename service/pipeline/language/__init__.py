@@ -58,6 +58,9 @@ class Lexicon:
     role_synonyms: tuple[frozenset[str], ...] = ()  # words for one office: chief, head
     evidence_verbs: frozenset[str] = frozenset()  # cues things do too: "the data show"
     places: frozenset[str] = frozenset()  # one-word place names a parser's place tag can trust
+    negations: frozenset[str] = frozenset()  # "not", "never": a headline keeps them
+    headline_keep: frozenset[str] = frozenset()  # "only", "largest": a headline keeps them
+    dangling_words: frozenset[str] = frozenset()  # a headline ending on one was cut
 
     @property
     def personal_pronouns(self) -> frozenset[str]:
@@ -97,6 +100,9 @@ def _load(path: Path) -> Lexicon:
         role_synonyms=tuple(_words(g) for g in raw.get("role_synonyms") or ()),
         evidence_verbs=_words(raw.get("evidence_verbs")),
         places=_words(raw.get("places")),
+        negations=_words(raw.get("negations")),
+        headline_keep=_words(raw.get("headline_keep")),
+        dangling_words=_words(raw.get("dangling_words")),
         organisation_words=_words(raw.get("organisation_words")),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
