@@ -82,3 +82,51 @@ def test_a_colon_frames_the_quotation_after_it_as_its_subjects_words() -> None:
 def test_a_mark_misread_as_closing_a_quotation_hides_no_cue() -> None:
     said = "The lists differ. The company says its policy ''is not to cover'' the founder's firm.\n"
     assert _find(_claims(said), "policy").speaker == "The company"
+
+
+def test_the_next_sentence_after_a_double_apostrophe_quote_keeps_its_speaker() -> None:
+    text = (
+        "The council met on Monday to discuss the budget for the coming year.\n"
+        "''We will not back down from this fight,'' said Mayor Ann Cole. ''Our roads are "
+        "crumbling and the money is gone.''\n"
+    )
+    assert _find(_claims(text), "roads are crumbling").speaker == "Ann Cole"
+
+
+def test_a_cue_in_a_sentence_of_its_own_after_a_question_reports_it() -> None:
+    text = (
+        "Senator Jane Hill spoke in Iowa on Monday about the price of corn.\n"
+        '"Is that all there is for the farmers?" Tom Baker said. "We need a new plan now!"\n'
+        '"Why would anyone vote for that?" Baker asked on Twitter.\n'
+    )
+    claims = _claims(text)
+    assert _find(claims, "Is that all").speaker == "Tom Baker"
+    assert _find(claims, "new plan").speaker == "Tom Baker"
+    assert _find(claims, "anyone vote").speaker == "Tom Baker"
+
+
+def test_a_sentence_after_a_question_that_reports_more_is_no_cue_of_it() -> None:
+    text = (
+        "The club lost again on Saturday, its fifth defeat in a row.\n"
+        '"Who could have seen that coming?" Critics said the manager had failed.\n'
+    )
+    assert _find(_claims(text), "seen that coming").speaker == OUTLET
+
+
+def test_a_cue_after_a_quotation_closed_by_a_mixed_mark_is_no_quoted_word() -> None:
+    text = (
+        "The candidates were paid for speeches long after they declared.\n"
+        "“It is unusual for a campaign,“ said Larry Noble, an attorney with the Campaign "
+        "Legal Center. “It is a hard thing to do and pull off.”\n"
+    )
+    claims = _claims(text)
+    assert _find(claims, "unusual for a campaign").speaker == "Larry Noble"
+
+
+def test_a_short_quoted_paragraph_closed_by_two_apostrophes_is_no_heading() -> None:
+    text = (
+        "Clubs with high initiation fees are in decline across the state.\n"
+        "''I don't think the industry is over,'' Ann Cole said. ''It is changing.''\n"
+    )
+    claims = _claims(text)
+    assert _find(claims, "industry is over").speaker == "Ann Cole"

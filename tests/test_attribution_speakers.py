@@ -142,3 +142,32 @@ def test_a_pronoun_with_no_one_to_stand_for_stays_as_written() -> None:
     claim = next(c for c in claims if "statement about" in c.text)
     assert claim.speaker == "he"  # not the outlet, and no name guessed
     assert claim.attribution is not None and claim.attribution.cue == "quote"
+
+
+def test_a_transcript_label_names_a_person_the_article_names() -> None:
+    text = (
+        "The panel on Sunday included the host Chris Matthews and the reporter Luciana Lopez.\n"
+        "Matthews: Well, speculation is bad for the markets.\n"
+        "Lopez: Well, no one thinks their savings are speculation.\n"
+        "The result: the debate went on for an hour.\n"
+        "Network President On Matthews: the show will go on next season.\n"
+    )
+    claims = _claims(text)
+    speaker = {c.text.split(":")[0]: c.speaker for c in claims}
+    assert speaker["Matthews"] == "Chris Matthews"
+    assert speaker["Lopez"] == "Luciana Lopez"
+    assert speaker["The result"] == OUTLET
+    assert speaker["Network President On Matthews"] != "Chris Matthews"
+
+
+def test_the_speaker_named_right_after_a_quotation_is_the_verbs_subject() -> None:
+    text = (
+        "The senator spoke to the president at a holiday party on Tuesday night.\n"
+        "''That was a good speech you gave last night, Mr. President,'' Representative "
+        "Steve Cohen, Democrat of Tennessee, told Mr. Obama as he shook hands.\n"
+        "''If the deal had failed, I would have stayed in prison for years,'' Mr. Daniloff, "
+        "now 81 and retired in Cambridge, Mass., said.\n"
+    )
+    claims = _claims(text)
+    assert _speaker(claims, "good speech") == "Steve Cohen"
+    assert "Daniloff" in _speaker(claims, "stayed in prison")

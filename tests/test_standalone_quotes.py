@@ -73,5 +73,17 @@ def test_a_quote_split_at_but_is_never_stitched() -> None:
 
 def test_wikipedia_double_backticks_quote() -> None:
     text = "In ``The Inner Circle'', Deangelo picks favorites among the staff."
-    assert [text[a:b] for a, b in quoted_spans(text)] == ["`The Inner Circle'"]
+    assert [text[a:b] for a, b in quoted_spans(text)] == ["``The Inner Circle''"]
     assert "Deangelo" not in "".join(text[a:b] for a, b in quoted_spans(text))
+
+
+def test_newswire_double_apostrophes_open_and_close_a_quote() -> None:
+    text = "''We will not back down,'' said the mayor. ''Our roads are crumbling.''"
+    assert _quotes(text) == ["''We will not back down,''", "''Our roads are crumbling.''"]
+    inner = "The mayor said the plan would ''walk all over us,'' as the council put it."
+    assert _quotes(inner) == ["''walk all over us,''"]
+
+
+def test_mixed_double_marks_close_one_another() -> None:
+    text = "“It's unusual,“ said Larry Noble. “Our roads are crumbling,\" she said."
+    assert _quotes(text) == ["“It's unusual,“", '“Our roads are crumbling,"']

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from service.limits import Cue
-from service.pipeline.claims.cues import according, speech_verb
-from service.pipeline.claims.people import People, strip_form
+from service.pipeline.claims.cues import according, someone, speech_verb
+from service.pipeline.claims.labels import label
+from service.pipeline.claims.people import People
 from service.pipeline.claims.quotes import has_quotation, quoted_spans
 from service.pipeline.claims.speakers import speaker_name, speaks, voice_of
 from service.pipeline.language import english
@@ -67,6 +68,7 @@ __all__ = [
     "UNATTRIBUTED",
     "Attribution",
     "attribute",
+    "cue_after",
     "has_quotation",
     "opens_quoted",
     "paragraph_quotes",
@@ -124,20 +126,12 @@ def _signed(doc: Doc, people: People, offset: int) -> Attribution | None:
 
 def _labelled(doc: Doc, people: People, offset: int) -> Attribution | None:
     """ "Rep. Trey Gowdy (R-S.C.): "I have not heard …"": a transcript's or a headline's
-    speaker, a person the article names, before a colon that opens the sentence."""
-    colon = next((t for t in doc[:12] if t.text in (":", "):")), None)
-    if colon is None or colon.i == 0:
+    speaker, a person the article names, before a colon that opens the line (labels.py)."""
+    found = label(doc, people, offset)
+    if found is None:
         return None
-    last = colon.i - 1
-    if colon.text == "):" or doc[last].text == ")":  # "(R-S.C.)": the party and state
-        last = next((t.i - 1 for t in reversed(doc[: colon.i]) if t.text == "("), last)
-    ent = next((e for e in doc.ents if e.end - 1 == last and e.label_ == "PERSON"), None)
-    name = people.full(strip_form(ent.text)) if ent is not None else None
-    if ent is None or name is None or not people.is_person(name):
-        return None
-    start, end = offset + ent.start_char, offset + colon.idx + 1
     cue: Cue = "quote" if has_quotation(doc.text) else "said"
-    return Attribution(cue, name, start, end, None, ent.root.i, None)
+    return Attribution(cue, found.name, found.start, found.end, None, found.token, None)
 
 
 def _framed(
@@ -240,3 +234,32 @@ def _carries(previous: Attribution | None) -> bool:
     never a bare "I" or "we" (whose words those are is what is unknown)."""
     speaker = previous.speaker if previous is not None else None
     return speaker is not None and speaker.lower() not in _FIRST_PERSON
+
+
+def cue_after(
+    doc: Doc, offset: int, people: People, previous: Attribution | None
+) -> Attribution | None:
+    """ "Trump said on Twitter.", "Borger asked." right after a quotation the segmenter ended
+    at its "?" or "!": a sentence that is nothing but a cue reports the quotation before it.
+    Its speaker is that quotation's; its token indices belong to this sentence, so they are
+    not kept."""
+    if has_quotation(doc.text) or opens_quoted(doc.text, 0):
+        return None
+    verb, subject = speech_verb(doc) or (None, None)
+    if verb is None or subject is None:
+        return None
+    if verb.dep_ != "ROOT" or any(_reports_more(c, subject) for c in verb.children):
+        return None
+    att = attribute(doc, offset, people, previous, False)
+    if att.speaker is None or att.cue == "narration":
+        return None
+    return Attribution("quote", att.speaker, att.cue_start, att.cue_end, voice=att.voice)
+
+
+def _reports_more(child: Token, subject: Token) -> bool:
+    """What a cue-only sentence has not: words of its own reported ("said that …", "told
+    them to …", "said the talks failed") — an addressee ("told reporters") is no report."""
+    if child.dep_ in ("ccomp", "xcomp", "parataxis") or child.text == ":":
+        return True
+    addressee = child.pos_ == "PRON" or someone(child)
+    return child.dep_ == "dobj" and child is not subject and not addressee

@@ -7,7 +7,7 @@ its sentence plus, when the speaker is named elsewhere, the sentence of the cue.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from spacy.tokens import Doc
@@ -16,6 +16,7 @@ from service.pipeline.claims.attribution import (
     NARRATION,
     Attribution,
     attribute,
+    cue_after,
     has_quotation,
     opens_quoted,
     paragraph_quotes,
@@ -98,12 +99,15 @@ class ClaimBuilder:
         claims: list[Claim] = []
         previous: Attribution | None = None
         before: list[Thing] = []  # the previous sentence's subjects, for an opening "It"
-        for sentence, parsed in zip(self.mined, self._parsed(), strict=True):
+        pairs = zip(self.mined, self._parsed(), strict=True)
+        for (sentence, parsed), following in _ahead(pairs):
             if sentence.heading:
                 previous, before = None, []
                 continue
             quoted = self._opens_quoted(sentence)
             att = attribute(parsed, sentence.start, self.people, previous, quoted)
+            if att.cue == "narration" or att.cue_sentence is not None:  # no cue of its own
+                att = self._cued_after(sentence, following, previous) or att
             if att.cue != "narration" and att.cue_sentence is None:
                 att = replace(att, cue_sentence=sentence.id)
             if att.cue != "narration" or not self._caption(sentence):
@@ -118,6 +122,29 @@ class ClaimBuilder:
                     claims.append(self._claim(len(claims) + 1, sentence, own, composed))
             before = now
         return claims
+
+    def _quotation_only(self, sentence: Sentence) -> bool:
+        """The sentence lies within one quotation of its paragraph."""
+        a, _b = self.paragraphs[sentence.paragraph]
+        self._opens_quoted(sentence)  # finds the paragraph's quotations
+        start, end = sentence.start - a, sentence.end - a
+        return any(s <= start and end <= e for s, e in self.quotes[sentence.paragraph])
+
+    def _cued_after(
+        self,
+        sentence: Sentence,
+        following: tuple[Sentence, Doc] | None,
+        previous: Attribution | None,
+    ) -> Attribution | None:
+        """'"Is that all there is?" Trump said.': a quotation whose cue the segmenter put in
+        a sentence of its own, right after it in the paragraph."""
+        if following is None or not self._quotation_only(sentence):
+            return None
+        after, parsed = following
+        if after.heading or after.paragraph != sentence.paragraph:
+            return None
+        found = cue_after(parsed, after.start, self.people, previous)
+        return replace(found, cue_sentence=after.id) if found is not None else None
 
     def _claim(self, n: int, sentence: Sentence, att: Attribution, c: Composed) -> Claim:
         ids = sorted({sentence.id, att.cue_sentence or sentence.id})
@@ -161,6 +188,18 @@ class ClaimBuilder:
                 for s in c.substitutions
             ],
         )
+
+
+def _ahead(
+    pairs: Iterable[tuple[Sentence, Doc]],
+) -> Iterator[tuple[tuple[Sentence, Doc], tuple[Sentence, Doc] | None]]:
+    """Each sentence with the next one (or None): one parse ahead, never the whole article."""
+    it = iter(pairs)
+    current = next(it, None)
+    while current is not None:
+        following = next(it, None)
+        yield current, following
+        current = following
 
 
 def build_claims(doc: CleanDoc, sentences: list[Sentence], outlet: str) -> list[Claim]:

@@ -163,10 +163,32 @@ def _subject(
         host = verb.head.head if verb.head.dep_ == "prep" else verb.head
         subject = next((c for c in host.children if c.dep_ == "nsubj"), None)
     if subject is None and not passive:
-        subject = _inverted_subject(verb) or _misparsed_subject(doc, verb)
+        subject = (
+            _after_quotation(doc, verb, quoted)
+            or _inverted_subject(verb)
+            or _misparsed_subject(doc, verb)
+        )
     if subject is not None and subject.tag_ in ("WDT", "WP"):
         subject = _antecedent(subject)  # "the Huffington Post, which said …"
     return subject
+
+
+_PHRASE = frozenset({"compound", "det", "amod", "poss", "nmod"})
+
+
+def _after_quotation(doc: Doc, verb: Token, quoted: list[tuple[int, int]]) -> Token | None:
+    """ "''…,'' Mr. Daniloff, now 81, said", "''…, Mr. President,'' Representative Steve
+    Cohen told …": the parser hangs the speaker named right after the quotation on another
+    word (the quoted "Mr. President", a clause of the apposition) and leaves the verb no
+    subject of its own: the phrase that opens after the quotation, when it names someone."""
+    ends = [b for _a, b in quoted if b <= verb.idx]
+    first = next((t for t in doc if ends and t.idx >= max(ends) and not t.is_punct), None)
+    if first is None or first.i >= verb.i:
+        return None
+    head = first
+    while head.dep_ in _PHRASE and verb.i > head.head.i > head.i:
+        head = head.head
+    return head if head.pos_ == "PROPN" or head.lemma_.lower() in SOURCES else None
 
 
 def _antecedent(relative: Token) -> Token | None:
@@ -174,15 +196,15 @@ def _antecedent(relative: Token) -> Token | None:
     before it (the parser may attach the clause elsewhere)."""
     clause = next((t for t in relative.ancestors if t.dep_ == "relcl"), None)
     if clause is not None and clause.head.pos_ in ("NOUN", "PROPN"):
-        return clause.head if _someone(clause.head) else None
+        return clause.head if someone(clause.head) else None
     before = relative.doc[relative.i - 1] if relative.i > 0 else None
     if before is not None and before.text == ",":
         before = relative.doc[relative.i - 2] if relative.i > 1 else None
-    found = before is not None and before.pos_ in ("NOUN", "PROPN") and _someone(before)
+    found = before is not None and before.pos_ in ("NOUN", "PROPN") and someone(before)
     return before if found else None
 
 
-def _someone(noun: Token) -> bool:
+def someone(noun: Token) -> bool:
     """A noun that can say something: a name, or a word for people or a body ("the
     Huffington Post, which said"), not a thing ("the hurdles, which could explain")."""
     return (

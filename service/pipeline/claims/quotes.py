@@ -34,7 +34,8 @@ def _marks() -> tuple[dict[str, frozenset[str]], frozenset[str]]:
     for opener, closer in pairs.items():
         # „ closes with “ in German and ” in Polish: accept what the closer itself closes with.
         also = pairs.get(closer, closer) if closer != opener else closer
-        closers[opener] = frozenset({closer, also})
+        family = next((f for f in english().quote_mark_families if opener in f), "")
+        closers[opener] = frozenset({closer, also, *family})
     return closers, frozenset().union(*closers.values())
 
 
@@ -137,10 +138,24 @@ def _closes_from_start(
 
 
 def _single_marks(text: str) -> str:
-    """``…'' read as “…” (same length, so offsets hold): a space where the second
-    character was, on the side that keeps the mark able to open or close."""
-    for opener, closer in english().quote_digraphs.items():
-        text = text.replace(opener, " “"[: len(opener) - 1] + "“").replace(closer, "”" + " ")
+    """``…'' and ''…'' read as ““…”” (same length, so offsets hold, and a quotation's span
+    takes both characters of each mark in). A digraph that both opens and closes (''…'', as
+    some newswire archives write quotes) opens where a quotation can start (after a space
+    or an opening bracket, before a word) and closes elsewhere."""
+    pairs = english().quote_digraphs.items()
+    # ''…'' first: ``…'''s closer must not turn every '' into a closing mark
+    for opener, closer in sorted(pairs, key=lambda pair: pair[0] != pair[1]):
+        if opener != closer:
+            text = text.replace(opener, "“" * len(opener)).replace(closer, "”" * len(closer))
+            continue
+        pieces, at = [], 0
+        for m in re.finditer(re.escape(opener), text):
+            before = text[m.start() - 1] if m.start() else " "
+            after = text[m.end()] if m.end() < len(text) else " "
+            opens = before in _OPEN_AFTER and not after.isspace()
+            pieces += [text[at : m.start()], ("“" if opens else "”") * len(opener)]
+            at = m.end()
+        text = "".join(pieces) + text[at:]
     return text
 
 

@@ -41,6 +41,8 @@ class Lexicon:
     gender_titles: dict[str, frozenset[str]]  # gender -> titles before a name ("mrs")
     gendered_nouns: dict[str, frozenset[str]]  # gender -> nouns naming a person ("mother")
     quote_digraphs: dict[str, str] = field(default_factory=dict)  # "``" -> "''"
+    # Marks that close one another's quotations where scraped text mixes them (“…").
+    quote_mark_families: tuple[str, ...] = ()
 
     # Page furniture cues (captions, credits, prompts), kind -> regex alternatives.
     furniture: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -107,6 +109,7 @@ def _load(path: Path) -> Lexicon:
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
         quote_digraphs={str(k): str(v) for k, v in (raw.get("quote_digraphs") or {}).items()},
+        quote_mark_families=tuple(str(f) for f in raw.get("quote_mark_families") or ()),
     )
 
 
