@@ -167,3 +167,10 @@ def test_a_reported_quotation_keeps_its_speaker_by_deletion_and_by_the_model() -
         ctx, _ = _ctx(answer)  # a model headline that drops who says so is not kept
         claim = _claim("c1", long, "Anna Berg", "quote")
         assert headline_for(ctx, [(claim, long)], [], frozenset()).path == path
+
+
+def test_a_model_headline_that_credits_the_outlets_own_voice_is_not_kept() -> None:
+    text = "Controversial new rules for patents have been put on hold after an intervention from Poland."
+    ctx, _ = _ctx("Rules for patents put on hold after intervention from Poland: article")
+    head = headline_for(ctx, [(_claim("c1", text, "the article"), text)], [], frozenset())
+    assert head.path == "deletion" and not head.text.endswith("article")

@@ -34,7 +34,7 @@ class Headline:
 
 HEADLINE_WORDS = 12
 _ABBREVIATION = re.compile(r"\b(?:[A-Za-z]\.){2,}$")  # "U.S." keeps its last period
-HEADLINE_CLAIMS = 4  # how far down the ranking a headline is looked for
+HEADLINE_CLAIMS = 8  # how far down the ranking a headline is looked for (the summary's candidates)
 # A dateline before the news: "WASHINGTON, Aug. 19 (UPI) — ", "PHILADELPHIA ― ".
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+\b(?:,[^—―–\n]{0,40}?)?\s*[—―–]+\s*")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
@@ -146,8 +146,10 @@ def _model_headline(
     text = surname(" ".join(ask_headline(ctx, top, short).split()).rstrip("."), top.speaker)
     tail = text.split()[-1].lower() if text else ""
     fits = bool(text) and len(text.split()) <= HEADLINE_WORDS and tail not in DANGLING
-    grounded = not unsupported(text, f"{top.speaker} {top.text}", injected)
-    kept = not dropped(text, short) and not novel(text, f"{top.speaker} {short}")
+    # Only a named speaker lends the headline words: "...: article" credits no one.
+    who = top.speaker if name_of(top.speaker) else ""
+    grounded = not unsupported(text, f"{who} {top.text}", injected)
+    kept = not dropped(text, short) and not novel(text, f"{who} {short}")
     return text, fits and grounded and kept and _credits(text, top)
 
 
