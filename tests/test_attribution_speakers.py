@@ -171,3 +171,16 @@ def test_the_speaker_named_right_after_a_quotation_is_the_verbs_subject() -> Non
     claims = _claims(text)
     assert _speaker(claims, "good speech") == "Steve Cohen"
     assert "Daniloff" in _speaker(claims, "stayed in prison")
+
+
+def test_a_described_anonymous_source_is_kept_as_written_a_bare_one_is_unattributed() -> None:
+    text = (
+        "The governor met the bank's creditors in San Juan on Monday.\n"
+        "A White House official, who requested anonymity, said the president had called.\n"
+        "One person with knowledge of the talks said the payment would be made.\n"
+        "Sources said the deal was close.\n"
+    )
+    claims = _claims(text)
+    assert _speaker(claims, "president had called") == "A White House official"
+    assert _speaker(claims, "payment would be made") == "One person with knowledge of the talks"
+    assert _speaker(claims, "deal was close") == "unattributed"
