@@ -8,6 +8,7 @@ makes "the chief" him), the names that may be people's, and the genders the arti
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
@@ -235,7 +236,9 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
         form = strip_form(ent.text)
         if not form:
             continue
-        name = _referent(people, form, label)
+        role = (_role_of(ent) or _role_of(original)) if label == "PERSON" else None
+        shown = _shown_gender(ent, role) if label == "PERSON" else []
+        name = _referent(people, form, label, shown)
         start = offset + ent.start_char
         subject = _is_subject(ent.root)
         people.mentions.append(Mention(name, start, start + len(form), sid, subject))
@@ -244,7 +247,6 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
             if not _org_like(form):  # "Hicks" tagged as an organisation
                 people.maybe.append(Mention(form, start, start + len(form), sid))
             continue
-        role = _role_of(ent) or _role_of(original)
         if role:
             people.roles.setdefault(role, name)
             people.holders.setdefault(role, set()).add(name)
@@ -253,7 +255,7 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
             people.role_words.setdefault(name, set()).update(
                 stem(w.text) for w in ent.sent if w.is_alpha
             )
-        for gender in _shown_gender(ent, role):
+        for gender in shown:
             people.learn_gender(name, gender)
 
 
@@ -292,20 +294,32 @@ def _genders_from_pronouns(people: People, doc: Doc, offset: int, sid: int) -> N
             people.learn_gender(names.pop(), gender)
 
 
-def _referent(people: People, form: str, kind: str) -> str:
-    """The full name a surface form belongs to; the first full name wins (a later
-    "Budanov" or "Kirill Budanov" joins "Kyrylo Budanov")."""
+def _referent(people: People, form: str, kind: str, shown: Sequence[str] = ()) -> str:
+    """The full name a surface form belongs to (a later "Budanov" or "Kirill Budanov" joins
+    "Kyrylo Budanov"), when exactly one named referent fits it. A bare "Obama" in an
+    article naming Barack and Michelle Obama, or a "Mr Obama" where only Michelle was named,
+    is no one's full name: it stays the words as written, its own referent."""
     form = " ".join(form.split())
     known = people.names.get(form)
     if known:
         return known
-    for full, k in people.kinds.items():
-        if k == kind and same_name(form, full):
-            if len(form.split()) > len(full.split()):  # a fuller form arrives later
-                _rename(people, full, form)
-                full = form
-            people.names[form] = full
-            return full
+    fits = [
+        full
+        for full, k in people.kinds.items()
+        if k == kind
+        and full not in people.ambiguous
+        and same_name(form, full)
+        and (not shown or people.gender(full) in (None, *shown))
+    ]
+    if len(fits) > 1:  # kept as written, and never renamed into one of them later
+        people.ambiguous.add(form)
+    if len(fits) == 1:
+        full = fits[0]
+        if len(form.split()) > len(full.split()):  # a fuller form arrives later
+            _rename(people, full, form)
+            full = form
+        people.names[form] = full
+        return full
     people.names[form] = form
     people.kinds[form] = kind
     return form

@@ -64,6 +64,7 @@ class People:
     starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, sentence id)
     paragraphs: list[int] = field(default_factory=list)  # where each paragraph starts
     leads: dict[int, Lead] = field(default_factory=dict)  # sentence id -> its main subject
+    ambiguous: set[str] = field(default_factory=set)  # forms more than one referent fits
 
     def sentence_at(self, at: int) -> int:
         """The id of the sentence holding an offset (0 before any)."""
