@@ -12,15 +12,11 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
 from service.pipeline.claims.entities import same_name
 from service.pipeline.language import english
-
-if TYPE_CHECKING:
-    from service.pipeline.claims.topics import Lead
 
 _LEX = english()
 # Nouns that name a position a person holds: a bare "the chief" points at a person.
@@ -42,6 +38,18 @@ class Mention:
     end: int
     sentence: int
     subject: bool = False  # the subject of its clause (salience)
+
+
+@dataclass(frozen=True)
+class Lead:
+    """A sentence's main subject: its naming words (offsets in the cleaned text), or the
+    gender of a "he"/"she", or a description, or a quotation's own voice."""
+
+    start: int
+    end: int
+    head: int  # where the subject's head word starts
+    pronoun: str | None = None  # "masculine" / "feminine" for he / she
+    carries: bool = False  # a description or the quotation's own voice: the chain goes on
 
 
 @dataclass

@@ -14,11 +14,10 @@ one). Only for a speech cue's subject: a pronoun elsewhere is candidates.py's al
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from service.pipeline.claims.people import PERSONAL, People
+from service.pipeline.claims.people import PERSONAL, Lead, People
 from service.pipeline.claims.quotes import inside, quoted_spans
 from service.pipeline.language import english
 
@@ -33,18 +32,6 @@ _OPENS_DESCRIBED = re.compile(
 # What in a subject phrase names its head: not a prepositional phrase ("a spokesman for
 # John Smith" is not John Smith), nor a possessive ("Savage's future" is no person).
 _NAMING = frozenset({"compound", "amod", "det", "appos", "nmod", "punct", "flat"})
-
-
-@dataclass(frozen=True)
-class Lead:
-    """A sentence's main subject: its naming words (offsets in the cleaned text), or the
-    gender of a "he"/"she", or a description, or a quotation's own voice."""
-
-    start: int
-    end: int
-    head: int  # where the subject's head word starts
-    pronoun: str | None = None  # "masculine" / "feminine" for he / she
-    carries: bool = False  # a description or the quotation's own voice: the chain goes on
 
 
 def lead_of(doc: Doc, offset: int) -> Lead | None:
