@@ -5,6 +5,7 @@ article text is third-party (PolNeAR, GAP, the BBC news set) and stays out of it
 `polnear/` (a checkout of networkdynamics/PolNeAR), `gap/` (google-research-datasets/
 gap-coreference), `bbc/` (the BBC news set: business, entertainment, politics, sport, tech).
 A suite whose corpus is absent is skipped and says so; it never fails for that reason.
+`scripts/corpora.sh` fetches all three into that folder.
 """
 
 from __future__ import annotations
