@@ -74,7 +74,9 @@ def test_a_claim_is_compared_in_its_own_words_only_when_a_referent_is_in_doubt()
 
 
 def _with(res: SummaryResult, **fields: Any) -> SummaryResult:
-    claims = [c.model_copy(update=fields) for c in res.claims]
+    """The result with `fields` set on every claim, validated (model_copy would keep the
+    dicts unvalidated and warn when dumped)."""
+    claims = [Claim.model_validate(c.model_dump() | fields) for c in res.claims]
     return res.model_copy(update={"claims": claims})
 
 
@@ -91,7 +93,6 @@ def test_a_doubtful_name_is_neither_shown_nor_compared() -> None:
         ],
         unresolved=[{"original": "he", "span": span, "reason": "several"}],
     )
-    a = SummaryResult.model_validate(a.model_dump())
     b = result("B", [("the article", text)], [])
     story = build_story([a, b], ["", ""], embed=None)
     shown = [c.text for c in story.clusters + story.single_source]
