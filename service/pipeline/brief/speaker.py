@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from service.pipeline.claims.cues import reports_speech
 from service.pipeline.claims.standalone import quoted_tokens
 from service.pipeline.language import english
 from service.pipeline.models import UNATTRIBUTED
@@ -34,12 +35,6 @@ class Frame:
     reported: bool
 
 
-def _speech(tok: Token) -> bool:
-    lemma = tok.lemma_.lower()
-    lex = english()
-    return tok.pos_ in ("VERB", "AUX") and (lemma in lex.speech_verbs or lemma in lex.cue_verbs)
-
-
 def _subtree(tok: Token) -> set[int]:
     return {t.i for t in tok.subtree}
 
@@ -58,7 +53,7 @@ def frame_of(doc: Doc) -> Frame:
     root = sent.root
     rest = {t.i for t in doc} - {t.i for t in sent}
     content = [c for c in root.children if c.dep_ in ("ccomp", "parataxis")]
-    if content and (_speech(root) or _postposed(root, content)):
+    if content and (reports_speech(root) or _postposed(root, content)):
         head = max(content, key=lambda c: len(_subtree(c)))
         source = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
         return Frame(head, {t.i for t in doc} - _subtree(head), source, True)
@@ -82,7 +77,7 @@ def name_of(speaker: str) -> str | None:
     pronouns = {p for forms in lex.pronouns.values() for p in forms}
     if speaker in (UNATTRIBUTED, OWN_VOICE) or not words or len(words) > MAX_NAME_WORDS:
         return None
-    if speaker.lower() in pronouns | lex.speaking_pronouns | {"this", "that", "these", "those"}:
+    if speaker.lower() in pronouns | lex.speaking_pronouns | lex.demonstratives:
         return None
     person = all(w[:1].isupper() and not w.endswith(("’s", "'s")) for w in words)
     if 1 < len(words) <= 3 and person and not {w.lower() for w in words} & lex.organisation_words:

@@ -49,11 +49,18 @@ def reliable(verb: Token) -> bool:
     return cue_key(verb) in _LEX.cue_verbs or verb.lemma_.lower() in _LEX.cue_verbs
 
 
+def reports_speech(verb: Token) -> bool:
+    """A verb that reports speech whatever follows it: a speech verb or a reliable cue."""
+    return verb.pos_ in ("VERB", "AUX") and (
+        verb.lemma_.lower() in _LEX.speech_verbs or reliable(verb)
+    )
+
+
 def is_cue(verb: Token) -> bool:
     if verb.pos_ not in ("VERB", "AUX"):
         return False
     lemma, key = verb.lemma_.lower(), cue_key(verb)
-    if lemma in _LEX.speech_verbs or reliable(verb):
+    if reports_speech(verb):
         return True
     if key not in _LEX.cue_verbs_clausal and lemma not in _LEX.cue_verbs_clausal:
         return False

@@ -55,6 +55,7 @@ class Lexicon:
     expletive_subjects: frozenset[str] = frozenset()  # "it is said", "there are reports"
     speaking_pronouns: frozenset[str] = frozenset()  # "we said": kept as written
     first_person_pronouns: frozenset[str] = frozenset()  # "I", "we": the quote's own voice
+    demonstratives: frozenset[str] = frozenset()  # "this", "those": point back, name no one
     indefinite_determiners: frozenset[str] = frozenset()  # "a spokesman": someone new
     carry_on_openers: tuple[str, ...] = ()  # "Moreover, ...": the speaker carries on
     role_synonyms: tuple[frozenset[str], ...] = ()  # words for one office: chief, head
@@ -97,6 +98,7 @@ def _load(path: Path) -> Lexicon:
         expletive_subjects=_words(raw.get("expletive_subjects")),
         speaking_pronouns=_words(raw.get("speaking_pronouns")),
         first_person_pronouns=_words(raw.get("first_person_pronouns")),
+        demonstratives=_words(raw.get("demonstratives")),
         indefinite_determiners=_words(raw.get("indefinite_determiners")),
         carry_on_openers=tuple(map(str, raw.get("carry_on_openers") or ())),
         role_synonyms=tuple(_words(g) for g in raw.get("role_synonyms") or ()),
