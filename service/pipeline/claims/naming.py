@@ -11,12 +11,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from service.pipeline.claims.entities import same_name
+from service.pipeline.claims.name_parse import (
+    clean_name,
+    is_name,
+    is_subject,
+    org_like,
+    person_in_title,
+    role_of,
+    shown_gender,
+)
 from service.pipeline.claims.people import (
     PERSONAL,
-    ROLE_NOUNS,
     Mention,
     People,
     pool,
@@ -40,65 +48,6 @@ _NOT_NAMES = (
     | frozenset().union(*_LEX.gender_titles.values())
     | frozenset().union(*_LEX.pronouns.values())
 )
-
-
-def _is_name(ent: Span) -> bool:
-    # A name has a capitalised word; spaCy's small model tags "Jan." or "KN" now and then.
-    words = [t for t in ent if t.is_alpha]
-    return bool(words) and any(t.text[0].isupper() for t in words) and len(ent.text) > 2
-
-
-def _clean(ent: Span) -> Span:
-    """Drop a possessive ending and a leading article ("the United States's" → "United States")."""
-    start, end = ent.start, ent.end
-    doc = ent.doc
-    while end > start and doc[end - 1].tag_ == "POS":
-        end -= 1
-    if end > start and doc[start].lower_ == "the":
-        start += 1
-    return doc[start:end]
-
-
-_TITLE_WORDS = _LEX.title_words
-
-
-def _person_in_title(ent: Span) -> Span | None:
-    """ "Ukraine’s Defense Intelligence Kyrylo Budanov", tagged as one name: the person is the
-    two capitalised words after the title."""
-    tokens = list(ent)
-    if len(tokens) > 2 and any(t.lower_ in _TITLE_WORDS for t in tokens[:-2]):
-        last = tokens[-2:]
-        # "US Defense Intelligence Agency" is an organisation: its last words are no name.
-        if all(
-            t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in _TITLE_WORDS
-            for t in last
-        ):
-            return ent.doc[ent.end - 2 : ent.end]
-    return None
-
-
-def _role_of(ent: Span) -> str | None:
-    """The position noun the sentence gives a person: "…chief, Kyrylo Budanov" (apposition)
-    or "spy chief Kyrylo Budanov" (a title right before the name)."""
-    root = ent.root
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
-        return root.head.lemma_.lower()
-    for child in root.head.children if root.dep_ == "appos" else ():
-        if child.dep_ == "appos" and child.pos_ == "NOUN":
-            return child.lemma_.lower()
-    if ent.start > 0:
-        before = ent.doc[ent.start - 1]
-        if before.pos_ == "NOUN" and before.lemma_.lower() in ROLE_NOUNS:
-            return before.lemma_.lower()
-    for child in root.children:
-        if child.dep_ == "appos" and child.pos_ == "NOUN":
-            return child.lemma_.lower()
-    # "chief of Ukraine’s Defense Intelligence Kyrylo Budanov": the name ends the role's
-    # "of" phrase.
-    prep = root.head if root.dep_ == "pobj" else None
-    if prep is not None and prep.lower_ == "of" and prep.head.lemma_.lower() in ROLE_NOUNS:
-        return prep.head.lemma_.lower() if prep.head.pos_ == "NOUN" else None
-    return None
 
 
 @dataclass
@@ -159,21 +108,6 @@ class PeopleBuilder:
         return people
 
 
-def _org_like(form: str) -> bool:
-    """A name an organisation's words make one ("Rostrum Group Ltd.", "BBC")."""
-    words = form.replace(".", " ").split()
-    return (form.isupper() and len(form) > 1) or any(
-        w.lower() in _LEX.organisation_words | _LEX.institutions for w in words
-    )
-
-
-def _is_subject(tok: Token) -> bool:
-    """The subject of its clause, one of several ("Hale and Ortiz both spoke"), or the
-    name in apposition to it ("His party leader, Michael Howard, argued")."""
-    subjects = ("nsubj", "nsubjpass")
-    return tok.dep_ in subjects or (tok.dep_ in ("conj", "appos") and tok.head.dep_ in subjects)
-
-
 def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:
     """Capitalised names no person or place tag covers, and plain names tagged as an
     organisation: they may be people, so they keep a "he" ambiguous."""
@@ -191,10 +125,10 @@ def _maybe_names(people: People, doc: Doc, offset: int, sid: int) -> None:
     for run in runs:
         span = doc[run[0].i : run[-1].i + 1]
         form = strip_form(span.text)
-        if not form or _org_like(form):
+        if not form or org_like(form):
             continue
         start = offset + span.start_char
-        subject = _is_subject(span.root)
+        subject = is_subject(span.root)
         people.maybe.append(Mention(form, start, start + len(form), sid, subject))
 
 
@@ -207,17 +141,17 @@ _MISTAGGABLE = frozenset({"GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "WORK
 
 def _acting_places(people: People, doc: Doc, offset: int, sid: int) -> None:
     for ent in doc.ents:
-        if ent.label_ not in _MISTAGGABLE or not _is_name(ent):
+        if ent.label_ not in _MISTAGGABLE or not is_name(ent):
             continue
-        if not _is_subject(ent.root) or ent.root.tag_ == "NNPS":  # "Democrats say": many
+        if not is_subject(ent.root) or ent.root.tag_ == "NNPS":  # "Democrats say": many
             continue
         if len(ent) == 1 and ent.text in _LEX.places:  # "Russia has intensified ties"
             continue
         if ent.label_ == "GPE" and len(ent) > 1:  # "North Korea", "St. Louis"
             continue
-        name = _clean(ent)
+        name = clean_name(ent)
         form = strip_form(name.text)
-        if form and not _org_like(form):
+        if form and not org_like(form):
             start = offset + name.start_char
             people.maybe.append(Mention(form, start, start + len(form), sid, True))
 
@@ -226,25 +160,25 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
     _maybe_names(people, doc, offset, sid)
     _acting_places(people, doc, offset, sid)
     for ent in doc.ents:
-        if ent.label_ not in ("PERSON", "ORG") or not _is_name(ent):
+        if ent.label_ not in ("PERSON", "ORG") or not is_name(ent):
             continue
-        label, ent = ent.label_, _clean(ent)
+        label, ent = ent.label_, clean_name(ent)
         original = ent
-        person = _person_in_title(ent)
+        person = person_in_title(ent)
         if person is not None:
             label, ent = "PERSON", person
         form = strip_form(ent.text)
         if not form:
             continue
-        role = (_role_of(ent) or _role_of(original)) if label == "PERSON" else None
-        shown = _shown_gender(ent, role) if label == "PERSON" else []
+        role = (role_of(ent) or role_of(original)) if label == "PERSON" else None
+        shown = shown_gender(ent, role) if label == "PERSON" else []
         name = _referent(people, form, label, shown)
         start = offset + ent.start_char
-        subject = _is_subject(ent.root)
+        subject = is_subject(ent.root)
         people.mentions.append(Mention(name, start, start + len(form), sid, subject))
         people.counts[name] += 1
         if label != "PERSON":
-            if not _org_like(form):  # "Hicks" tagged as an organisation
+            if not org_like(form):  # "Hicks" tagged as an organisation
                 people.maybe.append(Mention(form, start, start + len(form), sid))
             continue
         if role:
@@ -257,24 +191,6 @@ def _names_in(people: People, doc: Doc, offset: int, sid: int) -> None:
             )
         for gender in shown:
             people.learn_gender(name, gender)
-
-
-def _shown_gender(ent: Span, role: str | None) -> list[str]:
-    """Genders a title or a describing noun gives the named person ("Mrs Smith", "her
-    father, Philip", "actress Jane Doe")."""
-    doc = ent.doc
-    words = [role] if role else []
-    if ent.start > 0:
-        words.append(doc[ent.start - 1].lower_)
-    words += [t.lower_ for t in ent if t.i < ent.root.i]  # "Mrs" tagged inside the name
-    found = []
-    for gender in ("masculine", "feminine"):
-        signs = _LEX.gender_titles.get(gender, frozenset()) | _LEX.gendered_nouns.get(
-            gender, frozenset()
-        )
-        if any(w in signs for w in words):
-            found.append(gender)
-    return found
 
 
 def _genders_from_pronouns(people: People, doc: Doc, offset: int, sid: int) -> None:
