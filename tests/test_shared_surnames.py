@@ -3,6 +3,7 @@ out, never becomes the other person's full name (a wrong name is worse than none
 
 from __future__ import annotations
 
+from service.pipeline.claims.people import People
 from tests.claimkit import claims_of
 
 
@@ -24,3 +25,26 @@ def test_a_bare_surname_two_people_share_stays_as_written() -> None:
         "Chicago on Monday.\n\nObama said the plan would work.\n"
     )
     assert _speaker(text, "the plan would work") == "Obama"  # not "Barack Obama"
+
+
+def test_a_surname_two_people_share_names_neither() -> None:
+    people = People(kinds={"Jason Robinson": "PERSON", "Andy Robinson": "PERSON"})
+    assert people.person_named("Robinson") is None  # was the first of them, Jason
+    assert People(kinds={"Jason Robinson": "PERSON"}).person_named("Robinson") == "Jason Robinson"
+
+
+def test_a_surname_once_tagged_as_an_organisation_is_the_one_person_of_that_name() -> None:
+    people = People(
+        names={"Vickery": "Vickery"}, kinds={"Vickery": "ORG", "Phil Vickery": "PERSON"}
+    )
+    assert people.person_named("Vickery") == "Phil Vickery"
+
+
+def test_a_speaker_named_by_a_surname_the_parser_took_for_a_club_is_the_person() -> None:
+    text = (
+        "Vickery upbeat\n\nEngland prop Phil Vickery is staying positive despite a broken "
+        "arm.\n\nAfter the game, Vickery spoke with Bath prop David Barnes, who also broke "
+        'his arm recently. "I had a chat with David Barnes and it looks like a similar '
+        'injury to him," he said.\n'
+    )
+    assert _speaker(text, "a similar injury") == "Phil Vickery"  # was "he"

@@ -14,7 +14,6 @@ from typing import NamedTuple
 
 from spacy.tokens import Doc
 
-from service.pipeline.claims.entities import same_name
 from service.pipeline.claims.people import People, strip_form
 
 # up to eight words and an aside ("(R-S.C.)") before a colon that opens the line, followed
@@ -79,7 +78,6 @@ def _role_only(words: list[str]) -> bool:
 def _one_person(people: People, form: str) -> str | None:
     """The person a name stands for: its full form, or the one person of that surname."""
     full = people.full(form)
-    if full is not None:
-        return full if people.is_person(full) else None
-    found = {n for n, k in people.kinds.items() if k == "PERSON" and same_name(form, n)}
-    return found.pop() if len(found) == 1 else None
+    if full is not None and not people.is_person(full):
+        return None  # an organisation's own name, not a surname
+    return people.person_named(form)

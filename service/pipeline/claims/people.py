@@ -93,13 +93,15 @@ class People:
         return found
 
     def person_named(self, word: str) -> str | None:
-        """The person a bare surname or name stands for ("Budanov")."""
+        """The person a bare surname or name stands for ("Budanov"): its own referent if a
+        person's, or the one person it fits ("Vickery", tagged once as an organisation, is
+        Phil Vickery). Two people of that surname, and it names no one: the first of them
+        would be a guess."""
         known = self.full(word)
-        if known:
+        if known and self.is_person(known):
             return known
-        return next(
-            (n for n, k in self.kinds.items() if k == "PERSON" and same_name(word, n)), None
-        )
+        found = {n for n, k in self.kinds.items() if k == "PERSON" and same_name(word, n)}
+        return found.pop() if len(found) == 1 else None
 
     def is_person(self, name: str) -> bool:
         return self.kinds.get(name) == "PERSON"

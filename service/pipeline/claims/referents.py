@@ -84,7 +84,11 @@ def subjects(doc: Doc, offset: int, sid: int, people: People) -> list[Thing]:
     for head in _heads(doc):
         for subject in (c for c in head.children if c.dep_ in SUBJECT):
             phrase = _chunk(subject)
-            if subject.pos_ == "PRON" or people.person_named(phrase.text):
+            if (
+                subject.pos_ == "PRON"
+                or people.full(phrase.text)
+                or people.person_named(phrase.text)
+            ):
                 continue
             thing = _thing(phrase, offset, sid)
             if thing is not None:

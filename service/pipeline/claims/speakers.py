@@ -230,7 +230,7 @@ def _own_name(head: Token, people: People) -> str | None:
         if name:
             return name
     if head.pos_ == "PROPN":
-        return people.person_named(head.text)
+        return people.full(head.text) or people.person_named(head.text)
     return None
 
 
