@@ -31,6 +31,8 @@ SPEAKERS = [
     ("The union threatened to strike again in the spring.", "The union"),
     ("Ms Reed vowed to fight on.", "Ms Reed"),
     ("Mr Hart conceded that mistakes had been made.", "Mr Hart"),
+    # "X has branded Y a Z": a verdict in the speaker's words (BBC politics/300)
+    ('Mark Oaten has branded the ID scheme a waste of money and "deeply flawed".', "Mark Oaten"),
     # a rare cue with a that-clause: whoever its subject is, it speaks
     ("Prosecutors have alleged that the chief hid the losses.", "Prosecutors"),
     # a transcript's speaker before a colon
@@ -184,3 +186,20 @@ def test_a_described_anonymous_source_is_kept_as_written_a_bare_one_is_unattribu
     assert _speaker(claims, "president had called") == "A White House official"
     assert _speaker(claims, "payment would be made") == "One person with knowledge of the talks"
     assert _speaker(claims, "deal was close") == "unattributed"
+
+
+def test_they_after_a_group_speaking_by_its_plural_name_is_that_group() -> None:
+    text = (
+        "But the Tories insisted they would hold ministers to account over the scheme.\n\n"
+        "They said they would also press Labour over whether the objectives could be met.\n"
+    )
+    claim = next(c for c in _claims(text) if "press Labour" in c.text)
+    assert claim.speaker == "Tories"
+
+
+def test_the_speakers_own_words_are_never_rewritten_into_another_antecedent() -> None:
+    # the claim said "The rail unions said …" while crediting "They": text and speaker
+    # must agree
+    text = "The rail unions met in Leeds on Monday.\n\nThey said the pay rise was far too small.\n"
+    claim = next(c for c in _claims(text) if "pay rise" in c.text)
+    assert (claim.speaker, claim.text) == ("They", "They said the pay rise was far too small.")

@@ -105,8 +105,11 @@ def speaker_name(
 
 def voice_of(head: Token, name: str, people: People) -> str | None:
     """Which pronoun may carry on a speaker the article does not name: "they" for
-    "Critics", "she" for "a spokeswoman", "he" or "she" for "the lawyer"; None for a name
-    (people.gender decides for those) or anything else."""
+    "Critics" or a group's plural name ("the Tories"), "she" for "a spokeswoman", "he" or
+    "she" for "the lawyer"; None for a person's name (people.gender decides for those) or
+    anything else."""
+    if head.tag_ == "NNPS" and head.lower_ not in PERSONAL:
+        return "plural"  # "the Tories insisted … They said": a group by its plural name
     if people.kinds.get(name) is not None or head.lower_ in PERSONAL:
         return None
     lemma = head.lemma_.lower()

@@ -160,8 +160,11 @@ def _replacements(
         low = tok.lower_
         if tok.i in found.reps:
             continue
-        if tok.i == att.speaker_token and att.speaker and not _names(tok, att.speaker, people):
-            _speaker_phrase(doc, tok, offset, att, people, found)
+        if tok.i == att.speaker_token and att.speaker:
+            # the speaker's words become the speaker's name or stay: never another
+            # antecedent ("They said" credited to "They" is not "The Tories said")
+            if not _names(tok, att.speaker, people):
+                _speaker_phrase(doc, tok, offset, att, people, found)
             continue
         thing = antecedent(tok, before)
         if thing is not None:
