@@ -203,3 +203,14 @@ def test_the_speakers_own_words_are_never_rewritten_into_another_antecedent() ->
     text = "The rail unions met in Leeds on Monday.\n\nThey said the pay rise was far too small.\n"
     claim = next(c for c in _claims(text) if "pay rise" in c.text)
     assert (claim.speaker, claim.text) == ("They", "They said the pay rise was far too small.")
+
+
+def test_a_speech_verb_giving_a_reason_credits_its_own_clause_not_the_sentence() -> None:
+    text = (
+        "Michael Howard said his team had reached a collective view.\n\n"
+        "He had decided to support the plans as the police said they would help fight crime.\n\n"
+        "The economy grew by 2%, as the minister said.\n"
+    )
+    claims = _claims(text)
+    assert _speaker(claims, "had decided") == "Michael Howard"  # was "the police"
+    assert _speaker(claims, "economy grew") == "the minister"  # nothing of its own: the sentence

@@ -127,6 +127,7 @@ def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | No
         for t in doc
         if (is_cue(t) or (t.dep_ == "ROOT" and t.lower_ in NOUN_PARSED_VERBS))
         and not _inside(t, quoted)
+        and not _aside(t)
     ]
     # A verb that reports speech in most of its uses before one that only may ("…, the
     # senator said, the media considered him …"); then the main clause's.
@@ -144,6 +145,16 @@ def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | No
             return verb, None
         return verb, subject
     return None
+
+
+def _aside(verb: Token) -> bool:
+    """ "He had decided to back the plans as the police said they would help": a speech
+    verb in a clause giving a reason ("as", "because") that reports a clause of its own
+    credits that clause, not the sentence, whose main clause is its own subject's act.
+    "…, as the minister said" with nothing of its own still credits the sentence; so does
+    "after Mr Blair told members the Tories offered …", where the report is the news."""
+    reason = any(c.dep_ == "mark" and c.lower_ in _LEX.reason_marks for c in verb.children)
+    return verb.dep_ == "advcl" and reason and any(c.dep_ in _REPORTS for c in verb.children)
 
 
 def _inside(tok: Token, quoted: list[tuple[int, int]]) -> bool:
