@@ -214,3 +214,15 @@ def test_a_speech_verb_giving_a_reason_credits_its_own_clause_not_the_sentence()
     claims = _claims(text)
     assert _speaker(claims, "had decided") == "Michael Howard"  # was "the police"
     assert _speaker(claims, "economy grew") == "the minister"  # nothing of its own: the sentence
+
+
+def test_the_person_a_paper_quotes_is_the_speaker_not_the_paper() -> None:
+    text = (
+        "Home Secretary Charles Clarke has been quoted as telling Labour members he wants "
+        "more migrants to come to the UK.\n\n"
+        "London's Evening Standard quoted Mr Clarke telling Labour activists in Gateshead "
+        "that he wanted Britain to offer refuge.\n"
+    )
+    claims = _claims(text)
+    assert _speaker(claims, "more migrants") == "Charles Clarke"  # was unattributed
+    assert "Clarke" in _speaker(claims, "offer refuge")  # was the Evening Standard

@@ -134,6 +134,9 @@ def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | No
     verbs.sort(key=lambda t: (not reliable(t), t.dep_ != "ROOT", t.i))
     for verb in verbs:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        quoted_one = _quoted_person(verb, passive)
+        if quoted_one is not None:
+            return verb, quoted_one
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         subject = _subject(doc, verb, agent, passive, quoted)
         if subject is not None and _inside(subject, quoted):
@@ -145,6 +148,18 @@ def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | No
             return verb, None
         return verb, subject
     return None
+
+
+def _quoted_person(verb: Token, passive: bool) -> Token | None:
+    """ "The Evening Standard quoted Mr Clarke telling activists that he …", "Mr Clarke has
+    been quoted as telling members he …": the words are the quoted person's, the paper only
+    passes them on; the speaker is the person quoted (a name), not the verb's subject."""
+    if verb.lemma_.lower() not in _LEX.quoting_verbs:
+        return None
+    role = "nsubjpass" if passive else "dobj"
+    person = next((c for c in verb.children if c.dep_ == role), None)
+    named = person is not None and (person.ent_type_ == "PERSON" or person.pos_ == "PROPN")
+    return person if named else None
 
 
 def _aside(verb: Token) -> bool:

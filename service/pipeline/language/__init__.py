@@ -59,6 +59,7 @@ class Lexicon:
     indefinite_determiners: frozenset[str] = frozenset()  # "a spokesman": someone new
     carry_on_openers: tuple[str, ...] = ()  # "Moreover, ...": the speaker carries on
     reason_marks: frozenset[str] = frozenset()  # "as", "because": a clause giving a reason
+    quoting_verbs: frozenset[str] = frozenset()  # "quoted Mr Clarke saying": his words
     role_synonyms: tuple[frozenset[str], ...] = ()  # words for one office: chief, head
     evidence_verbs: frozenset[str] = frozenset()  # cues things do too: "the data show"
     places: frozenset[str] = frozenset()  # one-word place names a parser's place tag can trust
@@ -103,6 +104,7 @@ def _load(path: Path) -> Lexicon:
         indefinite_determiners=_words(raw.get("indefinite_determiners")),
         carry_on_openers=tuple(map(str, raw.get("carry_on_openers") or ())),
         reason_marks=_words(raw.get("reason_marks")),
+        quoting_verbs=_words(raw.get("quoting_verbs")),
         role_synonyms=tuple(_words(g) for g in raw.get("role_synonyms") or ()),
         evidence_verbs=_words(raw.get("evidence_verbs")),
         places=_words(raw.get("places")),
