@@ -226,3 +226,15 @@ def test_the_person_a_paper_quotes_is_the_speaker_not_the_paper() -> None:
     claims = _claims(text)
     assert _speaker(claims, "more migrants") == "Charles Clarke"  # was unattributed
     assert "Clarke" in _speaker(claims, "offer refuge")  # was the Evening Standard
+
+
+def test_names_joined_by_and_speak_together_a_description_is_not_a_second_speaker() -> None:
+    text = (
+        "Labour attacked the plan on Monday.\n\n"
+        "Labour and the Tories claim the sums do not add up.\n\n"
+        '"The industry will work with the artists," according to media and PR strategist '
+        "Glen Yearwood.\n"
+    )
+    claims = _claims(text)
+    assert _speaker(claims, "sums do not add up") == "Labour and Tories"  # was "Labour"
+    assert "and" not in _speaker(claims, "industry will work")
