@@ -31,6 +31,8 @@ SPEAKERS = [
     ("The union threatened to strike again in the spring.", "The union"),
     ("Ms Reed vowed to fight on.", "Ms Reed"),
     ("Mr Hart conceded that mistakes had been made.", "Mr Hart"),
+    # a belief stated as an adjective with its own clause
+    ("Critics are concerned that the directive could hurt small firms.", "Critics"),
     # "X has branded Y a Z": a verdict in the speaker's words (BBC politics/300)
     ('Mark Oaten has branded the ID scheme a waste of money and "deeply flawed".', "Mark Oaten"),
     # a rare cue with a that-clause: whoever its subject is, it speaks

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from service.pipeline.claims.cue_frames import REPORTS, aside, belief, quoted_person
 from service.pipeline.claims.quotes import quoted_spans
 from service.pipeline.language import english
 
@@ -31,7 +32,6 @@ SOURCES = (
 _CLOSING = frozenset(english().quote_marks.values())
 _OPENING = frozenset(english().quote_marks)
 _MODIFIERS = frozenset({"acl", "amod", "advcl", "pcomp", "npadvmod"})
-_REPORTS = frozenset({"ccomp", "xcomp"})
 # A subject after its verb, where the parser reads it as an object: "…,' said the minister".
 _INVERTED = frozenset({"dobj", "attr", "oprd"})
 
@@ -60,7 +60,7 @@ def is_cue(verb: Token) -> bool:
     if verb.pos_ not in ("VERB", "AUX"):
         return False
     lemma, key = verb.lemma_.lower(), cue_key(verb)
-    if reports_speech(verb):
+    if reports_speech(verb) or belief(verb):
         return True
     if key not in _LEX.cue_verbs_clausal and lemma not in _LEX.cue_verbs_clausal:
         return False
@@ -70,7 +70,7 @@ def is_cue(verb: Token) -> bool:
 def _reports(verb: Token) -> bool:
     """The verb reports something: a clause, a quotation it frames (the parser hangs the
     quotation's marks on the verb that introduces it), or a colon."""
-    if any(c.dep_ in _REPORTS or c.is_quote for c in verb.children):
+    if any(c.dep_ in REPORTS or c.is_quote for c in verb.children):
         return True
     after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
     return after is not None and after.text == ":"
@@ -127,14 +127,14 @@ def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | No
         for t in doc
         if (is_cue(t) or (t.dep_ == "ROOT" and t.lower_ in NOUN_PARSED_VERBS))
         and not _inside(t, quoted)
-        and not _aside(t)
+        and not aside(t)
     ]
     # A verb that reports speech in most of its uses before one that only may ("…, the
     # senator said, the media considered him …"); then the main clause's.
     verbs.sort(key=lambda t: (not reliable(t), t.dep_ != "ROOT", t.i))
     for verb in verbs:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-        quoted_one = _quoted_person(verb, passive)
+        quoted_one = quoted_person(verb, passive)
         if quoted_one is not None:
             return verb, quoted_one
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
@@ -148,28 +148,6 @@ def speech_verb(doc: Doc, opens_quoted: bool = False) -> tuple[Token, Token | No
             return verb, None
         return verb, subject
     return None
-
-
-def _quoted_person(verb: Token, passive: bool) -> Token | None:
-    """ "The Evening Standard quoted Mr Clarke telling activists that he …", "Mr Clarke has
-    been quoted as telling members he …": the words are the quoted person's, the paper only
-    passes them on; the speaker is the person quoted (a name), not the verb's subject."""
-    if verb.lemma_.lower() not in _LEX.quoting_verbs:
-        return None
-    role = "nsubjpass" if passive else "dobj"
-    person = next((c for c in verb.children if c.dep_ == role), None)
-    named = person is not None and (person.ent_type_ == "PERSON" or person.pos_ == "PROPN")
-    return person if named else None
-
-
-def _aside(verb: Token) -> bool:
-    """ "He had decided to back the plans as the police said they would help": a speech
-    verb in a clause giving a reason ("as", "because") that reports a clause of its own
-    credits that clause, not the sentence, whose main clause is its own subject's act.
-    "…, as the minister said" with nothing of its own still credits the sentence; so does
-    "after Mr Blair told members the Tories offered …", where the report is the news."""
-    reason = any(c.dep_ == "mark" and c.lower_ in _LEX.reason_marks for c in verb.children)
-    return verb.dep_ == "advcl" and reason and any(c.dep_ in _REPORTS for c in verb.children)
 
 
 def _inside(tok: Token, quoted: list[tuple[int, int]]) -> bool:

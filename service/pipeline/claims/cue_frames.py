@@ -1,0 +1,47 @@
+"""Sentence frames that change what a cue credits, beside the verb lists of cues.py: a
+belief stated as an adjective ("Critics are concerned that …"), a verb that passes on a
+named person's words ("the paper quoted Mr Clarke saying …": his), and a speech verb in a
+clause giving a reason ("… as the police said they would help": only that clause).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from service.pipeline.language import english
+
+_LEX = english()
+REPORTS = frozenset({"ccomp", "xcomp"})  # a verb's reported clause
+
+
+def belief(verb: Token) -> bool:
+    """ "Critics are concerned that …", "He is confident the team will win": a belief the
+    subject holds, stated as an adjective with a clause of its own."""
+    return verb.lemma_ == "be" and any(
+        c.dep_ == "acomp"
+        and c.lemma_.lower() in _LEX.belief_adjectives
+        and any(g.dep_ in REPORTS for g in c.children)
+        for c in verb.children
+    )
+
+
+def quoted_person(verb: Token, passive: bool) -> Token | None:
+    """ "The Evening Standard quoted Mr Clarke telling activists that he …", "Mr Clarke has
+    been quoted as telling members he …": the words are the quoted person's, the paper only
+    passes them on; the speaker is the person quoted (a name), not the verb's subject."""
+    if verb.lemma_.lower() not in _LEX.quoting_verbs:
+        return None
+    role = "nsubjpass" if passive else "dobj"
+    person = next((c for c in verb.children if c.dep_ == role), None)
+    named = person is not None and (person.ent_type_ == "PERSON" or person.pos_ == "PROPN")
+    return person if named else None
+
+
+def aside(verb: Token) -> bool:
+    """ "He had decided to back the plans as the police said they would help": a speech
+    verb in a clause giving a reason ("as", "because") that reports a clause of its own
+    credits that clause, not the sentence, whose main clause is its own subject's act.
+    "…, as the minister said" with nothing of its own still credits the sentence; so does
+    "after Mr Blair told members the Tories offered …", where the report is the news."""
+    reason = any(c.dep_ == "mark" and c.lower_ in _LEX.reason_marks for c in verb.children)
+    return verb.dep_ == "advcl" and reason and any(c.dep_ in REPORTS for c in verb.children)
