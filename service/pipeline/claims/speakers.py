@@ -17,6 +17,7 @@ from spacy.tokens import Token
 
 from service.pipeline.claims.candidates import resolve
 from service.pipeline.claims.cues import NOUN_PARSED_VERBS, SOURCES, reliable, says_that
+from service.pipeline.claims.joint import joined, together
 from service.pipeline.claims.people import People, stem, strip_form
 from service.pipeline.claims.topics import someone_else_before, topic
 from service.pipeline.language import english
@@ -92,10 +93,9 @@ def speaker_name(
         return previous_speaker  # "Microsoft said … It added …"
     if low in _OTHER_PRONOUNS | _NEUTER:
         return head.text
-    together = _joined(head, people)
-    if together:
-        names = [_own_name(t, people) or written(t) for t in [head, *together]]
-        return ", ".join(names[:-1]) + " and " + names[-1]  # "Labour and the Tories claim"
+    partners = joined(head, people)
+    if partners:
+        return together(head, partners[-1])  # "Labour and the Tories claim"
     named = _own_name(head, people)
     if named:
         return named
@@ -112,7 +112,7 @@ def voice_of(head: Token, name: str, people: People) -> str | None:
     "Critics" or a group's plural name ("the Tories"), "she" for "a spokeswoman", "he" or
     "she" for "the lawyer"; None for a person's name (people.gender decides for those) or
     anything else."""
-    if (head.tag_ == "NNPS" or _joined(head, people)) and head.lower_ not in PERSONAL:
+    if (head.tag_ == "NNPS" or joined(head, people)) and head.lower_ not in PERSONAL:
         return "plural"  # "the Tories insisted … They said": a group by its plural name
     if people.kinds.get(name) is not None or head.lower_ in PERSONAL:
         return None
@@ -125,29 +125,6 @@ def voice_of(head: Token, name: str, people: People) -> str | None:
     if gender is not None:
         return gender
     return "person" if lemma in _LEX.role_nouns | _LEX.people_nouns else None
-
-
-def _joined(head: Token, people: People) -> list[Token]:
-    """The other names or nouns a subject is joined to by "and" ("Labour and the Tories"):
-    they speak together, and crediting the first alone names half the speakers."""
-    if not any(c.dep_ == "cc" and c.lower_ == "and" for c in head.children):
-        return []
-    found, tok = [], head
-    while (nxt := next((c for c in tok.children if c.dep_ == "conj"), None)) is not None:
-        # a name joined to a common noun is more often one person's description misread
-        # ("media and PR strategist Glen Yearwood"): names with names, nouns with nouns
-        if _kind(nxt, people) != _kind(head, people) or _kind(head, people) is None:
-            return []
-        found.append(nxt)
-        tok = nxt
-    return found
-
-
-def _kind(tok: Token, people: People) -> str | None:
-    named = tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or people.full(tok.text)
-    if tok.pos_ == "PROPN" or named:
-        return "name"  # "Labour", read as a noun, is a name the article tags elsewhere
-    return "noun" if tok.pos_ == "NOUN" else None
 
 
 def _continues(head: Token, voice: str) -> bool:
