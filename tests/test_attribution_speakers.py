@@ -236,9 +236,11 @@ def test_names_joined_by_and_speak_together_a_description_is_not_a_second_speake
         "Labour and the Tories claim the sums do not add up.\n\n"
         '"The industry will work with the artists," according to media and PR strategist '
         "Glen Yearwood.\n\n"
-        "The former first lady and U.S. senator said it was a mistake to use private email.\n"
+        "The former first lady and U.S. senator said it was a mistake to use private email.\n\n"
+        "Developers and supporters in Congress say the program has brought billions.\n"
     )
     claims = _claims(text)
     assert _speaker(claims, "sums do not add up") == "Labour and the Tories"  # was "Labour"
     assert "and" not in _speaker(claims, "industry will work")
     assert "senator" not in _speaker(claims, "private email")  # one person's two offices
+    assert _speaker(claims, "brought billions") == "Developers and supporters in Congress"

@@ -38,7 +38,7 @@ def together(head: Token, last: Token) -> str:
     """The joined speakers as written, up to a comma after the last of them ("Labour and the
     Tories", "Developers and supporters in Congress")."""
     doc = head.doc
-    end = last.right_edge.i
+    end = head.right_edge.i  # "in Congress" may hang on the first: the whole phrase
     comma = next((t.i for t in doc[last.i : end + 1] if t.text == ","), None)
     end = comma - 1 if comma is not None else end
     start = head.left_edge.i
