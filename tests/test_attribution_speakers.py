@@ -244,3 +244,13 @@ def test_names_joined_by_and_speak_together_a_description_is_not_a_second_speake
     assert "and" not in _speaker(claims, "industry will work")
     assert "senator" not in _speaker(claims, "private email")  # one person's two offices
     assert _speaker(claims, "brought billions") == "Developers and supporters in Congress"
+
+
+def test_an_untagged_name_with_a_title_carries_on_to_the_next_he_said() -> None:
+    text = (
+        "Charles Kennedy missed the vote on Monday with 16 other MPs.\n\n"
+        '"Nobody had any idea that was going to happen," Lord Rennard told reporters at the '
+        "party conference. He said he was certain MPs would get another chance to vote.\n"
+    )
+    claims = _claims(text)
+    assert _speaker(claims, "Nobody had any idea") == _speaker(claims, "another chance")

@@ -110,13 +110,16 @@ def speaker_name(
 def voice_of(head: Token, name: str, people: People) -> str | None:
     """Which pronoun may carry on a speaker the article does not name: "they" for
     "Critics" or a group's plural name ("the Tories"), "she" for "a spokeswoman", "he" or
-    "she" for "the lawyer"; None for a person's name (people.gender decides for those) or
-    anything else."""
+    "she" for "the lawyer", "he" for an untagged name with a title ("Lord Rennard"); None
+    for a person's name (people.gender decides for those) or anything else."""
     if (head.tag_ == "NNPS" or joined(head, people)) and head.lower_ not in PERSONAL:
         return "plural"  # "the Tories insisted … They said": a group by its plural name
     if people.kinds.get(name) is not None or head.lower_ in PERSONAL:
         return None
     lemma = head.lemma_.lower()
+    titled = next((g for g, t in _LEX.gender_titles.items() if name.split()[0].lower() in t), None)
+    if head.pos_ == "PROPN" and titled:
+        return titled  # "Lord Rennard told reporters. He said …": a name the parser missed
     if head.tag_ == "NNS" and lemma in SOURCES - _LEX.anonymous_sources:
         return "plural"
     if head.tag_ != "NN":
