@@ -75,6 +75,10 @@ def test_a_stored_result_is_rebased_onto_other_boilerplate(settings: Settings) -
     wrapped = "Share this article\nSubscribe to our newsletter\n" + SEED
     again = engine.summarize(ArticleInput(text=wrapped))
     assert [c.text for c in again.claims] == [c.text for c in first.claims]
+    # the same words cited: a clause of a split sentence stays that clause, not its sentence
+    assert [[s.quote for s in c.evidence] for c in again.claims] == [
+        [s.quote for s in c.evidence] for c in first.claims
+    ]
     assert again.usage == first.usage  # no model call: the store answered
     moved = [
         c for c in again.claims if c.substitutions and c.attribution and c.attribution.cue_span

@@ -2,7 +2,8 @@
 
 Every claim is composed from its sentence's own words (see standalone.py), so it cannot
 misquote, drop a hedge or invent a number, and costs the model nothing; its evidence is
-its sentence plus, when the speaker is named elsewhere, the sentence of the cue.
+its sentence (or, for one clause of a sentence split in two, that clause's words) plus,
+when the speaker is named elsewhere, the sentence of the cue.
 """
 
 from __future__ import annotations
@@ -119,7 +120,9 @@ class ClaimBuilder:
             for composed in compose(parsed, sentence.start, att, self.people, before):
                 if len(composed.text.split()) >= _MIN_WORDS:
                     own = att if composed.attributed else NARRATION
-                    claims.append(self._claim(len(claims) + 1, sentence, own, composed))
+                    words = _clause_spans(parsed, sentence.start, composed.tokens)
+                    claim = self._claim(len(claims) + 1, sentence, own, composed, words)
+                    claims.append(claim)
             before = now
         return claims
 
@@ -146,9 +149,21 @@ class ClaimBuilder:
         found = cue_after(parsed, after.start, self.people, previous)
         return replace(found, cue_sentence=after.id) if found is not None else None
 
-    def _claim(self, n: int, sentence: Sentence, att: Attribution, c: Composed) -> Claim:
+    def _claim(
+        self,
+        n: int,
+        sentence: Sentence,
+        att: Attribution,
+        c: Composed,
+        words: list[tuple[int, int]],
+    ) -> Claim:
+        """`words`: where the claim's own clause stands in its sentence (cleaned offsets)."""
         ids = sorted({sentence.id, att.cue_sentence or sentence.id})
-        evidence = [_span(self.doc, self.by_id[i].start, self.by_id[i].end) for i in ids]
+        evidence: list[Span] = []
+        for i in ids:
+            own = words if i == sentence.id and words else []
+            spans = own or [(self.by_id[i].start, self.by_id[i].end)]
+            evidence += [_span(self.doc, a, b) for a, b in spans]
         cue_span = (
             _span(self.doc, att.cue_start, att.cue_end)
             if att.cue_start is not None and att.cue_end is not None
@@ -188,6 +203,26 @@ class ClaimBuilder:
                 for s in c.substitutions
             ],
         )
+
+
+def _clause_spans(parsed: Doc, offset: int, tokens: frozenset[int] | None) -> list[tuple[int, int]]:
+    """The runs of a split clause's words (cleaned offsets): "Russia has secured missiles
+    from Iran, and Budanov said …" cites "Russia has secured missiles from Iran" for the
+    outlet's claim and "Budanov said …" for his, not the whole sentence for both. A run of
+    punctuation only (the sentence's full stop) is no evidence. [] for a whole sentence."""
+    if tokens is None:
+        return []
+    runs: list[list[int]] = []
+    for i in sorted(tokens):
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [
+        (offset + parsed[r[0]].idx, offset + parsed[r[-1]].idx + len(parsed[r[-1]]))
+        for r in runs
+        if not all(parsed[i].is_punct for i in r)
+    ]
 
 
 def _ahead(

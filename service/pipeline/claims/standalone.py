@@ -54,6 +54,9 @@ class Composed:
     # ("Russia has secured missiles from Iran, and Budanov said …": the first is narration).
     attributed: bool = True
     unresolved: list[Unresolved] = field(default_factory=list)
+    # The sentence's tokens this clause states (None: the whole sentence), so its evidence
+    # is its own clause, not the other clause's words.
+    tokens: frozenset[int] | None = None
 
 
 def quoted_tokens(
@@ -288,4 +291,7 @@ def compose(
     if len(parts) > 1 and att.cue in ("said", "quote") and att.verb_token is not None:
         for part, c in zip(parts, composed, strict=True):
             c.attributed = att.verb_token in part
+    if len(parts) > 1:
+        for part, c in zip(parts, composed, strict=True):
+            c.tokens = frozenset(part)
     return composed

@@ -1,7 +1,7 @@
 """Reuse a stored result for an input that cleans to the same article.
 
-Evidence is derived from sentence numbers, and sentences from the cleaned text, so the same
-cleaned text gives the same sentences; only where they sit in the raw input (other
+Evidence lies in the claim's numbered sentences, and sentences come from the cleaned text, so
+the same cleaned text gives the same sentences; only where they sit in the raw input (other
 boilerplate, other markup) can differ. Re-deriving the spans from the new input keeps every
 quote the exact slice of *this* input.
 """
@@ -24,16 +24,30 @@ def rebase(stored: dict[str, Any], doc: CleanDoc, article: ArticleInput) -> Summ
         sentences = {s.id: s for s in article_sentences(doc)[0]}
         for claim in result.claims:
             old_start = claim.evidence[0].start
-            spans = []
-            for sid in sorted(set(claim.sentence_ids)):
-                start, end = doc.to_source(sentences[sid].start, sentences[sid].end)
-                spans.append(Span(start=start, end=end, quote=doc.source[start:end]))
+            ranges = [
+                doc.to_source(sentences[sid].start, sentences[sid].end)
+                for sid in sorted(set(claim.sentence_ids))
+            ]
+            spans = _evidence(claim.evidence, ranges, doc.source)
             claim.evidence = spans
             _move_pointers(claim, spans[0].start - old_start, doc.source)
         result.removed = list(doc.removed)
     result.source = source_of(article, doc, result.source.chunks)
     result.check_grounded(doc.source)
     return result
+
+
+def _evidence(old: list[Span], ranges: list[tuple[int, int]], source: str) -> list[Span]:
+    """The same evidence in the new input: each span's words found inside the claim's
+    sentences (a clause of a split sentence stays that clause), else, when markup inside a
+    sentence changed its words, the whole sentences re-derived."""
+    spans = []
+    for span in old:
+        at = next((a for s, e in ranges if (a := source.find(span.quote, s, e)) >= 0), -1)
+        if at < 0:
+            return [Span(start=s, end=e, quote=source[s:e]) for s, e in ranges]
+        spans.append(Span(start=at, end=at + len(span.quote), quote=span.quote))
+    return spans
 
 
 def _moved(span: Span, shift: int, source: str, near: int) -> Span:
