@@ -4,8 +4,9 @@ service makes (`Engine.claims`: the same reading and claim stages as a summary, 
 Each annotated attribution (content, cue, source) is scored through the claim carrying its
 content (attribution_scoring.py). Categories:
 - **quote**: the content is a direct quotation (quotation marks of any style around it);
-- **speech**: the cue is speech or writing: a cue word's CoreNLP lemma (or the word less an
-  inflection: CoreNLP leaves some "said" as is) is in SPEECH_CUES, or the cue is
+- **speech**: the cue is speech or writing: a cue verb's CoreNLP lemma (or the verb less an
+  inflection: CoreNLP leaves some "said" as is) is in SPEECH_CUES (a noun or adverb of
+  the same stem, "complaints", "comments", "allegedly", is no speech verb), or the cue is
   "according to" or a bare colon or dash. The list is the speech-or-writing
   lemmas among the 150 most frequent cues of PolNeAR train (said, told, according to,
   wrote, added, asked, called, noted, reported, announced, tweeted, ...) plus common
@@ -163,11 +164,16 @@ def lemma_guess(word: str) -> set[str]:
 
 
 def is_speech(article: Article, cue: Spans | None) -> bool:
+    """A speech verb among the cue's verbs (CoreNLP VB*): a noun or adverb of the same stem
+    ("complaints", "his comments on", "allegedly") is no speech verb. Without CoreNLP tokens
+    every word of the cue is taken for a verb."""
     if cue is None:
         return False
     text = cue.text(article.text).lower().strip()
-    lemmas = {t.lemma.lower() for t in _inside(article.tokens, cue)}
-    lemmas |= set().union(*(lemma_guess(w) for w in re.findall(r"[a-z]+", text)))
+    tokens = _inside(article.tokens, cue)
+    verbs = [t for t in tokens if t.pos.startswith("VB")]
+    words = [t.word.lower() for t in verbs] if tokens else re.findall(r"[a-z]+", text)
+    lemmas = {t.lemma.lower() for t in verbs} | set().union(*map(lemma_guess, words))
     if text and set(text) <= PUNCTUATION_CUES:
         return True
     return "according to" in text or not lemmas.isdisjoint(SPEECH_CUES)

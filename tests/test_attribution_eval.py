@@ -26,7 +26,7 @@ from service.pipeline.models import ArticleInput, Attribution, Claim, Span, Subs
 from tests.conftest import make_backend
 
 TEXT = "Officials met on Monday. “We will win,” said Jane Doe. He added that taxes would fall."
-POS = {"Officials": "NNS", "Jane": "NNP", "Doe": "NNP", "He": "PRP", "said": "VBD"}
+POS = {"Officials": "NNS", "Jane": "NNP", "Doe": "NNP", "He": "PRP", "said": "VBD", "added": "VBD"}
 LEMMA = {"said": "say", "added": "add", "met": "meet"}
 
 
@@ -395,6 +395,20 @@ def test_speech_cues_without_corenlp_lemmas_and_a_dash_before_a_quotation() -> N
     assert is_speech(art, _spans(text, "―")) and is_speech(art, _spans(text, "said"))
     assert not is_speech(art, _spans(text, "show"))
     assert source_kind(art, _spans(text, "Bob")) == ("unknown", None)
+
+
+def test_a_noun_or_adverb_of_a_speech_stem_is_no_speech_cue() -> None:
+    text = "Her complaints about it. He allegedly lied. She complained about it."
+    tags = {"complaints": ("complaint", "NNS"), "allegedly": ("allegedly", "RB")}
+    tags |= {"complained": ("complain", "VBD")}
+    tokens = [
+        Token(m.start(), m.end(), m.group(), *tags.get(m.group(), (m.group(), "NN")), "O")
+        for m in re.finditer(r"\w+|[^\w\s]", text)
+    ]
+    art = Article("n", "dev", "x", text, [], tokens, [])
+    assert not is_speech(art, _spans(text, "complaints"))
+    assert not is_speech(art, _spans(text, "allegedly"))
+    assert is_speech(art, _spans(text, "complained"))
 
 
 def test_curly_apostrophes_and_role_speakers() -> None:
