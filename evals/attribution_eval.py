@@ -15,14 +15,16 @@ content (attribution_scoring.py). Categories:
   nor pronoun);
 - **all**: every attribution, beliefs, plans and "polls show" included.
 The source is a **name** when it holds a proper noun (CoreNLP NNP/NNPS, not a nationality,
-title or other MISC class) not after a preposition and not a possessive ("Trump's running
-mate" is no name; nor is a bracketed "(D-S.C.)"); the expected name is the first such run
-CoreNLP tags PERSON, else the last run ("longtime Democratic pollster Pat Caddell" ->
-"Pat Caddell"). A **pronoun** source is only PRP/PRP$ tokens; any other
-source is a **description** (a role noun, "officials", "polls"). For those two, the right
-names are the named mentions of the source's CoreNLP coreference chain. A nested attribution
-("X said Y wants Z": Z's cue inside X's content) also counts as right when its claim is
-credited to the enclosing source X, who states it in the article (`by_outer` in the run file).
+title or other MISC class) not after a preposition, not a possessive ("Trump's running
+mate" is no name; nor is a bracketed "(D-S.C.)") and not a modifier of a common noun ("Snyder
+spokesman Dave Murray" is Dave Murray, "Clinton aides" no name); the expected name is the
+first such run CoreNLP tags PERSON (its PERSON words: "Sens. Jon Tester" -> "Jon Tester"),
+else the last run ("longtime Democratic pollster Pat Caddell" -> "Pat Caddell"). A
+**pronoun** source is only PRP/PRP$ tokens; any other source is a **description** (a role
+noun, "officials", "polls"). For those two, the right names are the named mentions of the
+source's CoreNLP coreference chain. A nested attribution ("X said Y wants Z": Z's cue inside
+X's content) also counts as right when its claim is credited to the enclosing source X, who
+states it in the article (`by_outer` in the run file).
 `speech_right` guards the detection shares against any speaker at all ("Twelve percent",
 "problems in the Middle East"): over speech attributions with a source, the claim credits
 the right one: the name matches, the pronoun or role noun was resolved right, or was kept
@@ -113,13 +115,31 @@ def names_in(tokens: Sequence[Token]) -> list[str]:
     return [" ".join(t.word for t in run) for run in name_runs(tokens)]
 
 
+def _modifies(run: Sequence[Token], tokens: Sequence[Token]) -> bool:
+    """A name right before a common noun names whom the noun belongs to, not the source:
+    "Snyder spokesman Dave Murray" (the source is Dave Murray), "Clinton aides". A
+    capitalised "noun" is a name CoreNLP mistagged ("Ban Ki-moon", "The Daily Beast")."""
+    after = [t for t in tokens if t.start >= run[-1].end][:1]
+    return bool(after) and after[0].pos in ("NN", "NNS") and after[0].word[:1].islower()
+
+
 def the_name(tokens: Sequence[Token]) -> str | None:
     """The phrase's person when CoreNLP tags one ("Charlotte-Mecklenburg Police Chief Kerr
-    Putney" -> "Kerr Putney"), else its last name run."""
-    runs = name_runs(tokens)
-    person = [r for r in runs if any(t.ner == "PERSON" for t in r)]
+    Putney" -> "Kerr Putney"), else its last name run; a name that modifies a noun
+    ("Snyder spokesman") is not the phrase's own."""
+    runs = [r for r in name_runs(tokens) if not _modifies(r, tokens)]
+    person = [_person(r) for r in runs if any(t.ner == "PERSON" for t in r)]
     chosen = person[0] if person else runs[-1] if runs else None
     return " ".join(t.word for t in chosen) if chosen else None
+
+
+def _person(run: Sequence[Token]) -> Sequence[Token]:
+    """The run's first stretch tagged PERSON: a title-case headline runs a name into the
+    words after it ("Elizabeth Warren Hammers Wells Fargo CEO"), a plural title into it
+    ("Sens. Jon Tester")."""
+    first = next(i for i, t in enumerate(run) if t.ner == "PERSON")
+    end = next((i for i in range(first, len(run)) if run[i].ner != "PERSON"), len(run))
+    return run[first:end]
 
 
 def source_kind(article: Article, source: Spans | None) -> tuple[str, str | None]:

@@ -384,6 +384,32 @@ def test_the_expected_name_is_the_person_not_a_place_or_a_bracketed_party() -> N
         assert source_kind(art, Spans(((0, 30),))) == ("name", name)
 
 
+def test_a_name_before_a_common_noun_modifies_it_and_is_not_the_source() -> None:
+    def run(*words: tuple[str, str, str]) -> Article:
+        tokens, at = [], 0
+        for word, pos, ner in words:
+            tokens.append(Token(at, at + len(word), word, word.lower(), pos, ner))
+            at += len(word) + 1
+        return Article("m", "dev", "x", "", [], tokens, [])
+
+    spokesman = run(
+        ("Snyder", "NNP", "PERSON"),
+        ("spokesman", "NN", "O"),
+        ("Dave", "NNP", "PERSON"),
+        ("Murray", "NNP", "PERSON"),
+    )
+    assert source_kind(spokesman, Spans(((0, 40),))) == ("name", "Dave Murray")
+    aides = run(("Clinton", "NNP", "PERSON"), ("aides", "NNS", "O"))
+    assert source_kind(aides, Spans(((0, 40),))) == ("description", None)
+    # a capitalised word CoreNLP tags as a noun is part of the name, not a noun it modifies
+    ban = run(("Ban", "NNP", "PERSON"), ("Ki-moon", "NN", "PERSON"))
+    assert source_kind(ban, Spans(((0, 40),))) == ("name", "Ban")
+    # a title-case headline runs the name into the words after it: the PERSON words only
+    headline = run(("Elizabeth", "NNP", "PERSON"), ("Warren", "NNP", "PERSON"))
+    headline.tokens.append(Token(17, 24, "Hammers", "hammers", "NNP", "O"))
+    assert source_kind(headline, Spans(((0, 40),))) == ("name", "Elizabeth Warren")
+
+
 def test_a_first_person_speaker_is_kept_as_written_not_a_wrong_name() -> None:
     assert resolution("I", "PENCE", ["Hillary Clinton"]) == "unresolved"
     assert resolution("Donald Trump", "he", ["Hillary Clinton"]) == "wrong"
