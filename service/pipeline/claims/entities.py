@@ -17,6 +17,7 @@ from typing import Literal
 
 import yaml
 
+from service.pipeline.language import english
 from service.pipeline.models import Entity, SurfaceForm
 
 CandidateType = Literal["person", "organization", "place"]
@@ -77,6 +78,13 @@ def ground_entities(candidates: Sequence[Candidate], text: str) -> list[Entity]:
     return entities
 
 
+def _named_after(a: str, b: str) -> bool:
+    """ "Trump" and "Trump Foundation": the longer ends in an organisation word the shorter
+    lacks, so it is a body named after the other, not another spelling of it."""
+    short, long = sorted((a.casefold().split(), b.casefold().split()), key=len)
+    return bool(long) and long[-1] in english().organisation_words and long[-1] not in short
+
+
 def _words(form: str) -> set[str]:
     return {w for w in re.findall(r"\w+", form.casefold()) if len(w) >= 3}
 
@@ -93,7 +101,7 @@ def same_name(a: str, b: str) -> bool:
     if a.casefold() == b.casefold():
         return True
     if wa and wb and (wa <= wb or wb <= wa):
-        return True
+        return not _named_after(a, b)
     if same_entity(a, b):
         return True
     return any(
