@@ -31,6 +31,8 @@ SPEAKERS = [
     ("The union threatened to strike again in the spring.", "The union"),
     ("Ms Reed vowed to fight on.", "Ms Reed"),
     ("Mr Hart conceded that mistakes had been made.", "Mr Hart"),
+    # a verdict on someone: "portrayed X as Y"
+    ("Scott Sullivan portrayed Mr Ebbers as obsessed with costs.", "Scott Sullivan"),
     # a belief stated as an adjective with its own clause
     ("Critics are concerned that the directive could hurt small firms.", "Critics"),
     # "X has branded Y a Z": a verdict in the speaker's words (BBC politics/300)
@@ -254,3 +256,12 @@ def test_an_untagged_name_with_a_title_carries_on_to_the_next_he_said() -> None:
     )
     claims = _claims(text)
     assert _speaker(claims, "Nobody had any idea") == _speaker(claims, "another chance")
+
+
+def test_a_verdict_in_a_when_clause_does_not_credit_the_sentence() -> None:
+    text = (
+        "The line may as well have been lifted from the 2012 script, when President Barack "
+        "Obama painted Romney as an out-of-touch plutocrat.\n"
+    )
+    (claim,) = _claims(text)
+    assert claim.speaker == OUTLET

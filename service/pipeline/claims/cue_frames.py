@@ -1,5 +1,6 @@
 """Sentence frames that change what a cue credits, beside the verb lists of cues.py: a
-belief stated as an adjective ("Critics are concerned that …"), a verb that passes on a
+belief stated as an adjective ("Critics are concerned that …"), a verdict ("portrayed him
+as obsessed with costs"), a verb that passes on a
 named person's words ("the paper quoted Mr Clarke saying …": his), and a speech verb in a
 clause giving a reason ("… as the police said they would help": only that clause).
 """
@@ -45,3 +46,19 @@ def aside(verb: Token) -> bool:
     "after Mr Blair told members the Tories offered …", where the report is the news."""
     reason = any(c.dep_ == "mark" and c.lower_ in _LEX.reason_marks for c in verb.children)
     return verb.dep_ == "advcl" and reason and any(c.dep_ in REPORTS for c in verb.children)
+
+
+def characterises(verb: Token) -> bool:
+    """ "Scott Sullivan portrayed Mr Ebbers … as obsessed with costs", "S&P has classed the
+    bonds as investment grade": a verdict on someone or something, in the subject's words."""
+    if verb.lemma_.lower() not in _LEX.characterising_verbs:
+        return False
+    if not any(c.dep_ == "dobj" for c in verb.children):
+        return False
+    if verb.dep_ == "relcl" or any(c.dep_ == "mark" or c.tag_ == "WRB" for c in verb.children):
+        return False  # "…, when Obama painted Romney as …": the sentence is not the verdict
+    return any(
+        (c.dep_ == "prep" and c.lower_ == "as")
+        or any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
+        for c in verb.children
+    )

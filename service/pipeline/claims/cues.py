@@ -13,7 +13,13 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from service.pipeline.claims.cue_frames import REPORTS, aside, belief, quoted_person
+from service.pipeline.claims.cue_frames import (
+    REPORTS,
+    aside,
+    belief,
+    characterises,
+    quoted_person,
+)
 from service.pipeline.claims.quotes import quoted_spans
 from service.pipeline.language import english
 
@@ -60,7 +66,7 @@ def is_cue(verb: Token) -> bool:
     if verb.pos_ not in ("VERB", "AUX"):
         return False
     lemma, key = verb.lemma_.lower(), cue_key(verb)
-    if reports_speech(verb) or belief(verb):
+    if reports_speech(verb) or belief(verb) or characterises(verb):
         return True
     if key not in _LEX.cue_verbs_clausal and lemma not in _LEX.cue_verbs_clausal:
         return False

@@ -61,6 +61,7 @@ class Lexicon:
     reason_marks: frozenset[str] = frozenset()  # "as", "because": a clause giving a reason
     quoting_verbs: frozenset[str] = frozenset()  # "quoted Mr Clarke saying": his words
     belief_adjectives: frozenset[str] = frozenset()  # "are concerned that …": a belief
+    characterising_verbs: frozenset[str] = frozenset()  # "portrayed him as …": a verdict
     role_synonyms: tuple[frozenset[str], ...] = ()  # words for one office: chief, head
     evidence_verbs: frozenset[str] = frozenset()  # cues things do too: "the data show"
     places: frozenset[str] = frozenset()  # one-word place names a parser's place tag can trust
@@ -107,6 +108,7 @@ def _load(path: Path) -> Lexicon:
         reason_marks=_words(raw.get("reason_marks")),
         quoting_verbs=_words(raw.get("quoting_verbs")),
         belief_adjectives=_words(raw.get("belief_adjectives")),
+        characterising_verbs=_words(raw.get("characterising_verbs")),
         role_synonyms=tuple(_words(g) for g in raw.get("role_synonyms") or ()),
         evidence_verbs=_words(raw.get("evidence_verbs")),
         places=_words(raw.get("places")),
