@@ -5,7 +5,13 @@ spaCy English pipeline)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
 from service.pipeline.brief.rank import rank
+from service.pipeline.claims import build
+from service.pipeline.language import english
 from service.pipeline.models import Claim
 from tests.claimkit import OUTLET, claims_of
 
@@ -106,6 +112,16 @@ def test_no_one_named_is_unattributed_not_guessed() -> None:
 
 def test_a_source_note_is_not_a_claim() -> None:
     assert not any("interview with Bloomberg" in c.text for c in _claims())
+
+
+def test_the_words_of_a_source_note_come_from_the_language_pack(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    note = "Kirill Budanov said this in an interview with Bloomberg.\n"
+    assert not any("interview" in c.text for c in _claims(note))
+    bare = replace(english(), said_back_references=frozenset())
+    monkeypatch.setattr(build, "english", lambda: bare)
+    assert any("interview" in c.text for c in _claims(note))
 
 
 def test_evidence_is_the_sentence_a_claim_needs() -> None:

@@ -28,6 +28,7 @@ from service.pipeline.claims.naming import PeopleBuilder
 from service.pipeline.claims.people import People
 from service.pipeline.claims.referents import Thing, subjects
 from service.pipeline.claims.standalone import Composed, compose
+from service.pipeline.language import english
 from service.pipeline.models import (
     UNATTRIBUTED,
     Claim,
@@ -42,7 +43,6 @@ from service.pipeline.reading.segment import Sentence
 
 _MIN_WORDS = 4
 _ENDS = frozenset(".!?\"”’'…")
-_BACK_REFERENCES = frozenset({"this", "that", "so", "these", "those", "it"})
 
 
 def _span(doc: CleanDoc, start: int, end: int) -> Span:
@@ -58,7 +58,7 @@ def _source_note(parsed: Doc, att: Attribution) -> bool:
     verb = parsed[att.verb_token]
     deps = {c.dep_: c for c in verb.children}
     obj = deps.get("dobj")
-    return "ccomp" not in deps and obj is not None and obj.lower_ in _BACK_REFERENCES
+    return "ccomp" not in deps and obj is not None and obj.lower_ in english().said_back_references
 
 
 class ClaimBuilder:

@@ -56,6 +56,7 @@ class Lexicon:
     speaking_pronouns: frozenset[str] = frozenset()  # "we said": kept as written
     first_person_pronouns: frozenset[str] = frozenset()  # "I", "we": the quote's own voice
     demonstratives: frozenset[str] = frozenset()  # "this", "those": point back, name no one
+    said_back_references: frozenset[str] = frozenset()  # "said this", "said so": a source note
     indefinite_determiners: frozenset[str] = frozenset()  # "a spokesman": someone new
     carry_on_openers: tuple[str, ...] = ()  # "Moreover, ...": the speaker carries on
     reason_marks: frozenset[str] = frozenset()  # "as", "because": a clause giving a reason
@@ -103,6 +104,7 @@ def _load(path: Path) -> Lexicon:
         speaking_pronouns=_words(raw.get("speaking_pronouns")),
         first_person_pronouns=_words(raw.get("first_person_pronouns")),
         demonstratives=_words(raw.get("demonstratives")),
+        said_back_references=_words(raw.get("said_back_references")),
         indefinite_determiners=_words(raw.get("indefinite_determiners")),
         carry_on_openers=tuple(map(str, raw.get("carry_on_openers") or ())),
         reason_marks=_words(raw.get("reason_marks")),
