@@ -222,3 +222,15 @@ def test_a_surname_is_not_the_foundation_named_after_its_bearer() -> None:
     claims = _claims(text)
     assert all(c.speaker != "Trump Foundation" for c in claims if "Trump says" in c.text)
     assert _find(claims, "voter fraud").speaker == "Trump"
+
+
+def test_a_title_case_headline_with_a_full_stop_names_no_one() -> None:
+    text = (
+        "Obama Says African-American Museum Will Tell of Suffering and Delight.\n"
+        "President Obama, dedicating the museum on Saturday, said it would tell an American "
+        "story.\n"
+        "Mr. Obama said he hoped it would encourage a dialogue among Americans.\n"
+    )
+    claims = _claims(text)
+    assert len(claims) == 3  # the headline is still a claim
+    assert [c.speaker for c in claims] == ["Obama", "Obama", "Obama"]  # not "Obama Says"

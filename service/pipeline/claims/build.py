@@ -39,7 +39,7 @@ from service.pipeline.models import (
 from service.pipeline.models import Attribution as AttributionOut
 from service.pipeline.reading.clean import CleanDoc
 from service.pipeline.reading.nlp import parse_each
-from service.pipeline.reading.segment import Sentence
+from service.pipeline.reading.segment import Sentence, title_case
 
 _MIN_WORDS = 4
 _ENDS = frozenset(".!?\"”’'…")
@@ -72,12 +72,22 @@ class ClaimBuilder:
         self.outlet = outlet
         # Text addressed to an AI is never mined, nor a source of names.
         self.mined = [s for s in sentences if not s.instruction]
+        self.paragraphs = dict(enumerate(doc.paragraphs))
         names = PeopleBuilder()
         for sentence, parsed in zip(self.mined, self._parsed(), strict=True):
-            names.add(parsed, sentence.start, sentence.id, sentence.heading)
+            nameless = sentence.heading or self._titled(sentence)
+            names.add(parsed, sentence.start, sentence.id, nameless)
         self.people: People = names.done(doc.text)
-        self.paragraphs = dict(enumerate(doc.paragraphs))
         self.quotes: dict[int, list[tuple[int, int]]] = {}  # paragraph -> quotation spans
+
+    def _titled(self, sentence: Sentence) -> bool:
+        """The article's first line in title case, a headline even with a full stop ("Obama
+        Says African-American Museum Will Tell of ..."): its capitals would make "Obama
+        Says" a name, so it names no one (its claims are still made)."""
+        if sentence.paragraph != 0 or not self.paragraphs:
+            return False
+        a, b = self.paragraphs[0]
+        return title_case(self.doc.text[a:b])
 
     def _parsed(self) -> Iterator[Doc]:
         return parse_each(self.doc.text[s.start : s.end] for s in self.mined)

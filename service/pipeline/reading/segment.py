@@ -180,6 +180,13 @@ def is_heading(paragraph: str) -> bool:
     return not _CLOSED.search(paragraph) and len(paragraph.split()) <= _HEADING_MAX_WORDS
 
 
+def title_case(line: str) -> bool:
+    """Every word of four letters or more capitalised, at least three of them (a headline's
+    short function words stay lower case: "of", "to", "and")."""
+    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    return len(long) >= 3 and all(w[0].isupper() for w in long)
+
+
 def sentences_of(text: str) -> list[str]:
     return [text[a:b] for a, b in _spans(text)] if text.strip() else []
 
