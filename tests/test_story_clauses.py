@@ -8,7 +8,7 @@ from service.pipeline.reading.nlp import parse_each
 from service.story.build import build_story
 from service.story.clauses import split_tokens, words
 from tests.story_claims import result
-from tests.test_story_align import BUDANOV, NK, all_clusters
+from tests.test_story_align import BUDANOV, NK, Directions, all_clusters
 
 
 def statements(texts: list[str]) -> list[list[str]]:
@@ -71,7 +71,9 @@ def test_a_claim_stating_two_facts_supports_a_cluster_for_each() -> None:
                                  "pointing to an increase in battlefield hostilities after such deliveries.")], [*BUDANOV, *NK]),
         result("Z", [("Budanov", "Budanov linked the deliveries to escalating battlefield hostilities in the east.")], [*BUDANOV, *NK]),
     ]  # fmt: skip
-    story = build_story(results, [""] * 3, embed=None)
+    # meaning ties the paraphrases ("pointing to" / "linked"): words alone do not (core.py)
+    meaning = Directions({"artillery shells": 0, "hostilities": 1})
+    story = build_story(results, [""] * 3, embed=meaning)
     united = sorted(sorted(s.article for s in c.articles) for c in story.clusters)
     assert united == [["X", "Y"], ["Y", "Z"]]
     hostilities = next(c for c in story.clusters if "Z" in {s.article for s in c.articles})
@@ -87,7 +89,7 @@ def test_a_clause_never_carries_the_other_clause_figure() -> None:
         result("Z", [("Budanov", "North Korea sent 3 million rockets last year, Budanov said, "
                                  "pointing to an increase in battlefield hostilities after the deliveries.")], [*BUDANOV, *NK]),
     ]  # fmt: skip
-    story = build_story(results, [""] * 2, embed=None)
+    story = build_story(results, [""] * 2, embed=Directions({"hostilities": 0}))
     hostilities = [c for c in all_clusters(story) if "hostilities" in c.text and c.support == 2]
     assert hostilities and not hostilities[0].numbers
     for cluster in all_clusters(story):

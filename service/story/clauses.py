@@ -17,10 +17,13 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc, Token
 
+from service.pipeline.language import english
+
 _CLAUSE_HEAD = frozenset({"VERB", "AUX"})
 _CONTENT = frozenset({"NOUN", "VERB", "ADJ", "NUM"})
 _SUBJECT = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
-_ALTERNATIVE = frozenset({"or", "nor"})  # "either resort to X or find Y": neither is asserted
+# "either resort to X or find Y": neither is asserted
+_ALTERNATIVE = english().story.alternative_conjunctions
 MIN_CONTENT = 2  # content words (besides names) a clause needs to state a fact of its own
 
 

@@ -17,20 +17,16 @@ from collections.abc import Iterable
 
 from spacy.tokens import Token
 
-# Verbs whose object is always a proposition or a claim: to deny it is to dispute it.
-_DISPUTE = frozenset("deny refute disprove debunk".split())
-# Verbs that dispute only a claim ("rejected the accusations"), not an offer or a plan.
-_DISPUTE_CLAIM = frozenset("reject dismiss dispute contest repudiate".split())
-_FALSE = frozenset(
-    "groundless baseless false unfounded untrue fabricated lie lies fabrication fabrications".split()
-)
-_CLAIM_NOUN = frozenset(
-    "accusation allegation claim report statement charge assertion suggestion rumor rumour "
-    "speculation".split()
-)
-_CALL = frozenset("call label brand term describe".split())  # "called X groundless"
-_EVIDENCE = frozenset("evidence proof sign indication confirmation".split())
-_PREDICATE = frozenset({"oprd", "acomp", "attr", "xcomp"})
+from service.pipeline.language import english
+
+# The word lists are the language pack's (en.yaml `story`).
+_WORDS = english().story
+_DISPUTE = _WORDS.dispute_verbs  # its object is always a claim: "denied that ..."
+_DISPUTE_CLAIM = _WORDS.dispute_claim_verbs  # a claim only: "rejected the accusations"
+_FALSE = _WORDS.falsehood_words
+_CLAIM_NOUN = _WORDS.claim_nouns
+_CALL = _WORDS.calling_verbs  # "called X groundless"
+_EVIDENCE = _WORDS.evidence_nouns
 
 
 def _negated(t: Token) -> bool:

@@ -1,6 +1,10 @@
 """Where two articles' claims disagree: one discrepancy per pair of claims, stating every
 way they differ (a figure's scope and who is credited with it), with both sides' evidence.
 
+Only statements about one fact can disagree (core.py): two figures conflict only when the
+pair is one fact but for them, and no statement disagrees with one saying its predicate of
+another holder. (One figure given to two scopes is reported as a scope issue.)
+
 A claim split into clauses (clauses.py) is several story items, so one pair of claims can
 clash twice, a clause on the figure's scope and the main clause on the source; a reader
 sees one disagreement between two sentences, so the findings are merged, the most
@@ -10,6 +14,7 @@ specific kind first.
 from __future__ import annotations
 
 from service.story.align import ATTRIBUTION, CONFLICT, Conflict, Item, conflict_of
+from service.story.core import one_fact, other_holder
 from service.story.models import Discrepancy, Side
 from service.story.similarity import Similarity
 from service.story.wording import UNNAMED
@@ -44,7 +49,11 @@ def _found(
     entities. A description ("the spy chief", "The Republican nominee") may be the named
     person, so only two story entities can be two sources."""
     a, b = items[i], items[j]
+    if other_holder(a, b):
+        return None  # one predicate of two holders: two facts, nothing to disagree on
     c = conflict_of(a, b, sim.score(i, j), resolve)
+    if c is not None and c.kind == "number" and not one_fact(items, sim, i, j):
+        return None  # figures of two facts differ as two facts do (core.py)
     named = {a.speaker, b.speaker} <= set(resolve.values())
     if c is None and named and _source(a, b) and _same_words(sim, i, j):
         return Conflict("attribution", str(_source(a, b)), a, b)
@@ -84,7 +93,10 @@ def denials(items: list[Item], sim: Similarity) -> list[Conflict]:
         stating = [
             items[j]
             for s, j in alike
-            if s >= CONFLICT and not items[j].denial and a.anchors & items[j].anchors
+            if s >= CONFLICT
+            and not items[j].denial
+            and a.anchors & items[j].anchors
+            and not other_holder(a, items[j])
         ]
         if stating:
             names = _names(sorted({b.article for b in stating}))

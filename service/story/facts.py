@@ -19,21 +19,17 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from service.pipeline.language import english
 from service.story.clauses import Statement, split_tokens, words
 from service.story.denial import denial
 
 # Nouns naming a post: the words before a name up to such a noun describe the person.
-ROLE_NOUN = frozenset(
-    "chief head director minister spokesman spokesperson commander leader advisor adviser "
-    "president secretary official officer envoy ambassador representative".split()
-)
+ROLE_NOUN = english().story.post_nouns
 _ANCHOR = frozenset({"NOUN", "PROPN", "VERB", "NUM"})
 # A request for something does not state that it happens ("Zelenskiy made pleas for air
 # defense" is no report that anyone provides it): verbs and, after a light verb ("made
 # pleas", "renewed calls"), nouns of asking.
-REQUEST = frozenset(
-    "ask request plead plea appeal urge call beg implore demand petition lobby".split()
-)
+REQUEST = english().story.request_words
 _NAME = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
 
 
@@ -44,6 +40,8 @@ class Fact:
     anchors: str  # its nouns, verbs, names and numbers, in order
     denial: str = ""  # the word disputing what it reports ("groundless"), if it does
     request: str = ""  # the word asking for what it names ("pleas"), if its predicate asks
+    predicate: str = ""  # the lemma of what it says of its holder ("founder", "lose")
+    holder: str = ""  # whom or what it says it of ("Obama"), its predicate's subject
 
 
 def _names(doc: Doc, people: dict[str, str]) -> list[tuple[list[Token], str]]:
@@ -129,6 +127,45 @@ def _predicate(kept: list[Token]) -> Token | None:
     return None
 
 
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass"})
+_COMPLEMENTS = frozenset({"attr", "oprd", "acomp"})
+
+
+def _head_words(t: Token, inside: set[int]) -> str:
+    """A noun with the words before it ("Hillary Clinton", "Russia's army"), not what
+    follows it ("Obama, the founder of ISIS": the appositive is a predicate of its own)."""
+    return " ".join(u.text for u in t.subtree if u.i in inside and u.i <= t.i)
+
+
+def core(kept: list[Token]) -> tuple[str, str]:
+    """(predicate, holder): what the statement says and of whom. "Obama is the founder"
+    and "Trump called Obama the founder" say "founder" of Obama; "Clinton is a co-founder"
+    says it of Clinton: one predicate, two holders, two facts. A complement noun or
+    adjective is the predicate of a linking or calling verb; a calling verb's object is
+    its holder. Empty when the parse shows no predicate."""
+    verb = _predicate(kept)
+    if verb is None:
+        return "", ""
+    inside = {t.i for t in kept}
+    children = [c for c in verb.children if c.i in inside]
+    calling = verb.lemma_.lower() in english().story.calling_verbs
+    objects = [c for c in children if c.dep_ == "dobj"]
+    complement = next((c for c in children if c.dep_ in _COMPLEMENTS), None)
+    if calling and complement is None and objects:
+        # the parser often hangs "called Obama the founder" on the object as an appositive
+        appositive = [c for c in objects[0].children if c.dep_ == "appos" and c.i in inside]
+        complement = appositive[-1] if appositive else None
+    head = complement or verb
+    doc = head.doc
+    # "a co-founder": the parser takes "co" for the noun; the word is its last part
+    while head.i + 2 < len(doc) and doc[head.i + 1].text == "-" and head.i + 2 in inside:
+        head = doc[head.i + 2]
+    predicate = head.lemma_.lower()
+    roles = ("dobj",) if calling and complement is not None else tuple(_SUBJECTS)
+    holder = next((c for c in children if c.dep_ in roles), None)
+    return predicate, "" if holder is None else _head_words(holder, inside)
+
+
 def _request(kept: list[Token]) -> str:
     """The word by which the statement asks for something: its predicate ("urged allies to
     send air defense") or the object of a light verb ("made pleas for air defense")."""
@@ -137,7 +174,8 @@ def _request(kept: list[Token]) -> str:
         return ""
     lemma = verb.lemma_.lower()
     # "called on the allies to ...", "calls for"; not "called the accusations groundless"
-    asks = {c.lower_ for c in verb.children if c.dep_ == "prep"} & {"for", "on"}
+    # (after the verb: "On Wednesday he called Obama ..." asks for nothing)
+    asks = {c.lower_ for c in verb.children if c.dep_ == "prep" and c.i > verb.i} & {"for", "on"}
     if lemma in REQUEST and (lemma != "call" or asks):
         return verb.text
     objects = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in REQUEST]
@@ -156,6 +194,7 @@ def _fact(statement: Statement, drop: frozenset[int]) -> Fact:
         anchors,
         denial(about + clause),
         _request(kept),
+        *core(kept),
     )
 
 

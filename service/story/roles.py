@@ -13,28 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from service.pipeline.language import english
 from service.pipeline.models import Span
 from service.story.models import Side, StoryEntity
 
-_ROLE_NOUN = frozenset(
-    "chief head director minister spokesman spokesperson commander leader advisor adviser "
-    "president secretary".split()
-)
-_QUALIFIER = {
-    "military": "military",
-    "intelligence": "intelligence",
-    "spy": "intelligence",
-    "intel": "intelligence",
-    "gur": "intelligence",
-    "diu": "intelligence",
-    "hur": "intelligence",
-    "defense": "military",  # Defence Intelligence of Ukraine is its military intelligence
-    "defence": "military",
-    "foreign": "foreign",
-    "security": "security",
-    "army": "army",
-    "navy": "navy",
-}
+_ROLE_NOUN = english().story.post_nouns
+_QUALIFIER = english().story.role_qualifiers  # word -> what it says of the office
 _WINDOW = 60  # characters before the name that may hold its role
 
 

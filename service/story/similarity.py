@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from service.pipeline.claims.ground import _STOP, normalize
+from service.pipeline.language import english
 from service.story.embed import Embedder, cosine_matrix
 
 E5_FLOOR = 0.86  # e5 cosine of same-topic claims that state different facts
@@ -24,14 +25,9 @@ E5_CEILING = 0.95  # e5 cosine of paraphrases of one fact
 # "Budanov gave an interview": 0.93): without a shared content word, only near-identity counts.
 E5_ALONE = 0.95
 RARE_IDF = 2.0  # log(1 + n/df): a word in at most about one claim in six
-_GENERIC = frozenset(
-    "also other more most such very many much just even new said told "
-    # prepositions, conjunctions and linking verbs the shared stop list lacks: they join
-    # any two facts ("has become a major ...", "between Russia and ...")
-    "during between among amid amidst into onto within without through throughout across "
-    "against toward towards upon via while whereas both each either neither "
-    "become becomes became becoming seem seems seemed seeming".split()
-)
+# Prepositions, conjunctions and linking verbs the shared stop list lacks: they join any
+# two facts ("has become a major ...", "between Russia and ...").
+_GENERIC = english().story.generic_words
 
 
 def _replace_aliases(text: str, resolve: dict[str, str], fmt: str) -> str:

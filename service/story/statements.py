@@ -69,6 +69,8 @@ def items_of(
                         anchors=canonical_terms(fact.anchors, resolve),
                         denial=fact.denial,
                         request=fact.request,
+                        predicate=fact.predicate,
+                        holder=canonical_terms(fact.holder, resolve),
                     )
                 )
     return sorted(items, key=lambda i: (i.article, i.number, i.part))

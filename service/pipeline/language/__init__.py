@@ -24,6 +24,29 @@ def _words(value: Any) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
+class StoryWords:
+    """The story view's lists (en.yaml `story`): denials, requests, posts, generic words."""
+
+    dispute_verbs: frozenset[str] = frozenset()
+    dispute_claim_verbs: frozenset[str] = frozenset()
+    falsehood_words: frozenset[str] = frozenset()
+    claim_nouns: frozenset[str] = frozenset()
+    calling_verbs: frozenset[str] = frozenset()
+    evidence_nouns: frozenset[str] = frozenset()
+    request_words: frozenset[str] = frozenset()
+    post_nouns: frozenset[str] = frozenset()
+    role_qualifiers: dict[str, str] = field(default_factory=dict)
+    generic_words: frozenset[str] = frozenset()
+    alternative_conjunctions: frozenset[str] = frozenset()
+
+
+def _story(raw: dict[str, Any]) -> StoryWords:
+    qualifiers = {str(k): str(v) for k, v in (raw.get("role_qualifiers") or {}).items()}
+    lists = {k: _words(v) for k, v in raw.items() if k != "role_qualifiers"}
+    return StoryWords(role_qualifiers=qualifiers, **lists)
+
+
+@dataclass(frozen=True)
 class Lexicon:
     language: str
     speech_verbs: frozenset[str]
@@ -69,6 +92,7 @@ class Lexicon:
     negations: frozenset[str] = frozenset()  # "not", "never": a headline keeps them
     headline_keep: frozenset[str] = frozenset()  # "only", "largest": a headline keeps them
     dangling_words: frozenset[str] = frozenset()  # a headline ending on one was cut
+    story: StoryWords = field(default_factory=StoryWords)  # the story view's lists
 
     @property
     def personal_pronouns(self) -> frozenset[str]:
@@ -122,6 +146,7 @@ def _load(path: Path) -> Lexicon:
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
         quote_digraphs={str(k): str(v) for k, v in (raw.get("quote_digraphs") or {}).items()},
         quote_mark_families=tuple(str(f) for f in raw.get("quote_mark_families") or ()),
+        story=_story(raw.get("story") or {}),
     )
 
 
