@@ -46,21 +46,20 @@ def read_all(engine: Any, articles: Sequence[BriefArticle]) -> list[Read]:
 
 @contextmanager
 def own_words_headlines() -> Iterator[None]:
-    """Headlines only in the top claim's own words while fitting: a model headline is a
-    new model call for every new top claim (seconds each), and is one brief in ten."""
-    from service.pipeline.brief import summarize
-    from service.pipeline.brief.headline import in_its_words
+    """Headlines without the model while fitting (the claim's own words or deletion): a
+    model headline is a new model call for every new top claim (seconds each), and the
+    model is the headline's last resort."""
+    from service.pipeline.brief import headline
 
-    def headline_for(_ctx: Any, top: Claim, short: str, *_rest: Any) -> tuple[str, str | None]:
-        own = in_its_words(short, top.speaker)
-        return own, top.id if own else None
+    def no_model(*_args: Any) -> tuple[str, bool]:
+        return "", False
 
-    saved = getattr(summarize, "headline_for")  # noqa: B009 - the name write_summary calls
-    setattr(summarize, "headline_for", headline_for)  # noqa: B010
+    saved = getattr(headline, "_model_headline")  # noqa: B009 - the name headline_for calls
+    setattr(headline, "_model_headline", no_model)  # noqa: B010
     try:
         yield
     finally:
-        setattr(summarize, "headline_for", saved)  # noqa: B010
+        setattr(headline, "_model_headline", saved)  # noqa: B010
 
 
 def brief_of(read: Read, ranker: Ranker, words: int) -> dict[str, Any]:

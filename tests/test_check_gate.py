@@ -1,13 +1,16 @@
 """The nightly gate on the faithfulness checker, end to end on scripted models: a
 deliberately unfaithful summary prompt (tests/fixtures/prompts_unfaithful: a headline that
 reverses who does what, in the claim's own words, so every headline check passes) fails the
-eval run; the released prompt passes it."""
+eval run; the released prompt passes it. The model writes a headline only where neither
+the claim's own words nor deletion can, so the run is on an article whose top claim no
+deletion shortens (tests/fixtures/gate_case: every phrase of it is under "did not")."""
 
 from __future__ import annotations
 
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 from langchain_core.messages import BaseMessage
 
@@ -51,7 +54,7 @@ class OrderReader(ScriptedChatModel):
         return YesNo(-3.0, -0.1) if doubt else YesNo(-0.1, -3.0), (100, 0)
 
 
-def _gated_run(tmp_path: Path, prompts_root: Path) -> dict:
+def _gated_run(tmp_path: Path, prompts_root: Path) -> tuple[dict[str, Any], str]:
     backend = ChatModelBackend(
         OrderReader(responder=reader_responder),
         model_id="scripted:order",
@@ -66,8 +69,10 @@ def _gated_run(tmp_path: Path, prompts_root: Path) -> dict:
     )
     settings = Settings(cache_dir=tmp_path / "cache", prompts_dir=prompts_root)
     engines = build_eval_engines(settings, backend=backend, responses=False)
-    summary, _ = run_eval(load_cases(ROOT / "evals" / "cases"), engines, config)
-    return summary
+    summary, (record,) = run_eval(load_cases(FIXTURES / "gate_case"), engines, config)
+    head = record["result"]["summary"]
+    assert head["headline_path"] == "model", head  # the headline the gate is to judge
+    return summary, head["headline"]
 
 
 def test_an_unfaithful_summary_prompt_fails_the_gate(tmp_path: Path) -> None:
@@ -75,8 +80,9 @@ def test_an_unfaithful_summary_prompt_fails_the_gate(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "prompts", root)
     shutil.copytree(FIXTURES / "prompts_unfaithful" / "summarize", root / "summarize",
                     dirs_exist_ok=True)  # fmt: skip
-    good = _gated_run(tmp_path / "good", ROOT / "prompts")
-    bad = _gated_run(tmp_path / "bad", root)
+    good, faithful = _gated_run(tmp_path / "good", ROOT / "prompts")
+    bad, reversed_ = _gated_run(tmp_path / "bad", root)
+    assert faithful.startswith("Germany did not sign") and reversed_.startswith("France")
     assert good["metrics"]["faithfulness"]["status"] == "pass"
     assert bad["prompt_versions"]["summarize"] == "v99"
     assert bad["metrics"]["faithfulness"]["status"] == "fail"

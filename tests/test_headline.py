@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from service.pipeline.brief.headline import dropped, headline_for, speaker_first, surname
+import pytest
+
+from service.pipeline.brief.headline import dropped, headline_for
 from service.pipeline.context import RunContext
-from service.pipeline.models import Claim, Span
+from service.pipeline.models import Attribution, Claim, Span
 from service.prompts import PromptLibrary
+from tests.claimkit import shortened
 from tests.conftest import ROOT, make_backend
 
 CLAIM = "Kyrylo Budanov also said that up to 40% of Russia’s ammunition is supplied by North Korea."
@@ -30,24 +33,41 @@ def test_a_headline_that_drops_a_hedge_or_a_figure_states_a_stronger_claim() -> 
     assert dropped("North Korea supplies weapons to Russia, Budanov says", largest) == ["largest"]
 
 
-def test_a_person_is_named_by_surname() -> None:
-    text = "Kyrylo Budanov: North Korea supplies up to 40% of Russia's ammunition"
-    assert surname(text, "Kyrylo Budanov").startswith("Budanov: North Korea")
-    assert surname("Reuters reports a truce", "Reuters") == "Reuters reports a truce"
+def test_a_model_headline_names_a_person_by_surname_and_credits_first() -> None:
+    """The model was asked for "...: de Vries" and put the speaker last ("Blair rejects
+    Iraq war advice, calls for investigation: Blair"); every other path credits first."""
+    for answer in (
+        "Kyrylo Budanov: North Korea, not China, is the Kremlin's most important ally",
+        "North Korea, not China, is the Kremlin's most important ally: Kyrylo Budanov",
+        "North Korea, not China, is the Kremlin's most important ally: Budanov",
+    ):
+        ctx, _ = _ask(answer)
+        head = headline_for(ctx, [(_claim(LONG), shortened(LONG))], [], frozenset())
+        assert head.text == "Budanov: North Korea, not China, is the Kremlin's most important ally"
+    ctx, _ = _ask(
+        "Budanov says North Korea, not China, is the Kremlin's most important ally: Budanov"
+    )
+    head = headline_for(ctx, [(_claim(LONG), shortened(LONG))], [], frozenset())
+    assert head.text == "Budanov says North Korea, not China, is the Kremlin's most important ally"
 
 
-def test_the_claim_in_fewer_words_puts_its_speaker_first() -> None:
-    assert speaker_first(CLAIM, "Kyrylo Budanov") == (
-        "Budanov: up to 40% of Russia’s ammunition is supplied by North Korea"
-    )
-    after = "North Korea is the largest supplier of weapons to Russia, Kyrylo Budanov said in an interview."
-    assert speaker_first(after, "Kyrylo Budanov") == (
-        "Budanov: North Korea is the largest supplier of weapons to Russia"
-    )
-    # "said in an interview": what follows the verb is no claim
-    assert speaker_first("Budanov said in an interview with Bloomberg.", "Kyrylo Budanov") == ""
-    assert speaker_first("“It is realistic,” Budanov said.", "Kyrylo Budanov") == ""
-    assert speaker_first("Casualties rose sharply, reports said.", "unattributed") == ""
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        (CLAIM, "Budanov: Up to 40% of Russia’s ammunition is supplied by North Korea"),
+        (
+            "North Korea is the largest supplier of weapons to Russia, Kyrylo Budanov said "
+            "in an interview.",
+            "Budanov: North Korea is the largest supplier of weapons to Russia",
+        ),
+        ("Budanov said North Korea sent shells.", "Budanov said North Korea sent shells"),
+    ],
+)
+def test_the_claim_in_its_own_words_puts_its_speaker_first(text: str, headline: str) -> None:
+    ctx, calls = _ask("unused")
+    claim = _claim(text).model_copy(update={"attribution": Attribution(cue="said")})
+    head = headline_for(ctx, [(claim, shortened(text))], [], frozenset())
+    assert (head.text, head.path, calls) == (headline, "own_words", [])
 
 
 LONG = (
@@ -69,8 +89,8 @@ def _ask(answer: str) -> tuple[RunContext, list[str]]:
 def test_the_claim_in_its_own_words_needs_no_model_when_it_fits() -> None:
     ctx, calls = _ask("Russia receives up to 40% of North Korea's ammunition: Budanov")
     warnings: list[str] = []
-    head = headline_for(ctx, [(_claim(), CLAIM)], warnings, frozenset())
-    assert head.text == "Budanov: up to 40% of Russia’s ammunition is supplied by North Korea"
+    head = headline_for(ctx, [(_claim(), shortened(CLAIM))], warnings, frozenset())
+    assert head.text == "Budanov: Up to 40% of Russia’s ammunition is supplied by North Korea"
     assert head.claim_id == "c2" and head.path == "own_words"
     assert calls == [] and warnings == []
 
@@ -80,7 +100,7 @@ def test_a_model_headline_that_passes_is_kept_and_names_its_claim() -> None:
         "Kyrylo Budanov: North Korea, not China, is the Kremlin's most important ally"
     )
     warnings: list[str] = []
-    head = headline_for(ctx, [(_claim(LONG), LONG)], warnings, frozenset())
+    head = headline_for(ctx, [(_claim(LONG), shortened(LONG))], warnings, frozenset())
     assert head.text == "Budanov: North Korea, not China, is the Kremlin's most important ally"
     assert head.claim_id == "c2" and head.path == "model"
     assert len(calls) == 1 and warnings == []
@@ -96,6 +116,6 @@ def test_a_model_headline_that_fails_a_check_is_no_headline() -> None:
     ):
         ctx, _ = _ask(answer)
         warnings: list[str] = []
-        head = headline_for(ctx, [(_claim(LONG), LONG)], warnings, frozenset())
+        head = headline_for(ctx, [(_claim(LONG), shortened(LONG))], warnings, frozenset())
         assert (head.text, head.claim_id, head.path) == ("", None, "none")
         assert warnings, answer

@@ -130,6 +130,8 @@ def test_a_model_that_changes_the_json_shape_gets_a_clear_502(tmp_path: Path) ->
         data = json.loads(Obedient()(messages, kwargs))
         return json.dumps({**data, "pwned": True, "leak": SYSTEM[:200]})
 
+    # Its top claim is too long for a headline and no deletion shortens it (all of it is
+    # under "did not"), so the model is asked for one.
     text = (FIXTURES / "hostile" / "json_shape.txt").read_text()
     with client_for(tmp_path, reshaped) as client:
         r = bounded(lambda: client.post("/v1/summaries", json={"text": text}))

@@ -115,7 +115,7 @@ def test_the_headline_is_the_top_claim_in_its_own_words_when_they_fit(prompts, s
     # The lead (the truce, the first of the seed's two lead facts) under the position
     # prior fitted on the brief development set; the 40% figure follows in the summary.
     assert "truce" in top.text and result.usage.model_calls == 0
-    assert result.summary.headline == "Budanov: a truce should be concluded as soon as possible"
+    assert result.summary.headline == "Budanov: A truce should be concluded as soon as possible"
     assert "40%" in result.summary.summary
     assert result.provenance.prompt_versions == {"refer": "v1", "summarize": "v4"}
     budanov = next(e for e in result.entities if e.id == "kyrylo-budanov")

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
+from service.pipeline.brief.compress import second_modifier
 from service.pipeline.brief.rank import quantities
 from service.pipeline.brief.speaker import Frame, credit, frame_of
 from service.pipeline.language import english
@@ -115,7 +116,7 @@ def grade(tok: Token, doc: Doc, head: Token) -> int | None:
 
 def _place(tok: Token, doc: Doc, tokens: set[int]) -> int | None:
     dep = tok.dep_
-    if dep in _ASIDES and _set_off(doc, tokens):
+    if dep in _ASIDES and _set_off(doc, tokens) and not second_modifier(doc, tokens):
         return ASIDE
     on_verb = tok.head.pos_ in ("VERB", "AUX")  # "$2,000 a year" is not "$2,000"
     if on_verb and (dep in ("npadvmod", "intj", "advcl", "advmod")):
@@ -198,27 +199,51 @@ def render(doc: Doc, keep: set[int]) -> str:
     return text[:1].upper() + text[1:] if first.islower() else text
 
 
-def _whole(doc: Doc, head: Token, kept: set[int]) -> bool:
-    """A statement: its verb keeps its subject, and it ends on a word that ends a phrase."""
+# A headline says something: "That's fine" and "Ware: against doing so" are true and empty.
+MIN_CONTENT = 3
+_CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM"})
+
+
+def content_count(doc: Doc, tokens: set[int]) -> int:
+    """The words of `tokens` that say what happened: nouns, names, verbs, adjectives,
+    numbers (not "is", "that", "so")."""
+    dangling = english().dangling_words
+    return sum(1 for i in tokens if doc[i].pos_ in _CONTENT_POS and doc[i].lower_ not in dangling)
+
+
+def ends_a_phrase(doc: Doc, kept: set[int]) -> bool:
+    """The last kept word ends its phrase: not a function word ("... using Ukraine as a"),
+    not a modifier whose word was deleted ("swapping old phones for slinkier [ones]")."""
+    words = [doc[i] for i in sorted(kept) if not doc[i].is_punct and doc[i].text not in _MARKS]
+    if not words or words[-1].lower_ in english().dangling_words:
+        return False
+    last = words[-1]
+    return not (last.head.i > last.i and last.head.i not in kept)
+
+
+def statement(doc: Doc, head: Token, kept: set[int]) -> bool:
+    """A statement of a fact: its verb keeps its subject, it has enough words that say
+    something, and it ends where a phrase ends."""
     if head.pos_ not in ("VERB", "AUX"):
         return False
     if not any(c.dep_ in _SUBJECTS and c.i in kept for c in head.children):
         return False
-    words = [doc[i] for i in sorted(kept) if not doc[i].is_punct and doc[i].text not in _MARKS]
-    if not words or words[-1].lower_ in english().dangling_words:
+    if content_count(doc, kept & _subtree(head)) < MIN_CONTENT or not ends_a_phrase(doc, kept):
         return False
     # "Mr McCabe is also looking": a verb that had more to say ends no headline
-    after = [t for t in head.subtree if t.i > head.i and not t.is_punct]
-    return not (words[-1].i == head.i and after)
+    after = [t for t in head.subtree if t.i > head.i and not t.is_punct and t.i not in kept]
+    last = max(i for i in kept if not doc[i].is_punct)
+    return not (last == head.i and after)
 
 
-def shorten(doc: Doc, head: Token, drop: set[int], budget: int) -> str:
+def shorten(doc: Doc, head: Token, drop: set[int], budget: int, delete: bool = True) -> str:
     """The clause headed by `head` in at most `budget` words, deleting the least needed
-    phrases first; "" when it cannot be done and stay a statement."""
+    phrases first (none unless `delete`); "" when it cannot be done and stay a statement."""
     kept = _subtree(head) - drop
     kept -= {c.i for c in head.children if c.dep_ == "mark" and not _kept_word(c)}  # "that"
     figures = bool(quantities(render(doc, kept)))
-    for level, _at, tok in sorted(_candidates(doc, head), key=lambda x: (x[0], x[1])):
+    phrases = sorted(_candidates(doc, head), key=lambda x: (x[0], x[1])) if delete else []
+    for level, _at, tok in phrases:
         if len(render(doc, kept).split()) <= budget:
             break
         cut = _cut_of(doc, tok, kept)
@@ -227,16 +252,20 @@ def shorten(doc: Doc, head: Token, drop: set[int], budget: int) -> str:
     text = render(doc, kept)
     if figures and not quantities(text):
         return ""
-    return text if len(text.split()) <= budget and _whole(doc, head, kept) else ""
+    return text if len(text.split()) <= budget and statement(doc, head, kept) else ""
 
 
-def by_deletion(doc: Doc, speaker: str, limit: int) -> str:
+def by_deletion(
+    doc: Doc, speaker: str, limit: int, gone: frozenset[int] = frozenset(), delete: bool = True
+) -> str:
     """The claim's main clause in at most `limit` words, its speaker first when it is
-    reported ("Budanov: ..."); "" when it cannot be shortened faithfully."""
+    reported ("Budanov: ..."); "" when it cannot be shortened faithfully. `gone`: words
+    already deleted (the summary's asides, a dateline); `delete`: False for the clause as
+    the claim words it."""
     found: Frame = frame_of(doc)
     who = credit(doc, found, speaker)
     if who is None:
         return ""
     prefix = f"{who}: " if who else ""
-    text = shorten(doc, found.head, found.drop, limit - len(prefix.split()))
+    text = shorten(doc, found.head, found.drop | gone, limit - len(prefix.split()), delete)
     return prefix + text if text else ""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
@@ -76,6 +77,13 @@ def _set_off(doc: Doc, tokens: set[int]) -> bool:
     return lo > 0 and doc[lo - 1].text == "," and closes
 
 
+def second_modifier(doc: Doc, tokens: set[int]) -> bool:
+    """ "for slinkier, more feature-packed models": a phrase after a comma that opens on a
+    comparative is the second of two modifiers of one noun, which the parser reads as an
+    aside; deleting it leaves "for slinkier"."""
+    return doc[min(tokens)].tag_ in ("JJR", "JJS", "RBR", "RBS")
+
+
 def _asides(doc: Doc, speaker: str) -> set[int]:
     """Descriptions set off by commas, and a trailing comment; a role before a name gives
     way to the name."""
@@ -86,7 +94,7 @@ def _asides(doc: Doc, speaker: str) -> set[int]:
         if tok.dep_ not in ("appos", "relcl", "advcl"):
             continue
         tokens = _span(tok)
-        if not _set_off(doc, tokens):
+        if not _set_off(doc, tokens) or second_modifier(doc, tokens):
             continue
         if tok.dep_ == "appos" and tok.ent_type_ in ("PERSON", "ORG") and tok.head.pos_ == "NOUN":
             cut |= _role_before_name(doc, tok, tokens, keep)
@@ -149,15 +157,33 @@ def lead_in(text: str, speaker: str) -> str:
     return short[:1].upper() + short[1:]
 
 
-def compress_doc(doc: Doc, speaker: str, original: str) -> str:
+@dataclass(frozen=True)
+class Shortened:
+    """A claim in fewer words and the parse it was cut from, which the headline shortens
+    further instead of parsing the claim again: `doc` is the claim less its lead-in,
+    `cut` the tokens the summary's text leaves out."""
+
+    text: str
+    doc: Doc
+    cut: frozenset[int]
+
+
+def compress_doc(doc: Doc, speaker: str, original: str) -> Shortened:
     cut = _asides(doc, speaker)
     short = _render(doc, cut) if cut else doc.text
-    return short if len(short.split()) >= _MIN_WORDS else original
+    if len(short.split()) < _MIN_WORDS:
+        return Shortened(original, doc, frozenset())
+    return Shortened(short, doc, frozenset(cut))
 
 
-def compress(texts: Iterable[tuple[str, str]]) -> list[str]:
-    """Each (claim text, speaker) in fewer words, or as it was."""
+def shorten_all(texts: Iterable[tuple[str, str]]) -> list[Shortened]:
+    """Each (claim text, speaker) in fewer words, or as it was, with its parse."""
     pairs = list(texts)
     opened = [lead_in(t, s) for t, s in pairs]
     docs = parse_each(opened)
     return [compress_doc(d, s, t) for d, (t, s) in zip(docs, pairs, strict=True)]
+
+
+def compress(texts: Iterable[tuple[str, str]]) -> list[str]:
+    """Each (claim text, speaker) in fewer words, or as it was."""
+    return [s.text for s in shorten_all(texts)]

@@ -2,10 +2,14 @@
 
 When the claim in fewer words fits ("Budanov: up to 40% of Russia's ammunition is supplied
 by North Korea"), that is the headline: the source's words, with no model call. Otherwise
-the model writes one, kept only if it is short, ends well, every word, number and name in
-it is in the claim (by stem), and it keeps what makes the claim that claim: its figures, hedges ("up to",
-"may") and superlatives ("largest", "most important"). A person is named by surname, as
-headlines do, so the name does not crowd out the news.
+its main clause by deletion (clause.py), still only the claim's words. Only when neither
+serves the top claim does the model write one, kept only if it is short, ends well, every
+word, number and name in it is in the claim (by stem), and it keeps what makes the claim
+that claim: its figures, hedges ("up to", "may") and superlatives ("largest", "most
+important"). Whatever the path, a headline is a statement of a fact (a subject and its
+verb, at least three words that say something, ending where a phrase ends), else the next
+path or claim is tried. A person is named by surname, as headlines do (speaker.name_of),
+so the name does not crowd out the news.
 """
 
 from __future__ import annotations
@@ -13,13 +17,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
 from service.limits import REPORTED_CUES
-from service.pipeline.brief.clause import by_deletion
+from service.pipeline.brief.clause import by_deletion, statement
+from service.pipeline.brief.compress import Shortened
 from service.pipeline.brief.rank import content_words, quantities
-from service.pipeline.brief.speaker import name_of
+from service.pipeline.brief.speaker import frame_of, name_of
 from service.pipeline.claims.ground import names_missing, numbers_in, words_of
 from service.pipeline.context import RunContext
-from service.pipeline.models import UNATTRIBUTED, Claim, HeadlinePath
+from service.pipeline.models import Claim, HeadlinePath
 from service.pipeline.prompt_names import SUMMARIZE
 from service.pipeline.reading.nlp import parse_each
 from service.pipeline.reading.segment import defuse
@@ -47,13 +54,6 @@ _MUST_KEEP = re.compile(
     r"reportedly|allegedly|largest|biggest|smallest|most|least|main|only|first)\b",
     re.I,
 )
-_REPORTED = re.compile(
-    r"^(?:according to [^,]+,\s*|.*?\b(?:said|says|told \w+|added|noted|stated|reports?|"
-    r"emphasi[sz]ed|estimates?|believes?|warned|disclosed|mentioned)\s+(?:that\s+)?)(.+)$",
-    re.I,
-)
-_AFTER = re.compile(r"^(?P<clause>[^,\"“”]+?),\s+[^,\"“”]*\b(?:said|says)\b", re.I)
-_PREPOSITION = frozenset("in on at during to for from with by".split())
 
 
 def ask_headline(ctx: RunContext, top: Claim, short: str) -> str:
@@ -97,12 +97,27 @@ def novel(headline: str, claim: str) -> list[str]:
     return sorted(w for w in words(headline) - _SAYS if w[:4] not in stems)
 
 
-def surname(text: str, speaker: str) -> str:
-    """ "Kyrylo Budanov" → "Budanov" in a headline."""
-    words = speaker.split()
-    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+def _by_surname(text: str, speaker: str) -> str:
+    """ "Kyrylo Budanov" -> "Budanov" in a model's headline, by the one rule a headline
+    names a speaker with (name_of); a body or description stays as the model wrote it."""
+    name = name_of(speaker)
+    person = name is not None and name != speaker and speaker.endswith(f" {name}")
+    return text.replace(speaker, name) if person and name else text
+
+
+_TRAILING = re.compile(r"^(?P<body>.+?)\s*:\s*(?P<who>[^:]{1,60})$")
+
+
+def _credit_first(text: str, speaker: str) -> str:
+    """ "Dockers accept ... up to 7%: de Vries" -> "de Vries: Dockers accept ... up to 7%":
+    a headline credits its source first, as the other paths do; a body that names them
+    already needs no credit at its end."""
+    name = name_of(speaker)
+    found = _TRAILING.match(text)
+    if name is None or found is None or found.group("who") != name:
         return text
-    return text.replace(speaker, words[-1])
+    body = found.group("body")
+    return body if name in body else f"{name}: {body}"
 
 
 def states(headline: str, claim: Claim) -> bool:
@@ -112,45 +127,29 @@ def states(headline: str, claim: Claim) -> bool:
     return bool(head) and len(head & content_words(claim.text)) / len(head) >= 0.5
 
 
-def speaker_first(short: str, speaker: str) -> str:
-    """The claim as "Budanov: up to 40% of Russia's ammunition is supplied by North Korea":
-    its reported clause after its speaker's surname; "" for a quotation or when no one is
-    named ("unattributed: …" is no headline)."""
-    if '"' in short or "“" in short or speaker == UNATTRIBUTED:
-        return ""
-    after = _AFTER.match(short)
-    reported = _REPORTED.match(short)
-    if after is not None:
-        clause = after.group("clause")
-    elif reported is not None and reported.group(1).split()[0].lower() not in _PREPOSITION:
-        clause = reported.group(1)
-    else:
-        return ""
-    clause = clause.rstrip(".")  # as the source writes it: "up to 40%", "North Korea"
-    name = speaker.split()[-1] if len(speaker.split()) > 1 and speaker[:1].isupper() else speaker
-    return f"{name}: {clause}"
-
-
-def in_its_words(short: str, speaker: str) -> str:
-    """The claim itself as a headline, when it fits: faithful by construction."""
-    for words in (short, speaker_first(short, speaker)):
-        if words and len(words.split()) <= HEADLINE_WORDS:
-            return words if _ABBREVIATION.search(words) else words.rstrip(".")
-    return ""
-
-
 def _model_headline(
     ctx: RunContext, top: Claim, short: str, injected: frozenset[str]
 ) -> tuple[str, bool]:
     """The model's headline for the top claim, and whether it passes every check."""
-    text = surname(" ".join(ask_headline(ctx, top, short).split()).rstrip("."), top.speaker)
+    text = " ".join(ask_headline(ctx, top, short).split()).rstrip(".")
+    text = _credit_first(_by_surname(text, top.speaker), top.speaker)
     tail = text.split()[-1].lower() if text else ""
     fits = bool(text) and len(text.split()) <= HEADLINE_WORDS and tail not in DANGLING
     # Only a named speaker lends the headline words: "...: article" credits no one.
     who = top.speaker if name_of(top.speaker) else ""
     grounded = not unsupported(text, f"{who} {top.text}", injected)
     kept = not dropped(text, short) and not novel(text, f"{who} {short}")
-    return text, fits and grounded and kept and _credits(text, top)
+    ok = fits and grounded and kept and _credits(text, top)
+    return text, ok and _says_something(text)
+
+
+def _says_something(text: str) -> bool:
+    """A model headline (less its credit) as a statement of a fact: parsed, since it is
+    new words."""
+    body = text.split(": ", 1)[1] if ": " in text else text
+    doc = next(iter(parse_each([body])))
+    root = next(iter(doc.sents)).root
+    return statement(doc, root, {t.i for t in doc})
 
 
 def _reported(claim: Claim) -> bool:
@@ -163,45 +162,56 @@ def _credits(text: str, claim: Claim) -> bool:
     return not _reported(claim) or bool(name and name.split()[-1] in text)
 
 
-def _own(claim: Claim, short: str) -> str:
-    """The claim's own words when they fit and credit whoever it reports ("Smith: ..."
-    or "Smith said ..."); a quotation the words do not attribute goes to deletion, which
-    puts its speaker first."""
-    own = in_its_words(short, claim.speaker)
-    return own if own and _credits(own, claim) else ""
+def _own(claim: Claim, short: Shortened) -> str:
+    """The claim's own words when they fit, credit whoever it reports ("Smith said ..."
+    or "Smith: ..." before its reported clause, nothing deleted) and state a fact."""
+    doc, kept = short.doc, {t.i for t in short.doc} - short.cut
+    frame = frame_of(doc)
+    whole = short.text if _ABBREVIATION.search(short.text) else short.text.rstrip(".")
+    if len(whole.split()) <= HEADLINE_WORDS and _credits(whole, claim):
+        root = next(iter(doc.sents)).root
+        says = not frame.reported or statement(doc, frame.head, kept - frame.drop)
+        if says and statement(doc, root, kept):
+            return whole
+    clause = by_deletion(doc, claim.speaker, HEADLINE_WORDS, short.cut, delete=False)
+    return clause if clause and _credits(clause, claim) else ""
 
 
-def _deleted(claim: Claim, short: str) -> str:
-    text = _DATELINE.sub("", short, count=1)
-    doc = next(iter(parse_each([text])))
-    return by_deletion(doc, claim.speaker, HEADLINE_WORDS)
+def _deleted(claim: Claim, short: Shortened) -> str:
+    """The claim's main clause by deletion, from the parse the summary cut it from: the
+    summary's asides and a dateline already gone."""
+    doc: Doc = short.doc
+    dateline = _DATELINE.match(doc.text)
+    start = dateline.end() if dateline else 0
+    gone = short.cut | {t.i for t in doc if t.idx < start}
+    return by_deletion(doc, claim.speaker, HEADLINE_WORDS, frozenset(gone))
 
 
 def headline_for(
     ctx: RunContext,
-    ranked: list[tuple[Claim, str]],
+    ranked: list[tuple[Claim, Shortened]],
     warnings: list[str],
     injected: frozenset[str],
 ) -> Headline:
-    """The most important claim that makes a headline: its own words when they fit; for
-    the top claim, else the model's headline when it passes every check (every figure,
-    hedge, name and, for a reported claim, its speaker kept); else the claim's main clause
-    by deletion; then the next claims, own words or deletion. `ranked`: (claim, its
-    shortened text), most important first."""
+    """The most important claim that makes a headline: its own words when they fit; else
+    its main clause by deletion; for the top claim, else the model's headline when it
+    passes every check (every figure, hedge, name and, for a reported claim, its speaker
+    kept); then the next claims, own words or deletion. Each states a fact, or the next is
+    tried. `ranked`: (claim, its shortened text and parse), most important first."""
     for n, (claim, short) in enumerate(ranked[:HEADLINE_CLAIMS]):
         own = _own(claim, short)
         if own:
             return Headline(own, claim.id, "own_words")
-        if n == 0:
-            text, ok = _model_headline(ctx, claim, short, injected)
-            if ok:
-                return Headline(text, claim.id if states(text, claim) else None, "model")
         cut = _deleted(claim, short)
         if cut:
             return Headline(cut, claim.id, "deletion")
+        if n == 0:
+            text, ok = _model_headline(ctx, claim, short.text, injected)
+            if ok:
+                return Headline(text, claim.id if states(text, claim) else None, "model")
     warnings.append(
-        "no headline: no leading claim fits 12 words by deletion, and the model's was too "
-        "long, cut, had a word, number or name not in its claim, or left out a figure, hedge "
-        "or superlative of the claim"
+        "no headline: no leading claim states a fact in 12 words in its own words or by "
+        "deletion, and the model's was too long, cut, said nothing, had a word, number or "
+        "name not in its claim, or left out a figure, hedge or superlative of the claim"
     )
     return Headline("", None, "none")

@@ -2,7 +2,7 @@
 
 Selection before phrasing: rank.py orders the claims by importance. The headline states
 the most important claim, with who claims it (headline.py: in the claim's own words when
-they fit, else the model's, checked). The summary and key
+they fit, else by deletion from the same parse, else the model's, checked). The summary and key
 points are the claims themselves in fewer words (compress.py: deletion only, so every word,
 number and name is the claim's), most important first. Words are spent once: the summary
 states the claims the headline does not, and fits `max_words` by keeping fewer whole
@@ -11,7 +11,7 @@ sentences, never by cutting one.
 
 from __future__ import annotations
 
-from service.pipeline.brief.compress import compress
+from service.pipeline.brief.compress import shorten_all
 from service.pipeline.brief.headline import headline_for
 from service.pipeline.context import RunContext
 from service.pipeline.models import Claim, KeyPoint, Summary
@@ -47,11 +47,11 @@ def write_summary(
         return Summary(headline="", summary="", key_points=[], word_count=0)
     # Only the claims a summary of this length could use are shortened (a parse each).
     usable = ranked[: max(MAX_KEY_POINTS, CANDIDATES, max_words // 12)]
-    short = {c.id: c.text for c in ranked}
-    short |= dict(
-        zip((c.id for c in usable), compress((c.text, c.speaker) for c in usable), strict=True)
-    )
-    head = headline_for(ctx, [(c, short[c.id]) for c in usable], warnings, injected)
+    cut = shorten_all((c.text, c.speaker) for c in usable)
+    short = {c.id: c.text for c in ranked} | {
+        c.id: s.text for c, s in zip(usable, cut, strict=True)
+    }
+    head = headline_for(ctx, list(zip(usable, cut, strict=True)), warnings, injected)
     rest = [c for c in usable if c.id != head.claim_id] or ranked  # one claim: said twice
     summary, ids = _fit([(short[c.id], c.id) for c in rest], max_words)
     words = len(summary.split())
