@@ -297,8 +297,9 @@ def test_two_seed_articles_summaries_evidence_and_story(
     boxes.nth(1).locator("textarea").fill(second)
 
     # Hold the model on the second article to watch progress while the first is shown.
-    # Seed 000's top claim is too long to be its own headline: the model is asked for one.
-    server.gate.close("highlighted the mounting challenges")
+    # Seed 000 makes one model call, a judgement on its opening claim's wording; the headline
+    # comes from deletion, without the model.
+    server.gate.close("as well as independent analysts, have asserted")
     pg.click("#summarize")
     expect(pg.locator("#r1 .claims .claim").first).to_be_visible()
     assert server.gate.reached.wait(20), "the second article never reached the model"
@@ -311,7 +312,9 @@ def test_two_seed_articles_summaries_evidence_and_story(
     server.gate.open()
 
     expect(pg.locator("#r2 .claims .claim").first).to_be_visible()
-    expect(pg.locator("#story-matrix")).to_be_visible()
+    # The comparison parses and embeds both articles on the CPU (5-6 s on an idle machine of
+    # this kind, more under load): the same bound as the whole run, not the 5 s default.
+    expect(pg.locator("#story-matrix")).to_be_visible(timeout=60_000)
     expect(pg.locator("#summarize")).to_be_enabled()
     expect(pg.locator("#progress-text")).to_have_text(
         re.compile(r"^Finished 2 articles"), timeout=60_000
@@ -420,7 +423,7 @@ def test_story_with_files_non_bmp_offsets_discrepancies_and_keyboard(
     boxes.nth(1).locator(".article-outlet").fill("Outlet B")
     pg.fill("#max-words", "30")
     pg.click("#summarize")
-    expect(pg.locator("#story-matrix")).to_be_visible()
+    expect(pg.locator("#story-matrix")).to_be_visible(timeout=60_000)
     expect(pg.locator("#progress-text")).to_have_text(
         re.compile(r"^Finished 2 articles"), timeout=60_000
     )
@@ -528,12 +531,12 @@ def test_cancel_stops_waiting_and_reenables_the_form(
 
     pg, rec = page
     pg.goto(server.url)
-    text = (  # one long claim: too long to be its own headline, so the model is asked
-        "The council voted on Tuesday to close the old bridge over the river for at least two "
-        "years while engineers repair its cracked pillars and rusting cables."
+    text = (  # one long claim, all under "did not": no deletion can headline it, so the model is asked
+        "The council did not vote on Tuesday to close the old bridge over the river for at least "
+        "two years while engineers repair its cracked pillars and rusting cables."
     )
     pg.locator(".article-box textarea").first.fill(text)
-    server.gate.close("The council voted on Tuesday")
+    server.gate.close("The council did not vote on Tuesday")
     pg.click("#summarize")
     assert server.gate.reached.wait(20)
     expect(pg.locator("#progress-text")).to_have_text("Analysing article 1 of 1")
