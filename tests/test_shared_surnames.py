@@ -33,18 +33,13 @@ def test_a_surname_two_people_share_names_neither() -> None:
     assert People(kinds={"Jason Robinson": "PERSON"}).person_named("Robinson") == "Jason Robinson"
 
 
-def test_a_surname_once_tagged_as_an_organisation_is_the_one_person_of_that_name() -> None:
+def test_a_name_tagged_as_an_organisation_is_not_taken_for_the_person_of_that_surname() -> None:
+    # "Machado" tagged as an organisation once, "Universe Alicia Machado" a person: making the
+    # first a mention of the second ended an ambiguity, and a later "She tweeted" went to
+    # Machado, not Hillary Clinton (PolNeAR dev). It stays a maybe-name that keeps "she" open.
     people = People(
-        names={"Vickery": "Vickery"}, kinds={"Vickery": "ORG", "Phil Vickery": "PERSON"}
+        names={"Machado": "Machado"},
+        kinds={"Machado": "ORG", "Universe Alicia Machado": "PERSON"},
     )
-    assert people.person_named("Vickery") == "Phil Vickery"
-
-
-def test_a_speaker_named_by_a_surname_the_parser_took_for_a_club_is_the_person() -> None:
-    text = (
-        "Vickery upbeat\n\nEngland prop Phil Vickery is staying positive despite a broken "
-        "arm.\n\nAfter the game, Vickery spoke with Bath prop David Barnes, who also broke "
-        'his arm recently. "I had a chat with David Barnes and it looks like a similar '
-        'injury to him," he said.\n'
-    )
-    assert _speaker(text, "a similar injury") == "Phil Vickery"  # was "he"
+    assert people.person_named("Machado") == "Machado"
+    assert not people.is_person("Machado")

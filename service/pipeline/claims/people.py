@@ -93,12 +93,14 @@ class People:
         return found
 
     def person_named(self, word: str) -> str | None:
-        """The person a bare surname or name stands for ("Budanov"): its own referent if a
-        person's, or the one person it fits ("Vickery", tagged once as an organisation, is
-        Phil Vickery). Two people of that surname, and it names no one: the first of them
-        would be a guess."""
+        """The person a bare surname or name stands for ("Budanov"): its own referent, or the
+        one person it fits. Two people of that surname, and it names no one: the first of them
+        would be a guess. A name the parser tagged as an organisation keeps that referent:
+        taking it for the one person of that surname ("Machado" for "Universe Alicia
+        Machado", PolNeAR dev breitbart 09-30) made it a mention, and the next "She tweeted"
+        went to her instead of staying open between her and Hillary Clinton."""
         known = self.full(word)
-        if known and self.is_person(known):
+        if known:
             return known
         found = {n for n, k in self.kinds.items() if k == "PERSON" and same_name(word, n)}
         return found.pop() if len(found) == 1 else None
