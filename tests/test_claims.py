@@ -13,6 +13,7 @@ from service.pipeline.brief.rank import rank
 from service.pipeline.claims import build
 from service.pipeline.language import english
 from service.pipeline.models import Claim
+from service.pipeline.reading.segment import title_case
 from tests.claimkit import OUTLET, claims_of
 
 ARTICLE = (
@@ -234,3 +235,10 @@ def test_a_title_case_headline_with_a_full_stop_names_no_one() -> None:
     claims = _claims(text)
     assert len(claims) == 3  # the headline is still a claim
     assert [c.speaker for c in claims] == ["Obama", "Obama", "Obama"]  # not "Obama Says"
+
+
+def test_a_first_line_of_names_and_a_lower_case_verb_is_a_sentence_not_a_title() -> None:
+    # Every word of four letters or more is a capitalised name here; "won" makes it a
+    # sentence, and its names stay the article's ("she said" is Daniela Hantuchova's).
+    assert title_case("Obama Says African-American Museum Will Tell of Suffering and Delight.")
+    assert not title_case("Lindsay Davenport and Daniela Hantuchova won on Tuesday.")

@@ -92,6 +92,7 @@ class Lexicon:
     negations: frozenset[str] = frozenset()  # "not", "never": a headline keeps them
     headline_keep: frozenset[str] = frozenset()  # "only", "largest": a headline keeps them
     dangling_words: frozenset[str] = frozenset()  # a headline ending on one was cut
+    title_case_minor: frozenset[str] = frozenset()  # "of", "and": lower case in a title
     story: StoryWords = field(default_factory=StoryWords)  # the story view's lists
 
     @property
@@ -141,6 +142,7 @@ def _load(path: Path) -> Lexicon:
         negations=_words(raw.get("negations")),
         headline_keep=_words(raw.get("headline_keep")),
         dangling_words=_words(raw.get("dangling_words")),
+        title_case_minor=_words(raw.get("title_case_minor")),
         organisation_words=_words(raw.get("organisation_words")),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},

@@ -14,7 +14,10 @@ from functools import lru_cache
 import pysbd
 from confusable_homoglyphs import confusables
 
+from service.pipeline.language import english
 from service.pipeline.reading.clean import CleanDoc
+
+_LEX = english()
 
 
 @dataclass(frozen=True)
@@ -181,10 +184,13 @@ def is_heading(paragraph: str) -> bool:
 
 
 def title_case(line: str) -> bool:
-    """Every word of four letters or more capitalised, at least three of them (a headline's
-    short function words stay lower case: "of", "to", "and")."""
-    long = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
-    return len(long) >= 3 and all(w[0].isupper() for w in long)
+    """Every word capitalised but a title's minor words ("of", "to", "and"; the language
+    pack), at least three of them of four letters or more. A lower-case verb, however short,
+    makes the line a sentence: "Lindsay Davenport and Daniela Hantuchova won on Tuesday."
+    is all names and capitals otherwise."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    lower = [w for w in words if not w[0].isupper() and w.lower() not in _LEX.title_case_minor]
+    return not lower and sum(len(w) >= 4 for w in words) >= 3
 
 
 def sentences_of(text: str) -> list[str]:
