@@ -220,6 +220,17 @@ def test_a_speech_verb_giving_a_reason_credits_its_own_clause_not_the_sentence()
     assert _speaker(claims, "economy grew") == "the minister"  # nothing of its own: the sentence
 
 
+def test_a_reason_clause_that_reports_no_clause_of_its_own_is_no_aside() -> None:
+    # Seed 001: the parser reads "reveals increasing" as a clause; it has no subject, so the
+    # sentence stays the intelligence's (unattributed), not the outlet's narration.
+    text = (
+        "As intelligence reveals increasing shipments of artillery and missiles, including the "
+        "steady flow of Russian funds and advanced technology to Pyongyang, the partnership "
+        "appears to be a crucial factor in the war.\n"
+    )
+    assert _speaker(_claims(text), "steady flow") != OUTLET
+
+
 def test_the_person_a_paper_quotes_is_the_speaker_not_the_paper() -> None:
     text = (
         "Home Secretary Charles Clarke has been quoted as telling Labour members he wants "

@@ -13,6 +13,7 @@ from service.pipeline.language import english
 
 _LEX = english()
 REPORTS = frozenset({"ccomp", "xcomp"})  # a verb's reported clause
+_SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl"})
 
 
 def belief(verb: Token) -> bool:
@@ -43,9 +44,15 @@ def aside(verb: Token) -> bool:
     verb in a clause giving a reason ("as", "because") that reports a clause of its own
     credits that clause, not the sentence, whose main clause is its own subject's act.
     "…, as the minister said" with nothing of its own still credits the sentence; so does
-    "after Mr Blair told members the Tories offered …", where the report is the news."""
+    "after Mr Blair told members the Tories offered …", where the report is the news. The
+    reported clause has a subject of its own: "As intelligence reveals increasing shipments
+    …, the partnership appears …" (parsed "reveals increasing" as a clause) reports none."""
     reason = any(c.dep_ == "mark" and c.lower_ in _LEX.reason_marks for c in verb.children)
-    return verb.dep_ == "advcl" and reason and any(c.dep_ in REPORTS for c in verb.children)
+    return verb.dep_ == "advcl" and reason and any(_clause(c) for c in verb.children)
+
+
+def _clause(child: Token) -> bool:
+    return child.dep_ in REPORTS and any(g.dep_ in _SUBJECTS for g in child.children)
 
 
 def characterises(verb: Token) -> bool:
