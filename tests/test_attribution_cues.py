@@ -54,3 +54,16 @@ def test_a_verb_that_is_a_cue_only_sometimes_needs_something_reported() -> None:
     assert _verb("The union threatened to strike again.", "threatened")
     assert not _verb("The council responded to the flooding with sandbags.", "responded")
     assert _verb("The minister insisted the plan would work.", "insisted")
+
+
+def test_a_verb_that_reports_through_a_preposition_or_object_is_a_cue() -> None:
+    # PolNeAR dev's outlet-credited speech: "spoke of", "charged … with", "proposed …",
+    # and a reply to something said; the language pack lists them (cue_complements)
+    assert _verb("Obama spoke of the legacy of racism.", "spoke")
+    assert _verb("She has spoken about the need for reforms.", "spoken")
+    assert _verb("Federal prosecutors charged two developers with fraud.", "charged")
+    assert _verb("Other E.U. leaders have proposed jointly owned drones.", "proposed")
+    assert _verb("The campaign did not immediately respond to requests for comment.", "respond")
+    # an act, not speech: what it answers is no word said
+    assert not _verb("The council responded to the flooding with sandbags.", "responded")
+    assert not _verb("The battery was charged overnight.", "charged")

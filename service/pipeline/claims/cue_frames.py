@@ -69,3 +69,24 @@ def characterises(verb: Token) -> bool:
         or any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children)
         for c in verb.children
     )
+
+
+def reports_through(verb: Token) -> bool:
+    """ "Obama spoke of the legacy of racism", "prosecutors charged two developers with
+    fraud", "E.U. leaders have proposed jointly owned drones": a verb that reports what
+    was said through a preposition or its object, not a clause; and a reply to or with
+    something said ("did not respond to requests for comment"), not "responded to the
+    flooding with sandbags" (the council's act)."""
+    lemma = verb.lemma_.lower()
+    wanted = _LEX.cue_complements.get(lemma, frozenset())
+    for child in verb.children:
+        if child.dep_ == "dobj" and "object" in wanted:
+            return True
+        if child.dep_ != "prep":
+            continue
+        if child.lower_ in wanted:
+            return True
+        said = any(o.dep_ == "pobj" and o.lemma_.lower() in _LEX.said_nouns for o in child.children)
+        if lemma in _LEX.reply_verbs and child.lower_ in ("to", "with") and said:
+            return True
+    return False

@@ -19,6 +19,7 @@ from service.pipeline.claims.cue_frames import (
     belief,
     characterises,
     quoted_person,
+    reports_through,
 )
 from service.pipeline.claims.quotes import quoted_spans
 from service.pipeline.language import english
@@ -66,7 +67,7 @@ def is_cue(verb: Token) -> bool:
     if verb.pos_ not in ("VERB", "AUX"):
         return False
     lemma, key = verb.lemma_.lower(), cue_key(verb)
-    if reports_speech(verb) or belief(verb) or characterises(verb):
+    if reports_speech(verb) or belief(verb) or characterises(verb) or reports_through(verb):
         return True
     if key not in _LEX.cue_verbs_clausal and lemma not in _LEX.cue_verbs_clausal:
         return False

@@ -88,6 +88,10 @@ class Lexicon:
     characterising_verbs: frozenset[str] = frozenset()  # "portrayed him as …": a verdict
     role_synonyms: tuple[frozenset[str], ...] = ()  # words for one office: chief, head
     evidence_verbs: frozenset[str] = frozenset()  # cues things do too: "the data show"
+    # verb -> prepositions ("object": a direct object) that make it a cue: "spoke of"
+    cue_complements: dict[str, frozenset[str]] = field(default_factory=dict)
+    reply_verbs: frozenset[str] = frozenset()  # "responded to requests for comment"
+    said_nouns: frozenset[str] = frozenset()  # what a reply answers or gives when speech
     places: frozenset[str] = frozenset()  # one-word place names a parser's place tag can trust
     negations: frozenset[str] = frozenset()  # "not", "never": a headline keeps them
     headline_keep: frozenset[str] = frozenset()  # "only", "largest": a headline keeps them
@@ -138,6 +142,11 @@ def _load(path: Path) -> Lexicon:
         characterising_verbs=_words(raw.get("characterising_verbs")),
         role_synonyms=tuple(_words(g) for g in raw.get("role_synonyms") or ()),
         evidence_verbs=_words(raw.get("evidence_verbs")),
+        cue_complements={
+            str(k): frozenset(map(str, v)) for k, v in (raw.get("cue_complements") or {}).items()
+        },
+        reply_verbs=_words(raw.get("reply_verbs")),
+        said_nouns=_words(raw.get("said_nouns")),
         places=_words(raw.get("places")),
         negations=_words(raw.get("negations")),
         headline_keep=_words(raw.get("headline_keep")),
