@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from service.pipeline.brief.clause import by_deletion, statement
+from service.pipeline.brief.clause import by_deletion, ends_a_phrase, statement
 from service.pipeline.brief.compress import compress
 from service.pipeline.brief.headline import headline_for
 from service.pipeline.brief.speaker import name_of
@@ -230,3 +230,16 @@ def test_a_second_modifier_after_a_comma_is_no_aside() -> None:
     text = "Consumers swap old phones for slinkier, more feature-packed models."
     assert compress([(text, "Example News")]) == [text]
     assert _cut(text) == "Consumers swap old phones for slinkier, more feature-packed models"
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("China isn't Kremlin's most important ally, North Korea is", True),  # seed 003
+        ("Russia is not the supplier, but Iran is", True),
+        ("The largest supplier of weapons is", False),  # a cut: nothing negated before it
+    ],
+)
+def test_a_verb_elided_after_its_negated_twin_ends_a_phrase(text: str, ends: bool) -> None:
+    doc = next(iter(parse_each([text])))
+    assert ends_a_phrase(doc, {t.i for t in doc}) is ends

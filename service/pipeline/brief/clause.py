@@ -215,10 +215,23 @@ def ends_a_phrase(doc: Doc, kept: set[int]) -> bool:
     """The last kept word ends its phrase: not a function word ("... using Ukraine as a"),
     not a modifier whose word was deleted ("swapping old phones for slinkier [ones]")."""
     words = [doc[i] for i in sorted(kept) if not doc[i].is_punct and doc[i].text not in _MARKS]
-    if not words or words[-1].lower_ in english().dangling_words:
+    if not words:
         return False
     last = words[-1]
+    if last.lower_ in english().dangling_words and not _elided(last, words):
+        return False
     return not (last.head.i > last.i and last.head.i not in kept)
+
+
+def _elided(last: Token, words: list[Token]) -> bool:
+    """ "China isn't Kremlin's most important ally, North Korea is": a verb whose rest the
+    reader takes from the same verb negated before it, with a subject of its own, ends a
+    clause, not a cut phrase."""
+    subject = any(c.dep_ in _SUBJECTS for c in last.children)
+    negated = any(
+        w.lemma_ == last.lemma_ and any(c.dep_ == "neg" for c in w.children) for w in words[:-1]
+    )
+    return subject and negated and not any(c.dep_ != "punct" for c in last.rights)
 
 
 def statement(doc: Doc, head: Token, kept: set[int]) -> bool:
