@@ -130,3 +130,21 @@ def test_a_short_quoted_paragraph_closed_by_two_apostrophes_is_no_heading() -> N
     )
     claims = _claims(text)
     assert _find(claims, "industry is over").speaker == "Ann Cole"
+
+
+def test_every_sentence_of_a_quotation_signed_with_a_dash_is_the_signers() -> None:
+    # PolNeAR dev (huff-post vox pops): scraped text opens the quotation with a closing
+    # mark, the segmenter cuts it into sentences, and only the signature's was credited
+    text = (
+        "Readers shared their thoughts on the debate in Ohio on Monday night.\n"
+        "”Mr. Trump embodies the lasting legacy of racism in the United States. He has "
+        "empowered white racists to be open with their prejudice. He represents our "
+        "greatest shame.” ― Sonya Herridge\n"
+        "The debate drew a record audience in the United States.\n"
+    )
+    claims = _claims(text)
+    for words in ("lasting legacy", "empowered white racists", "greatest shame"):
+        claim = _find(claims, words)
+        assert claim.speaker == "Sonya Herridge", words
+        assert claim.attribution is not None and claim.attribution.cue == "quote"
+    assert _find(claims, "record audience").speaker == OUTLET

@@ -41,8 +41,10 @@ _CARRY_ON = re.compile(rf"^(?:{'|'.join(map(re.escape, english().carry_on_opener
 # '“…” ― Sonya Herridge': a quotation signed with a dash and a name after it, as vox pops
 # and epigraphs credit their speaker.
 _CLOSERS = "".join(sorted(set(english().quote_marks.values())))
+_DASHES = "".join(english().signature_dashes)
 _SIGNED = re.compile(
-    rf"[{re.escape(_CLOSERS)}]\s*(?P<dash>[―—])\s*(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){{0,3}}?)\.?\s*$"
+    rf"[{re.escape(_CLOSERS)}]\s*(?P<dash>[{re.escape(_DASHES)}])\s*"
+    rf"(?P<name>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){{0,3}}?)\.?\s*$"
 )
 
 
@@ -72,6 +74,7 @@ __all__ = [
     "has_quotation",
     "opens_quoted",
     "paragraph_quotes",
+    "signed_quotation",
 ]
 
 
@@ -122,6 +125,27 @@ def _signed(doc: Doc, people: People, offset: int) -> Attribution | None:
     name = people.full(written) or people.person_named(written) or written
     start, end = offset + found.start("dash"), offset + found.end("name")
     return Attribution("quote", name, start, end)
+
+
+def signed_quotation(
+    paragraph: str, spans: list[tuple[int, int]], people: People, offset: int
+) -> Attribution | None:
+    """ "”Mr. Trump embodies … He represents our greatest shame.” ― Sonya Herridge": a
+    paragraph that is one quotation signed with a dash and a name, as vox pops are. The
+    segmenter may cut the quotation into sentences (it does when scraped text opens it
+    with a closing mark), and then the signature's own sentence alone would be credited:
+    every sentence of the paragraph is the signer's. `spans`: the paragraph's quotations;
+    `offset`: the paragraph's in the cleaned text."""
+    found = _SIGNED.search(paragraph)
+    if found is None:
+        return None
+    # the quotation the signature closes, with nothing before it in the paragraph
+    opened = next((a for a, b in spans if b == found.start() + 1), None)
+    if opened is None or paragraph[:opened].strip():
+        return None
+    written = found.group("name")
+    name = people.full(written) or people.person_named(written) or written
+    return Attribution("quote", name, offset + found.start("dash"), offset + found.end("name"))
 
 
 def _labelled(doc: Doc, people: People, offset: int) -> Attribution | None:

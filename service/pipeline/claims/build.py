@@ -21,6 +21,7 @@ from service.pipeline.claims.attribution import (
     has_quotation,
     opens_quoted,
     paragraph_quotes,
+    signed_quotation,
 )
 from service.pipeline.claims.ground import numbers_in
 from service.pipeline.claims.kinds import classify
@@ -79,6 +80,7 @@ class ClaimBuilder:
             names.add(parsed, sentence.start, sentence.id, nameless)
         self.people: People = names.done(doc.text)
         self.quotes: dict[int, list[tuple[int, int]]] = {}  # paragraph -> quotation spans
+        self.signed: dict[int, Attribution | None] = {}  # paragraph -> its signer's
 
     def _titled(self, sentence: Sentence) -> bool:
         """The article's first line in title case, a headline even with a full stop ("Obama
@@ -98,6 +100,21 @@ class ClaimBuilder:
         if sentence.paragraph not in self.quotes:
             self.quotes[sentence.paragraph] = paragraph_quotes(paragraph)
         return opens_quoted(paragraph, sentence.start - a, self.quotes[sentence.paragraph])
+
+    def _signed(self, sentence: Sentence) -> Attribution | None:
+        """A sentence of a quotation its paragraph signs ('”…” ― Name'): the signer's,
+        whatever cue the quoted words hold; the cue's sentence is the signature's."""
+        index = sentence.paragraph
+        if index not in self.signed:
+            a, b = self.paragraphs[index]
+            self._opens_quoted(sentence)  # finds the paragraph's quotations
+            found = signed_quotation(self.doc.text[a:b], self.quotes[index], self.people, a)
+            if found is not None and found.cue_start is not None:
+                at = found.cue_start
+                cue = next((s.id for s in self.mined if s.start <= at < s.end), None)
+                found = replace(found, cue_sentence=cue)
+            self.signed[index] = found
+        return self.signed[index]
 
     def _caption(self, sentence: Sentence) -> bool:
         """A line alone in its paragraph that does not end as a sentence ends ("Arrest: a
@@ -119,6 +136,7 @@ class ClaimBuilder:
             att = attribute(parsed, sentence.start, self.people, previous, quoted)
             if att.cue == "narration" or att.cue_sentence is not None:  # no cue of its own
                 att = self._cued_after(sentence, following, previous) or att
+            att = self._signed(sentence) or att
             if att.cue != "narration" and att.cue_sentence is None:
                 att = replace(att, cue_sentence=sentence.id)
             if att.cue != "narration" or not self._caption(sentence):
