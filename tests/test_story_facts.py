@@ -118,3 +118,16 @@ def test_a_fragment_corroborates_no_other_article() -> None:
     ]  # fmt: skip
     (c,) = build_story(results, [""] * 4, embed=None).clusters
     assert {s.article for s in c.articles} == {"C", "D"}
+
+
+def test_a_short_quotation_two_articles_report_word_for_word_is_one_fact() -> None:
+    # three anchors (meant, founder, ISIS): a fragment, but one quotation in both articles
+    quote = "No, I meant he's the founder of ISIS."
+    results = [
+        result("A", [("A", quote)], NK),
+        result("B", [("B", f"Trump replied: {quote}")], NK),
+        result("C", [("C", "It's not a strategy.")], NK),
+        result("D", [("D", "Trump said: It's not a strategy.")], NK),
+    ]  # fmt: skip
+    (c,) = build_story(results, [""] * 4, embed=Directions({"I meant": 0, "strategy": 0})).clusters
+    assert {s.article for s in c.articles} == {"A", "B"}

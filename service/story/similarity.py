@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from service.pipeline.claims.ground import _STOP, normalize
 from service.pipeline.language import english
@@ -109,3 +110,11 @@ class Similarity:
 
     def score(self, i: int, j: int) -> float:
         return max(self.words(i, j), self.meaning(i, j))
+
+
+def shared_run(a: str, b: str) -> int:
+    """The most consecutive words (case and punctuation aside) two texts share: a quotation
+    both report word for word."""
+    wa, wb = re.findall(r"\w+", a.lower()), re.findall(r"\w+", b.lower())
+    match = SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
+    return match.size
