@@ -148,3 +148,11 @@ def test_every_sentence_of_a_quotation_signed_with_a_dash_is_the_signers() -> No
         assert claim.speaker == "Sonya Herridge", words
         assert claim.attribution is not None and claim.attribution.cue == "quote"
     assert _find(claims, "record audience").speaker == OUTLET
+
+
+def test_a_findings_label_credits_the_headline_to_it() -> None:
+    # PolNeAR dev: "Poll: Clinton and Trump in dead heat …" was the outlet's
+    headline = "Poll: Clinton and Trump in dead heat heading into first debate."
+    body = "The two candidates meet in New York on Monday night for the first debate."
+    speakers = {c.text.split()[1]: c.speaker for c in _claims(f"{headline}\n{body}\n")}
+    assert speakers == {"Clinton": "Poll", "two": OUTLET}

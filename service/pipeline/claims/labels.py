@@ -4,7 +4,8 @@
 "Trump: 'I'm the worst thing that ever happened to the establishment'": the words before a
 colon that opens the line name one person the article names, after nothing but lower-case
 words (a role) or the line's first word ("Rep."). "CNN President On Trump:" names someone
-else than Trump, and "The result:" no one.
+else than Trump, and "The result:" no one. A finding's label ("Poll: Clinton and Trump in
+dead heat") credits the finding, as written.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc
 
 from service.pipeline.claims.people import People, strip_form
+from service.pipeline.language import english
 
 # up to eight words and an aside ("(R-S.C.)") before a colon that opens the line, followed
 # by a space or a quotation mark
@@ -24,14 +26,22 @@ _LABEL = re.compile(
 
 
 class Label(NamedTuple):
-    name: str  # the person's full name
+    name: str  # the person's full name, or a finding's label as written ("Poll")
     start: int  # the label's words, offsets in the cleaned text (the colon included)
     end: int
     token: int | None  # the token naming the person, when the parser tagged the name
 
 
 def label(doc: Doc, people: People, offset: int) -> Label | None:
-    return _tagged(doc, people, offset) or _written(doc, people, offset)
+    return _tagged(doc, people, offset) or _written(doc, people, offset) or _finding(doc, offset)
+
+
+def _finding(doc: Doc, offset: int) -> Label | None:
+    """ "Poll: Wealthy Voters Abandon Republican Party for Hillary Clinton": one word of the
+    language pack's label_sources before the colon that opens the line."""
+    if len(doc) < 3 or doc[1].text != ":" or doc[0].lower_ not in english().label_sources:
+        return None
+    return Label(doc[0].text, offset + doc[0].idx, offset + doc[1].idx + 1, None)
 
 
 def _tagged(doc: Doc, people: People, offset: int) -> Label | None:

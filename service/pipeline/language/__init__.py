@@ -92,6 +92,7 @@ class Lexicon:
     cue_complements: dict[str, frozenset[str]] = field(default_factory=dict)
     reply_verbs: frozenset[str] = frozenset()  # "responded to requests for comment"
     said_nouns: frozenset[str] = frozenset()  # what a reply answers or gives when speech
+    label_sources: frozenset[str] = frozenset()  # "Poll: …": a headline's finding credited
     signature_dashes: tuple[str, ...] = ()  # '“…” ― Name': a dash signing a quotation
     places: frozenset[str] = frozenset()  # one-word place names a parser's place tag can trust
     negations: frozenset[str] = frozenset()  # "not", "never": a headline keeps them
@@ -148,6 +149,7 @@ def _load(path: Path) -> Lexicon:
         },
         reply_verbs=_words(raw.get("reply_verbs")),
         said_nouns=_words(raw.get("said_nouns")),
+        label_sources=_words(raw.get("label_sources")),
         signature_dashes=tuple(str(raw.get("signature_dashes") or "").split()),
         places=_words(raw.get("places")),
         negations=_words(raw.get("negations")),
