@@ -156,3 +156,18 @@ def test_a_findings_label_credits_the_headline_to_it() -> None:
     body = "The two candidates meet in New York on Monday night for the first debate."
     speakers = {c.text.split()[1]: c.speaker for c in _claims(f"{headline}\n{body}\n")}
     assert speakers == {"Clinton": "Poll", "two": OUTLET}
+
+
+def test_a_signed_quotation_with_mixed_marks_inside_is_its_signers() -> None:
+    # PolNeAR dev (huff-post vox pops): a mark mixed up inside the quotation hid it, and
+    # its sentences carried the previous paragraph's signer on: a wrong name
+    text = (
+        "Readers shared their thoughts on the debate in Ohio on Monday night.\n"
+        "“He is someone that no sane person would want as the president.” ― Ana Ortiz.\n"
+        "“He is making a mockery of our political system. To quote Bob Marley ‘Some people "
+        "are so poor all they have is money.” And that is all he has.” ― Christina Lastra\n"
+    )
+    claims = _claims(text)
+    assert _find(claims, "no sane person").speaker == "Ana Ortiz"
+    for words in ("making a mockery", "that is all he has"):
+        assert _find(claims, words).speaker == "Christina Lastra", words

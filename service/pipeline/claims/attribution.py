@@ -139,9 +139,14 @@ def signed_quotation(
     found = _SIGNED.search(paragraph)
     if found is None:
         return None
-    # the quotation the signature closes, with nothing before it in the paragraph
+    # the quotation the signature closes, with nothing before it in the paragraph; or,
+    # where marks mixed inside it ("To quote Bob Marley ‘Some … money.” And …") hide that
+    # quotation, a paragraph that opens with a mark: never the previous signer's words
     opened = next((a for a, b in spans if b == found.start() + 1), None)
-    if opened is None or paragraph[:opened].strip():
+    first = paragraph.lstrip()[:1]
+    if opened is None and not (first in _OPENING or first in _CLOSERS):
+        return None
+    if opened is not None and paragraph[:opened].strip():
         return None
     written = found.group("name")
     name = people.full(written) or people.person_named(written) or written
