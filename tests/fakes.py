@@ -75,11 +75,9 @@ def claims_shown(messages: list[BaseMessage]) -> list[tuple[str, str, str]]:
 
 def editor_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str:
     """A faithful fake editor: the headline is the claim's opening words; it does what the
-    instructions say when they ask for a vague one."""
+    instructions say when they ask it to reverse who does what."""
     shown = claims_shown(messages) or [("", "", "Nothing to summarise.")]
     text = shown[0][2]
-    if "VAGUE" in str(messages[0].content):
-        text = f"{shown[0][1].split()[-1] if shown[0][1] else 'Someone'} speaks on the news"
     if "REVERSE" in str(messages[0].content):  # swap the first two names: who does what
         names = list(dict.fromkeys(re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", text)))
         if len(names) >= 2:
@@ -99,6 +97,8 @@ def reader_responder(messages: list[BaseMessage], kwargs: dict[str, Any]) -> str
     if "<before>" in str(messages[-1].content):  # refer: the sentence before's last words
         before = str(messages[-1].content).split("<before>", 1)[1].split("</before>", 1)[0]
         words = re.findall(r"[A-Za-z][\w'-]*", before)
+        if "VAGUE" in str(messages[0].content):  # a degraded prompt: no words of the sentence
+            return json.dumps({"refers_to": "the event"})
         return json.dumps({"refers_to": " ".join(words[-3:]) or "the event"})
     if "<passage>" in str(messages[-1].content):  # check: a plain answer, no log-probabilities
         return "yes"
