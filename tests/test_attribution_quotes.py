@@ -163,11 +163,12 @@ def test_a_signed_quotation_with_mixed_marks_inside_is_its_signers() -> None:
     # its sentences carried the previous paragraph's signer on: a wrong name
     text = (
         "Readers shared their thoughts on the debate in Ohio on Monday night.\n"
-        "“He is someone that no sane person would want as the president.” ― Ana Ortiz.\n"
+        "“He is someone that no sane person would want as the president.” ― Ana Ortiz Jr.\n"
         "“He is making a mockery of our political system. To quote Bob Marley ‘Some people "
-        "are so poor all they have is money.” And that is all he has.” ― Christina Lastra\n"
+        "are so poor all they have is money.” And that is all he has.” ― Christina Lastra.\n"
     )
     claims = _claims(text)
-    assert _find(claims, "no sane person").speaker == "Ana Ortiz"
+    # a full stop after the signature ends the line, not the name; "Jr." keeps its own
+    assert _find(claims, "no sane person").speaker == "Ana Ortiz Jr."
     for words in ("making a mockery", "that is all he has"):
         assert _find(claims, words).speaker == "Christina Lastra", words

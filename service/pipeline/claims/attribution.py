@@ -121,35 +121,40 @@ def _signed(doc: Doc, people: People, offset: int) -> Attribution | None:
     found = _SIGNED.search(doc.text)
     if found is None or not has_quotation(doc.text):
         return None
-    written = found.group("name")
-    name = people.full(written) or people.person_named(written) or written
+    name = _signer(found, people)
     start, end = offset + found.start("dash"), offset + found.end("name")
     return Attribution("quote", name, start, end)
+
+
+def _signer(found: re.Match[str], people: People) -> str:
+    """The signature's name: a full stop after a last word ends the line, not the name
+    ("― Christina Lastra."), unless the word is an initial or a short form ("Jr.")."""
+    written = found.group("name")
+    last = written.split()[-1]
+    if last.endswith(".") and len(last) > 3 and "." not in last[:-1]:
+        written = written[:-1]
+    return people.full(written) or people.person_named(written) or written
 
 
 def signed_quotation(
     paragraph: str, spans: list[tuple[int, int]], people: People, offset: int
 ) -> Attribution | None:
-    """ "”Mr. Trump embodies … He represents our greatest shame.” ― Sonya Herridge": a
-    paragraph that is one quotation signed with a dash and a name, as vox pops are. The
-    segmenter may cut the quotation into sentences (it does when scraped text opens it
-    with a closing mark), and then the signature's own sentence alone would be credited:
-    every sentence of the paragraph is the signer's. `spans`: the paragraph's quotations;
-    `offset`: the paragraph's in the cleaned text."""
+    """ "”Mr. Trump embodies … our greatest shame.” ― Sonya Herridge": a paragraph that is
+    one quotation signed with a dash and a name (vox pops). The segmenter may cut it into
+    sentences (scraped text opens it with a closing mark): all are the signer's, not only
+    the signature's. `spans`: the paragraph's quotations; `offset`: the paragraph's."""
     found = _SIGNED.search(paragraph)
     if found is None:
         return None
-    # the quotation the signature closes, with nothing before it in the paragraph; or,
-    # where marks mixed inside it ("To quote Bob Marley ‘Some … money.” And …") hide that
-    # quotation, a paragraph that opens with a mark: never the previous signer's words
+    # the quotation the signature closes, nothing before it; or, where marks mixed inside
+    # it ("To quote Bob Marley ‘Some … money.” And …") hide it, a paragraph opening with one
     opened = next((a for a, b in spans if b == found.start() + 1), None)
     first = paragraph.lstrip()[:1]
     if opened is None and not (first in _OPENING or first in _CLOSERS):
         return None
     if opened is not None and paragraph[:opened].strip():
         return None
-    written = found.group("name")
-    name = people.full(written) or people.person_named(written) or written
+    name = _signer(found, people)
     return Attribution("quote", name, offset + found.start("dash"), offset + found.end("name"))
 
 
