@@ -43,6 +43,8 @@ SPEAKERS = [
     ('Rep. Trey Gowdy (R-S.C.): "I have not heard anyone else cite that figure."', "Trey Gowdy"),
     # a relative pronoun is the noun it hangs on
     ("It was the Huffington Post which said the race was tight.", "Huffington Post"),
+    # a campaign's surrogates speak for it (PolNeAR dev, nyt 10-04)
+    ("His surrogates called him a genius for his tax avoidance strategies.", "His surrogates"),
 ]
 
 
