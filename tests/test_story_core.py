@@ -8,7 +8,7 @@ import pytest
 from service.pipeline.language import english
 from service.pipeline.reading.nlp import parse_each
 from service.story.build import build_story
-from service.story.facts import core
+from service.story.facts import core, patient
 from tests.story_claims import result
 
 ISIS = [
@@ -17,23 +17,44 @@ ISIS = [
     ("Donald Trump", "person", ["Donald Trump", "Trump"]),
     ("ISIS", "organization", ["ISIS"]),
 ]
+ORLANDO = [("Omar Mateen", "person", ["Omar Mateen", "Mateen"])]
 
 
 @pytest.mark.parametrize(
-    ("text", "predicate", "holder"),
+    ("text", "predicate", "holder", "acted_on"),
     [
-        ("Trump called Obama the founder of ISIS.", "founder", "Obama"),
-        ("Trump called Hillary Clinton a co-founder of ISIS.", "founder", "Hillary Clinton"),
-        ("Obama is the founder of ISIS, Trump said.", "founder", "Obama"),
-        ("Pyongyang has provided Russia with millions of shells.", "provide", "Pyongyang"),
-        ("Supplies of shells are a challenge for Russia.", "challenge", "Supplies"),
+        ("Trump called Obama the founder of ISIS.", "founder", "Obama", ""),
+        ("Trump called Hillary Clinton a co-founder of ISIS.", "founder", "Hillary Clinton", ""),
+        ("Obama is the founder of ISIS, Trump said.", "founder", "Obama", ""),
+        ("Pyongyang has provided Russia with millions of shells.", "provide", "Pyongyang", "Russia"),
+        ("Supplies of shells are a challenge for Russia.", "challenge", "Supplies", ""),
+        ("Police killed the gunman, Omar Mateen, 29, a U.S. citizen.", "kill", "Police", "the gunman Omar Mateen"),
+        ("Mateen was killed in a police shootout.", "kill", "Mateen", "Mateen"),
     ],
 )  # fmt: skip
-def test_the_core_is_the_predicate_and_whom_it_is_said_of(
-    text: str, predicate: str, holder: str
+def test_the_core_is_the_predicate_whom_it_is_said_of_and_whom_it_acts_on(
+    text: str, predicate: str, holder: str, acted_on: str
 ) -> None:
     (doc,) = parse_each([text])
     assert core(list(doc)) == (predicate, holder)
+    assert patient(list(doc)) == acted_on
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "one_fact"),
+    [
+        # one side names no agent: one act on one man
+        ("Omar Mateen was killed in a police shootout.", "Police killed the gunman, Omar Mateen, 29, a U.S. citizen.", True),
+        # two agents of one act on one patient: two facts
+        ("Protesters attacked Omar Mateen's house in Fort Pierce.", "Reporters attacked Omar Mateen's house in Fort Pierce.", False),
+    ],
+)  # fmt: skip
+def test_one_act_on_one_patient_is_one_fact_when_one_side_names_no_agent(
+    a: str, b: str, one_fact: bool
+) -> None:
+    results = [result("A", [("A", a)], ORLANDO), result("B", [("B", b)], ORLANDO)]
+    clusters = build_story(results, ["", ""], embed=None).clusters
+    assert [{s.article for s in c.articles} for c in clusters] == ([{"A", "B"}] if one_fact else [])
 
 
 def test_one_predicate_of_two_holders_is_two_facts() -> None:

@@ -77,6 +77,7 @@ class Item:
     request: str = ""  # the word asking for what it names (facts.py): it states no fact of it
     predicate: str = ""  # the lemma of what it says (facts.core): "founder", "lose"
     holder: frozenset[str] = frozenset()  # the terms of whom it says it of: {"ent_obama"}
+    patient: frozenset[str] = frozenset()  # the terms of whom its verb acts on (facts.patient)
 
     @property
     def number(self) -> int:

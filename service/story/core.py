@@ -26,6 +26,8 @@ class Item(Protocol):
     def predicate(self) -> str: ...
     @property
     def holder(self) -> frozenset[str]: ...
+    @property
+    def patient(self) -> frozenset[str]: ...
 
 
 # Scaled e5 meaning (similarity.py) at or above which a pair is one fact without its cores
@@ -55,9 +57,21 @@ def other_holder(a: Item, b: Item) -> bool:
     return bool(na and nb) and not na & nb
 
 
+def _passive(a: Item) -> bool:
+    """Its subject is whom its verb acts on ("Mateen was killed"): it names no agent."""
+    return bool(a.holder) and a.holder == a.patient
+
+
 def same_core(a: Item, b: Item) -> bool:
-    """One predicate said of one holder (a shared term of their subjects)."""
-    return bool(a.predicate) and a.predicate == b.predicate and bool(a.holder & b.holder)
+    """One predicate said of one holder (a shared term of their subjects), or done to one
+    patient where one of the two names no agent ("Mateen was killed" / "Police killed the
+    gunman, Omar Mateen"): two agents of one act ("Trump attacked Clinton" / "Sanders
+    attacked Clinton") must share their holder."""
+    if not a.predicate or a.predicate != b.predicate:
+        return False
+    return bool(a.holder & b.holder) or (
+        (_passive(a) or _passive(b)) and bool(a.patient & b.patient)
+    )
 
 
 def one_fact(items: Sequence[Item], sim: Similarity, i: int, j: int) -> bool:

@@ -42,6 +42,7 @@ class Fact:
     request: str = ""  # the word asking for what it names ("pleas"), if its predicate asks
     predicate: str = ""  # the lemma of what it says of its holder ("founder", "lose")
     holder: str = ""  # whom or what it says it of ("Obama"), its predicate's subject
+    patient: str = ""  # whom its verb acts on: the object, or a passive's subject ("Mateen")
 
 
 def _names(doc: Doc, people: dict[str, str]) -> list[tuple[list[Token], str]]:
@@ -166,6 +167,28 @@ def core(kept: list[Token]) -> tuple[str, str]:
     return predicate, "" if holder is None else _head_words(holder, inside)
 
 
+def patient(kept: list[Token]) -> str:
+    """Whom the main verb acts on: its object with what names it ("the gunman, Omar
+    Mateen"), or the subject of a passive ("Mateen was killed"). "Police killed the gunman,
+    Omar Mateen" and "Mateen was killed in a police shootout" say one thing of one man,
+    though their subjects differ."""
+    verb = _predicate(kept)
+    if verb is None:
+        return ""
+    inside = {t.i for t in kept}
+    children = [c for c in verb.children if c.i in inside]
+    if verb.lemma_.lower() in english().story.calling_verbs:
+        return ""  # "called Obama the founder": its predicate is the complement (core)
+    passive = next((c for c in children if c.dep_ == "nsubjpass"), None)
+    if passive is not None:
+        return _head_words(passive, inside)
+    obj = next((c for c in children if c.dep_ == "dobj"), None)
+    if obj is None:
+        return ""
+    named = [obj, *(c for c in obj.children if c.dep_ == "appos" and c.i in inside)]
+    return " ".join(_head_words(t, inside) for t in named)
+
+
 def _request(kept: list[Token]) -> str:
     """The word by which the statement asks for something: its predicate ("urged allies to
     send air defense") or the object of a light verb ("made pleas for air defense")."""
@@ -195,6 +218,7 @@ def _fact(statement: Statement, drop: frozenset[int]) -> Fact:
         denial(about + clause),
         _request(kept),
         *core(kept),
+        patient(kept),
     )
 
 

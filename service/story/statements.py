@@ -71,6 +71,7 @@ def items_of(
                         request=fact.request,
                         predicate=fact.predicate,
                         holder=canonical_terms(fact.holder, resolve),
+                        patient=canonical_terms(fact.patient, resolve),
                     )
                 )
     return sorted(items, key=lambda i: (i.article, i.number, i.part))
