@@ -43,6 +43,12 @@ SPEAKERS = [
     ('Rep. Trey Gowdy (R-S.C.): "I have not heard anyone else cite that figure."', "Trey Gowdy"),
     # a relative pronoun is the noun it hangs on
     ("It was the Huffington Post which said the race was tight.", "Huffington Post"),
+    # a participle shares its host's subject: a coordinated verb's, a passive one's
+    (
+        "Dean then appeared on MSNBC and began by saying he would never diagnose anyone.",
+        "Dean",
+    ),
+    ("After saying her foot was swollen, Ms Reed was taken to hospital.", "Ms Reed"),
     # a campaign's surrogates speak for it (PolNeAR dev, nyt 10-04)
     ("His surrogates called him a genius for his tax avoidance strategies.", "His surrogates"),
 ]

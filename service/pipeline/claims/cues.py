@@ -179,7 +179,7 @@ def _subject(
         # "Budanov remains hopeful, believing that …", "… by criticizing the fact-checkers":
         # the clause shares its host's subject.
         host = verb.head.head if verb.head.dep_ == "prep" else verb.head
-        subject = next((c for c in host.children if c.dep_ == "nsubj"), None)
+        subject = _host_subject(host)
     if subject is None and not passive:
         subject = (
             _after_quotation(doc, verb, quoted)
@@ -189,6 +189,18 @@ def _subject(
     if subject is not None and subject.tag_ in ("WDT", "WP"):
         subject = _antecedent(subject)  # "the Huffington Post, which said …"
     return subject
+
+
+def _host_subject(host: Token) -> Token | None:
+    """The subject a clause shares with its host: the host's, or the first verb's for a
+    host coordinated with it ("Dean appeared on MSNBC and began by saying …"); a passive
+    host's too ("After saying her foot was swollen, she was whisked off")."""
+    coordinated = host.dep_ == "conj" and host.pos_ == host.head.pos_ == "VERB"
+    for verb in (host, host.head) if coordinated else (host,):
+        found = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if found is not None:
+            return found
+    return None
 
 
 _PHRASE = frozenset({"compound", "det", "amod", "poss", "nmod"})
