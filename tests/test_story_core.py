@@ -25,6 +25,7 @@ ORLANDO = [("Omar Mateen", "person", ["Omar Mateen", "Mateen"])]
     [
         ("Trump called Obama the founder of ISIS.", "founder", "Obama", ""),
         ("Trump called Hillary Clinton a co-founder of ISIS.", "founder", "Hillary Clinton", ""),
+        ("Speaking at a campaign rally in Florida on Wednesday, Trump called Clinton, his Democratic presidential challenger, an ISIS “co-founder.”", "founder", "Clinton", ""),
         ("Obama is the founder of ISIS, Trump said.", "founder", "Obama", ""),
         ("Pyongyang has provided Russia with millions of shells.", "provide", "Pyongyang", "Russia"),
         ("Supplies of shells are a challenge for Russia.", "challenge", "Supplies", ""),

@@ -138,6 +138,16 @@ def _head_words(t: Token, inside: set[int]) -> str:
     return " ".join(u.text for u in t.subtree if u.i in inside and u.i <= t.i)
 
 
+def _called(obj: Token, inside: set[int]) -> Token | None:
+    """What a calling verb calls its object: the parser often hangs "called Obama the
+    founder" on the object as an appositive, and "called Clinton, his challenger, an ISIS
+    co-founder" on the first appositive; the name given is the last of the chain."""
+    node = obj
+    while appositive := [c for c in node.children if c.dep_ == "appos" and c.i in inside]:
+        node = appositive[-1]
+    return None if node is obj else node
+
+
 def core(kept: list[Token]) -> tuple[str, str]:
     """(predicate, holder): what the statement says and of whom. "Obama is the founder"
     and "Trump called Obama the founder" say "founder" of Obama; "Clinton is a co-founder"
@@ -153,9 +163,7 @@ def core(kept: list[Token]) -> tuple[str, str]:
     objects = [c for c in children if c.dep_ == "dobj"]
     complement = next((c for c in children if c.dep_ in _COMPLEMENTS), None)
     if calling and complement is None and objects:
-        # the parser often hangs "called Obama the founder" on the object as an appositive
-        appositive = [c for c in objects[0].children if c.dep_ == "appos" and c.i in inside]
-        complement = appositive[-1] if appositive else None
+        complement = _called(objects[0], inside)
     head = complement or verb
     doc = head.doc
     # "a co-founder": the parser takes "co" for the noun; the word is its last part
