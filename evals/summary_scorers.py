@@ -143,9 +143,17 @@ def sentence_faults(summary: str, headline: str = "") -> list[str]:
         elif tokens and tokens[-1] in FUNCTION_WORDS:
             faults.append(f"ends on '{tokens[-1]}': {sentence[-40:]}")
     tail = _TOKEN.findall(fold(headline).casefold())
-    if tail and (tail[-1] in FUNCTION_WORDS or headline.rstrip().endswith(("...", "…"))):
+    trails = bool(tail) and tail[-1] in FUNCTION_WORDS and not _elided(fold(headline), tail[-1])
+    if trails or headline.rstrip().endswith(("...", "…")):
         faults.append(f"headline trails off: {headline[-40:]}")
     return faults
+
+
+def _elided(text: str, last: str) -> bool:
+    """ "China isn't Kremlin's most important ally, North Korea is": a final verb whose
+    rest is the same verb's, negated earlier, ends a clause; it is not cut off."""
+    body = text.casefold().rstrip(" .!?")[: -len(last)]
+    return re.search(rf"\b{re.escape(last)}(?:n['’]t|\s+not)\b", body) is not None
 
 
 @metric("lower", 0.0, "summary sentences (and headline) that do not end as a sentence")

@@ -180,3 +180,11 @@ def test_per_length_scorers_and_their_metrics(cases: dict[str, Case]) -> None:
     assert METRICS["headline_repetition"].passed(0.5) and not METRICS["headline_repetition"].passed(
         0.6
     )
+
+
+def test_a_headline_ending_on_a_verb_elided_after_its_negated_twin_does_not_trail_off() -> None:
+    # Seed 003's model headline: the final "is" takes its rest from "isn't" before it.
+    assert not sentence_faults(
+        "", "Budanov: China isn't Kremlin's most important ally, North Korea is"
+    )
+    assert sentence_faults("", "Russia is the largest supplier, Iran is")  # nothing negated: cut
