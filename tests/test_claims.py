@@ -242,3 +242,18 @@ def test_a_first_line_of_names_and_a_lower_case_verb_is_a_sentence_not_a_title()
     # sentence, and its names stay the article's ("she said" is Daniela Hantuchova's).
     assert title_case("Obama Says African-American Museum Will Tell of Suffering and Delight.")
     assert not title_case("Lindsay Davenport and Daniela Hantuchova won on Tuesday.")
+
+
+def test_only_a_short_first_paragraph_is_read_for_a_title(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A one-line article is all paragraph 0: reading it as a possible title for each of its
+    # sentences made a 1 MB line quadratic (tests/test_hostile's 1 MB test ran out of time).
+    calls: list[int] = []
+
+    def counted(line: str) -> bool:
+        calls.append(len(line))
+        return title_case(line)
+
+    monkeypatch.setattr("service.pipeline.claims.build.title_case", counted)
+    claims_of("Mr Smith said the tram is late. " * 40)
+    claims_of("Obama Says Museum Will Tell of Delight.\nMr. Obama said it would tell a story.\n")
+    assert calls == [39]  # the long first paragraph is never read, the short one once

@@ -62,6 +62,9 @@ def _source_note(parsed: Doc, att: Attribution) -> bool:
     return "ccomp" not in deps and obj is not None and obj.lower_ in english().said_back_references
 
 
+_TITLE_MAX_CHARS = 300  # longer than any headline
+
+
 class ClaimBuilder:
     """Two passes over the parsed sentences: who the article names (all of it, since a
     role or name may come later than its first "he"), then each sentence's claims. The
@@ -75,21 +78,23 @@ class ClaimBuilder:
         self.mined = [s for s in sentences if not s.instruction]
         self.paragraphs = dict(enumerate(doc.paragraphs))
         names = PeopleBuilder()
+        titled = self._titled()  # once: the first paragraph of a one-line article is all of it
         for sentence, parsed in zip(self.mined, self._parsed(), strict=True):
-            nameless = sentence.heading or self._titled(sentence)
+            nameless = sentence.heading or (titled and sentence.paragraph == 0)
             names.add(parsed, sentence.start, sentence.id, nameless)
         self.people: People = names.done(doc.text)
         self.quotes: dict[int, list[tuple[int, int]]] = {}  # paragraph -> quotation spans
         self.signed: dict[int, Attribution | None] = {}  # paragraph -> its signer's
 
-    def _titled(self, sentence: Sentence) -> bool:
+    def _titled(self) -> bool:
         """The article's first line in title case, a headline even with a full stop ("Obama
         Says African-American Museum Will Tell of ..."): its capitals would make "Obama
-        Says" a name, so it names no one (its claims are still made)."""
-        if sentence.paragraph != 0 or not self.paragraphs:
+        Says" a name, so it names no one (its claims are still made). A headline is short:
+        a longer first paragraph is not read (a 1 MB one-line article is all paragraph 0)."""
+        if not self.paragraphs:
             return False
         a, b = self.paragraphs[0]
-        return title_case(self.doc.text[a:b])
+        return b - a <= _TITLE_MAX_CHARS and title_case(self.doc.text[a:b])
 
     def _parsed(self) -> Iterator[Doc]:
         return parse_each(self.doc.text[s.start : s.end] for s in self.mined)
