@@ -11,7 +11,7 @@ import pytest
 from service.pipeline.brief.clause import by_deletion, ends_a_phrase, statement
 from service.pipeline.brief.compress import compress
 from service.pipeline.brief.headline import headline_for
-from service.pipeline.brief.speaker import name_of
+from service.pipeline.brief.speaker import frame_of, name_of
 from service.pipeline.context import RunContext
 from service.pipeline.models import Attribution, Claim, Span
 from service.pipeline.reading.nlp import parse_each
@@ -243,3 +243,14 @@ def test_a_second_modifier_after_a_comma_is_no_aside() -> None:
 def test_a_verb_elided_after_its_negated_twin_ends_a_phrase(text: str, ends: bool) -> None:
     doc = next(iter(parse_each([text])))
     assert ends_a_phrase(doc, {t.i for t in doc}) is ends
+
+
+def test_a_report_that_says_nothing_of_its_clause_is_never_credited_with_it() -> None:
+    # "did not say whether": crediting "Officials in Kyiv: 5 people were hurt" states what
+    # they did not say (the headline of a hostile-page test article until this fix).
+    for text in (
+        "Officials in Kyiv did not say whether 5 people were hurt on Monday.",
+        "Officials in Kyiv said nothing about whether 5 people were hurt on Monday.",
+    ):
+        frame = frame_of(next(iter(parse_each([text]))))
+        assert not frame.reported, text

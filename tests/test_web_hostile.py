@@ -101,9 +101,11 @@ def test_markup_from_articles_and_model_is_shown_as_text_and_never_runs(
             results = [r.json() for r in responses if r.url.endswith("/v1/summaries") and r.ok]
             assert len(results) == 2
             a, b = results
-            # The payloads made it to the page: as model output and as article text.
-            assert IMG in a["summary"]["headline"]  # the model's output carried markup
-            assert any(IMG in c["text"] for c in a["claims"])  # and so did the article's
+            # The payloads made it to the page as article text. The headline is the claim's
+            # own words or a deletion of them (the model writes one only where neither can),
+            # and it is shown as the text it is.
+            assert any(IMG in c["text"] for c in a["claims"])
+            expect(page.locator("#r1")).to_contain_text(a["summary"]["headline"])
             assert "<script>window.__xss=5</script>" in (b["source"]["extracted_text"] or "")
             for needle in (IMG, SVG, SCRIPT):
                 expect(page.locator("#r1")).to_contain_text(needle)

@@ -53,6 +53,8 @@ def frame_of(doc: Doc) -> Frame:
     root = sent.root
     rest = {t.i for t in doc} - {t.i for t in sent}
     content = [c for c in root.children if c.dep_ in ("ccomp", "parataxis")]
+    if content and _denied(root, content):
+        return Frame(root, rest, None, False)  # no report to credit: the whole clause stands
     if content and (reports_speech(root) or _postposed(root, content)):
         head = max(content, key=lambda c: len(_subtree(c)))
         source = next((c for c in root.children if c.dep_ in _SUBJECTS), None)
@@ -66,6 +68,17 @@ def frame_of(doc: Doc) -> Frame:
         obj = next((t for t in according.subtree if t.dep_ == "pobj"), None)
         return Frame(root, rest | phrase, obj, True)
     return Frame(root, rest, None, False)
+
+
+def _denied(verb: Token, content: list[Token]) -> bool:
+    """ "Officials did not say whether 5 people were hurt": a negated report, or one of an
+    open question, states nothing of its clause; crediting it ("Officials: 5 people were
+    hurt") would state what they did not say."""
+    negated = any(c.dep_ == "neg" for c in verb.children)
+    marks = english().open_question_marks
+    return negated or any(
+        m.dep_ == "mark" and m.lower_ in marks for c in content for m in c.children
+    )
 
 
 def name_of(speaker: str) -> str | None:

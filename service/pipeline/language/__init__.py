@@ -99,6 +99,7 @@ class Lexicon:
     headline_keep: frozenset[str] = frozenset()  # "only", "largest": a headline keeps them
     dangling_words: frozenset[str] = frozenset()  # a headline ending on one was cut
     title_case_minor: frozenset[str] = frozenset()  # "of", "and": lower case in a title
+    open_question_marks: frozenset[str] = frozenset()  # "whether": a report of no answer
     story: StoryWords = field(default_factory=StoryWords)  # the story view's lists
 
     @property
@@ -156,6 +157,7 @@ def _load(path: Path) -> Lexicon:
         headline_keep=_words(raw.get("headline_keep")),
         dangling_words=_words(raw.get("dangling_words")),
         title_case_minor=_words(raw.get("title_case_minor")),
+        open_question_marks=_words(raw.get("open_question_marks")),
         organisation_words=_words(raw.get("organisation_words")),
         gender_titles={k: _words(v) for k, v in (raw.get("gender_titles") or {}).items()},
         gendered_nouns={k: _words(v) for k, v in (raw.get("gendered_nouns") or {}).items()},
